@@ -1,0 +1,240 @@
+"""The one object every entry point (Python API, CLI, batch, web page, evaluation) goes through.
+
+a = Assistant.load()
+a.retrieve(q, k=5) → list[Hit]
+a.answer(q)        → Answer
+a.stream(q)        → AnswerStream (iterate for text pieces; .answer when done)
+a.answer_batch(qs) → list[Answer]
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import citations as cit
+from .chunking import chunk_items
+from .corpus import corpus_hash, load_items
+from .embedding import Embedder
+from .generation import GenerationStats, Generator, LlamaCppGenerator, SamplingParams
+from .index import DenseIndex, load_or_build
+from .prompt import build_messages
+from .records import Answer, Hit, Item, Timings
+from .retrieval import HybridRetriever
+from .settings import Settings
+
+
+class QuestionError(ValueError):
+    """The question cannot be answered as given (empty, not text); the message is for the user."""
+
+
+def clean_question(question: object, max_chars: int) -> tuple[str, list[str]]:
+    """Validate and normalise a question; returns it and notes on what was changed."""
+    if not isinstance(question, str):
+        raise QuestionError(f"问题必须是文字（收到的是 {type(question).__name__}）。")
+    # Control characters (other than newlines/tabs) come from broken files, not from people.
+    text = "".join(ch for ch in question if ch in "\n\t" or ch.isprintable()).strip()
+    if not text:
+        raise QuestionError("问题是空的，请输入您想了解的医保问题。")
+    notes = []
+    if len(text) > max_chars:
+        notes.append(f"问题过长（{len(text)} 字），只使用了前 {max_chars} 字。")
+        text = text[:max_chars]
+    return text, notes
+
+
+class AnswerStream:
+    """Iterate to receive the answer text as it is produced; ``.answer`` holds the final Answer.
+
+    The text pieces are exactly the final answer's text: citations are validated and ungrounded
+    sentences dropped before a piece is yielded (see rag.citations)."""
+
+    def __init__(self, pieces: Iterator[str]) -> None:
+        self._pieces = pieces
+        self.answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return self._pieces
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings,
+        items: list[Item],
+        index: DenseIndex,
+        embedder: Embedder,
+        generator: Generator | None = None,
+        index_status: str = "",
+    ) -> None:
+        self.settings = settings
+        self.items = items
+        self.index = index
+        self.index_status = index_status
+        self.retriever = HybridRetriever(
+            index, items, embedder, settings.candidates, settings.rrf_k, settings.bm25_weight
+        )
+        self._generator = generator
+        self._hubei = {it.label for it in items if it.hubei_specific}
+
+    # ------------------------------------------------------------------------------ construction
+    @classmethod
+    def load(
+        cls,
+        settings: Settings | None = None,
+        *,
+        rebuild: bool = False,
+        load_generator: bool = False,
+        progress: bool = True,
+    ) -> Assistant:
+        """Load the corpus, the embedder and the index (rebuilt when stale). The generator loads
+        on first use unless ``load_generator`` is set, so retrieval-only work never pays for it."""
+        s = settings or Settings()
+        items = load_items(s.corpus_dir)
+        embedder = Embedder(s.embedder, s.models_dir, s.n_threads)
+        index, status = load_or_build(
+            s.index_dir,
+            chunk_items(items, s.chunk_size, s.chunk_overlap),
+            embedder,
+            corpus_hash(s.corpus_dir),
+            s.chunk_size,
+            s.chunk_overlap,
+            batch_size=s.embed_batch_size,
+            rebuild=rebuild,
+            progress=progress,
+        )
+        a = cls(s, items, index, embedder, index_status=status)
+        if load_generator:
+            a.generator  # noqa: B018 - load now rather than on the first question
+        return a
+
+    @property
+    def generator(self) -> Generator:
+        if self._generator is None:
+            s = self.settings
+            self._generator = LlamaCppGenerator(
+                s.generator,
+                s.models_dir,
+                s.n_ctx,
+                s.n_threads,
+                SamplingParams(s.temperature, s.repeat_penalty, s.max_tokens, s.seed),
+            )
+        return self._generator
+
+    # ---------------------------------------------------------------------------------- queries
+    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
+        text, _ = clean_question(question, self.settings.max_question_chars)
+        return self.retriever.search(text, k or self.settings.top_k)
+
+    def is_confident(self, hits: list[Hit]) -> bool:
+        return bool(hits) and max(h.dense for h in hits) >= self.settings.refuse_below
+
+    def context_hits(self, hits: list[Hit]) -> list[Hit]:
+        """Items the generator sees: the best by rank, and others only if nearly as close."""
+        if not hits:
+            return []
+        best = max(h.dense for h in hits)
+        keep = [h for h in hits if h.dense >= self.settings.context_min_ratio * best]
+        return keep[: self.settings.context_items]
+
+    def stream(self, question: str, k: int | None = None) -> AnswerStream:
+        t0 = time.perf_counter()
+        text, notes = clean_question(question, self.settings.max_question_chars)
+        hits = self.retriever.search(text, k or self.settings.top_k)
+        timings = Timings(retrieval_s=time.perf_counter() - t0)
+        holder = AnswerStream(iter(()))
+
+        def finish(answer_text: str, mode: str, guard: cit.Guard | None) -> Answer:
+            timings.total_s = time.perf_counter() - t0
+            return Answer(
+                question=text,
+                text=answer_text,
+                citations=guard.citations() if guard and mode == "generated" else [],
+                refused=mode == "refused",
+                retrieved=hits,
+                timings=timings,
+                mode=mode,
+                notes=notes + (guard.notes if guard else []),
+            )
+
+        def run() -> Iterator[str]:
+            if not self.is_confident(hits):
+                msg = cit.refusal_text(hits)
+                holder.answer = finish(msg, "refused", None)
+                yield msg
+                return
+            context = self.context_hits(hits)
+            guard = cit.Guard(context)
+            stats = GenerationStats()
+            shown: list[str] = []
+            g0 = time.perf_counter()
+            for piece in self.generator.stream(
+                build_messages(text, context, self.settings.context_chars), stats
+            ):
+                if timings.first_token_s is None:
+                    timings.first_token_s = time.perf_counter() - t0
+                for sentence in guard.feed(piece):
+                    shown.append(sentence)
+                    yield sentence
+            for sentence in guard.finish(truncated=stats.completion_tokens >= self.settings.max_tokens):
+                shown.append(sentence)
+                yield sentence
+            timings.generation_s = time.perf_counter() - g0
+            timings.prompt_tokens, timings.completion_tokens = stats.prompt_tokens, stats.completion_tokens
+
+            if guard.grounded:
+                note = cit.hubei_note(list(guard.cited.values()), self._hubei)
+                if note:
+                    yield note
+                holder.answer = finish(cit.join_sentences(shown) + note, "generated", guard)
+            elif guard.model_refused():
+                msg = cit.refusal_text(hits)
+                holder.answer = finish(msg, "refused", guard)
+                yield msg
+            else:
+                guard.notes.append("the model gave no valid citation: answered from the best item")
+                best = context[0]
+                msg = cit.extractive_answer(best) + cit.hubei_note([best], self._hubei)
+                answer = finish(msg, "extractive", guard)
+                answer.citations = [cit.to_citation(best)]
+                holder.answer = answer
+                yield msg
+
+        holder._pieces = run()
+        return holder
+
+    def answer(self, question: str, k: int | None = None) -> Answer:
+        s = self.stream(question, k)
+        for _ in s:
+            pass
+        assert s.answer is not None
+        return s.answer
+
+    def extractive(self, question: str, k: int | None = None) -> Answer:
+        """The no-LLM baseline: the best item's opening sentences, cited (or a refusal)."""
+        t0 = time.perf_counter()
+        text, notes = clean_question(question, self.settings.max_question_chars)
+        hits = self.retriever.search(text, k or self.settings.top_k)
+        timings = Timings(retrieval_s=time.perf_counter() - t0)
+        if not self.is_confident(hits):
+            body, mode, cites = cit.refusal_text(hits), "refused", []
+        else:
+            best = hits[0]
+            body = cit.extractive_answer(best) + cit.hubei_note([best], self._hubei)
+            mode, cites = "extractive", [cit.to_citation(best)]
+        timings.total_s = time.perf_counter() - t0
+        return Answer(text, body, cites, mode == "refused", hits, timings, mode, notes)
+
+    def answer_batch(self, questions: Iterable[str], progress: bool = True) -> list[Answer]:
+        qs = list(questions)
+        return [self.answer(q) for q in tqdm(qs, desc="answering", unit="q", disable=not progress)]
+
+    def item(self, label: str) -> Item | None:
+        return next((it for it in self.items if it.label == label), None)
+
+    @property
+    def index_path(self) -> Path:
+        return self.settings.index_dir

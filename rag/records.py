@@ -1,0 +1,132 @@
+"""Small typed records that flow through the pipeline (no loose dicts)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Item:
+    """One citable FAQ entry (a question and its answer) from a source document."""
+
+    source: str  # short stable document id, e.g. "hubei-faq"
+    doc_title: str
+    section: str
+    qid: str  # unique within the document: "12", or a blog section key such as "转诊"
+    label: str  # citation label without brackets, unique across documents: "问12", "异地就医·问6"
+    question: str
+    answer: str
+    hubei_specific: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.qid}"
+
+    @property
+    def marker(self) -> str:
+        return f"[{self.label}]"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of one item's answer; carries the question so it can be found by the question."""
+
+    chunk_id: int
+    source: str
+    qid: str
+    label: str
+    question: str
+    text: str  # the answer piece
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.qid}"
+
+    def embed_text(self) -> str:
+        return f"{self.question}\n{self.text}"
+
+
+@dataclass
+class Hit:
+    """One retrieved item, with the scores that retrieval, prompt and refusal logic use."""
+
+    source: str
+    qid: str
+    label: str
+    question: str
+    section: str
+    text: str  # best-matching chunk of the answer
+    score: float  # fused (RRF) score, used for ranking
+    dense: float  # best cosine similarity of a chunk of this item, used for refusal
+    bm25: float
+    full_text: str = ""  # the item's whole answer, for the sources panel
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.qid}"
+
+    def brief(self) -> dict[str, Any]:
+        return {"source": self.source, "qid": self.qid, "label": self.label, "score": round(self.score, 5)}
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    qid: str
+    label: str
+    question: str = ""
+    text: str = ""
+
+    def brief(self) -> dict[str, str]:
+        return {"source": self.source, "qid": self.qid, "label": self.label}
+
+
+@dataclass
+class Timings:
+    retrieval_s: float = 0.0
+    first_token_s: float | None = None
+    generation_s: float = 0.0
+    total_s: float = 0.0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def tokens_per_s(self) -> float | None:
+        """Decoding speed: tokens after the first over the time after the first token."""
+        if self.completion_tokens < 2 or self.first_token_s is None:
+            return None
+        decode = self.total_s - self.first_token_s
+        return (self.completion_tokens - 1) / decode if decode > 0 else None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["tokens_per_s"] = self.tokens_per_s
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in d.items()}
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    citations: list[Citation]
+    refused: bool
+    retrieved: list[Hit]
+    timings: Timings = field(default_factory=Timings)
+    mode: str = "generated"  # generated | extractive | refused
+    notes: list[str] = field(default_factory=list)  # what the pipeline changed, for transparency
+
+    def to_dict(self, full: bool = False) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "refused": self.refused,
+            "mode": self.mode,
+            "citations": [
+                {**c.brief(), **({"question": c.question, "text": c.text} if full else {})}
+                for c in self.citations
+            ],
+            "retrieved": [h.brief() for h in self.retrieved],
+            "timings": self.timings.to_dict(),
+            "notes": self.notes,
+        }

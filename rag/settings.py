@@ -1,0 +1,93 @@
+"""One settings object for the whole pipeline.
+
+Every tunable lives here with its default and why. Values come from, in increasing priority:
+defaults → environment variables (``RAG_<FIELD>``, e.g. ``RAG_GENERATOR=qwen2.5-coder-0.5b``) →
+CLI flags / keyword arguments (``Settings(top_k=3)`` or ``settings.model_copy(update=...)``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cores() -> int:
+    # sched_getaffinity respects CPU pinning (containers); cpu_count() would not.
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - non-Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid", validate_assignment=True)
+
+    # --- where things live -------------------------------------------------------------------
+    corpus_dir: Path = Field(ROOT / "corpus", description="Source documents (copied from the seeds).")
+    models_dir: Path = Field(ROOT / "models", description="Provisioned model files (not committed).")
+    index_dir: Path = Field(ROOT / "index", description="FAISS index + manifest (rebuilt when stale).")
+
+    # --- models -----------------------------------------------------------------------------
+    embedder: str = Field(
+        "embeddinggemma-300m",
+        description="Registered embedder name (see rag.models) or a sentence-transformers folder.",
+    )
+    generator: str = Field(
+        "qwen2.5-coder-1.5b",
+        description="Registered generator name (see rag.models) or a path to a .gguf file.",
+    )
+    n_threads: int = Field(
+        default_factory=_cores,
+        description="llama.cpp threads: all available cores (the library default is half).",
+    )
+    n_ctx: int = Field(4096, description="Context window of the generator in tokens.")
+    embed_batch_size: int = Field(16, description="Chunks per embedding batch while indexing.")
+
+    # --- chunking -----------------------------------------------------------------------------
+    chunk_size: int = Field(
+        320, description="Max characters of answer text per chunk; shorter answers stay whole."
+    )
+    chunk_overlap: int = Field(40, description="Characters shared by neighbouring chunks.")
+
+    # --- retrieval ------------------------------------------------------------------------------
+    top_k: int = Field(5, ge=1, le=20, description="Items returned by retrieve() and shown as sources.")
+    candidates: int = Field(30, description="Chunks each retriever contributes before fusion.")
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant (Cormack et al. use 60).")
+    bm25_weight: float = Field(
+        0.5,
+        description="Weight of the BM25 ranking in the fusion (dense has 1.0); tuned on the paraphrases.",
+    )
+    refuse_below: float = Field(
+        0.50,
+        description=(
+            "Refuse when the best item's dense cosine similarity is below this. Calibrated on the "
+            "in-scope paraphrases vs. the out-of-scope split (eval/calibration.json)."
+        ),
+    )
+    context_items: int = Field(3, description="At most this many items go into the prompt.")
+    context_min_ratio: float = Field(
+        0.85,
+        description="An item enters the prompt only if its dense score ≥ ratio × the best score.",
+    )
+    context_chars: int = Field(
+        900, description="Max characters of answer text per item in the prompt (long answers trimmed)."
+    )
+
+    # --- generation -------------------------------------------------------------------------------
+    temperature: float = Field(0.1, description="Low: answers should restate the documents.")
+    repeat_penalty: float = Field(1.15, description="Small models loop without it.")
+    max_tokens: int = Field(320, description="Max generated tokens per answer.")
+    max_question_chars: int = Field(
+        500, description="Longer questions are truncated to this (and flagged) before retrieval."
+    )
+    seed: int = Field(42, description="Sampling seed, for repeatable evaluations.")
+
+    def with_overrides(self, **kwargs: object) -> Settings:
+        """Copy with the non-None keyword arguments applied (CLI flags pass None when unset)."""
+        update = {k: v for k, v in kwargs.items() if v is not None}
+        return self.model_validate({**self.model_dump(), **update}) if update else self
