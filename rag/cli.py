@@ -121,20 +121,87 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evalset(a: object, path: Path) -> list:
+    from .evaluation import build_evalset, load_evalset, write_evalset
+
+    if path.exists():
+        return load_evalset(path)
+    records = build_evalset(a)  # type: ignore[arg-type]
+    write_evalset(records, path)
+    return records
+
+
+def cmd_eval_build(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+    from .evaluation import build_evalset, write_evalset
+
+    a = Assistant.load(settings_from(args), progress=False)
+    records = build_evalset(a)
+    write_evalset(records, args.evalset)
+    by_split: dict[str, int] = {}
+    for r in records:
+        by_split[r.split] = by_split.get(r.split, 0) + 1
+    print(f"{len(records)} records {by_split} → {args.evalset}")
+    return 0
+
+
+def cmd_eval_run(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+    from .evaluation import EXTRACTIVE, SPLITS, run_eval
+    from .models import resolve
+
+    gen = args.generator or Settings().generator
+    s = settings_from(args)
+    if gen == EXTRACTIVE:
+        s = s.with_overrides(generator=Settings().generator)  # unused: no LLM in this run
+    a = Assistant.load(s, progress=False)
+    records = _evalset(a, args.evalset)
+    splits = args.split or list(SPLITS)
+    records = [r for r in records if r.split in splits]
+    if args.limit:
+        records = records[: args.limit]
+    info = {"embedder": a.index.manifest.embedder_id}
+    if gen != EXTRACTIVE:
+        info["generator"] = resolve(gen, "generator", s.models_dir)[1]
+    name = args.name or gen
+    out = Path(args.runs_dir) / f"{name}.json"
+    run = run_eval(a, records, out, gen, info)
+    agg = run["aggregate"]
+    for k, v in agg.items():
+        print(f"{k:24s} {v if not isinstance(v, float) else round(v, 4)}")
+    print(f"→ {out}")
+    return 0
+
+
+def cmd_eval_compare(args: argparse.Namespace) -> int:
+    from .evaluation import compare_runs
+
+    runs = []
+    for r in args.runs:
+        path = Path(r) if r.endswith(".json") else Path(args.runs_dir) / f"{r}.json"
+        if not path.is_file():
+            raise FileNotFoundError(f"no such run: {path}")
+        runs.append(json.loads(path.read_text(encoding="utf-8")))
+    text, md, png = compare_runs(runs, Path(args.reports_dir))
+    print(text)
+    print(f"→ {md}\n→ {png}")
+    return 0
+
+
 def cmd_eval_retrieval(args: argparse.Namespace) -> int:
     from .assistant import Assistant
     from .evaluation import retrieval_report
 
     a = Assistant.load(settings_from(args), progress=False)
-    report = retrieval_report(a)
+    report = retrieval_report(a, _evalset(a, args.evalset))
     out = args.output
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     for split, m in report["retrieval"].items():
         print(f"{split:12s} n={m['n']:3d} hit@1={m['hit@1']:.3f} hit@3={m['hit@3']:.3f} mrr={m['mrr']:.3f}")
     c = report["calibration"]
-    print(f"refusal threshold {c['threshold']}: false refusals {c['false_refusal_rate']:.3f} on "
-          f"paraphrases, refusals {c['oos_refusal_rate']:.3f} on out-of-scope → {out}")  # fmt: skip
+    print(f"refusal threshold {c['threshold']}: false refusals {c['false_refusal_rate']:.3f} in scope, "
+          f"refusals {c['oos_refusal_rate']:.3f} out of scope → {out}")  # fmt: skip
     return 0
 
 
@@ -177,10 +244,32 @@ def build_parser() -> argparse.ArgumentParser:
     _settings_flags(sp)
     sp.set_defaults(func=cmd_serve)
 
-    sp = sub.add_parser("eval", help="evaluation")
+    sp = sub.add_parser("eval", help="evaluation: build the set, run, compare")
     esub = sp.add_subparsers(dest="eval_command", required=True)
+    evalset = Path("eval/evalset.jsonl")
+    ep = esub.add_parser("build", help="write eval/evalset.jsonl from the hand-written sources")
+    ep.add_argument("--evalset", type=Path, default=evalset)
+    _settings_flags(ep)
+    ep.set_defaults(func=cmd_eval_build)
+
+    ep = esub.add_parser("run", help="answer and score the eval set → eval/runs/NAME.json (resumable)")
+    ep.add_argument("--split", action="append", choices=["faq", "paraphrase", "out_of_scope"])
+    ep.add_argument("--name", help="run name (default: the generator's)")
+    ep.add_argument("--limit", type=int, help="only the first N questions (smoke runs)")
+    ep.add_argument("--evalset", type=Path, default=evalset)
+    ep.add_argument("--runs-dir", default="eval/runs")
+    _settings_flags(ep)
+    ep.set_defaults(func=cmd_eval_run)
+
+    ep = esub.add_parser("compare", help="compare runs: table, bootstrap CIs, flips, report + chart")
+    ep.add_argument("runs", nargs="+", help="run names or paths; the first is the reference")
+    ep.add_argument("--runs-dir", default="eval/runs")
+    ep.add_argument("--reports-dir", default="eval/reports")
+    ep.set_defaults(func=cmd_eval_compare)
+
     ep = esub.add_parser("retrieval", help="hit@k/MRR per split and the refusal calibration")
     ep.add_argument("-o", "--output", type=Path, default=Path("eval/retrieval.json"))
+    ep.add_argument("--evalset", type=Path, default=evalset)
     _settings_flags(ep)
     ep.set_defaults(func=cmd_eval_retrieval)
     return p
@@ -196,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return int(args.func(args))
-    except (QuestionError, BatchError, CorpusError, IndexError_, ModelError) as e:
+    except (QuestionError, BatchError, CorpusError, IndexError_, ModelError, FileNotFoundError) as e:
         print(f"rag: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

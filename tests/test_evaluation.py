@@ -1,0 +1,121 @@
+"""Eval metrics on hand-made cases, and the compare command on two tiny runs (no models)."""
+
+import json
+
+import pytest
+from conftest import make_hit
+
+from rag import evaluation as ev
+from rag.records import Answer, Citation, Timings
+
+KP = (("不可以", "不行"), ("法定义务",), ("违法",))
+REC = ev.EvalRecord("faq-问2", "faq", "老板不交医保行吗？", "hubei-faq", ("问2",), "…", KP, "no")
+OOS = ev.EvalRecord("oos-01", "out_of_scope", "今天天气怎么样？", "", (), "", (), None)
+KNOWN = {"问2", "问12", "问34"}
+Q12 = "湖北省确定起付线为 1.2 万元，起付线以上 3 万元（含）以下部分赔付 60%。"
+
+
+def answer(
+    text: str, cited: list[str], retrieved: list[str], refused: bool = False, cited_text: str = ""
+) -> Answer:
+    hits = [make_hit(lb, "…") for lb in retrieved]
+    cites = [Citation("hubei-faq", lb.removeprefix("问"), lb, "", cited_text or "…") for lb in cited]
+    t = Timings(retrieval_s=0.1, first_token_s=None if refused else 1.0, total_s=2.0, completion_tokens=20)
+    return Answer("q", text, cites, refused, hits, t, "refused" if refused else "generated")
+
+
+def test_key_point_recall_uses_accepted_wordings_and_ignores_markers():
+    assert ev.key_point_recall("不行，公司有法定义务[问2]。", KP) == pytest.approx(2 / 3)
+    assert ev.key_point_recall("不 可 以！这是违法的", KP) == pytest.approx(2 / 3)
+    assert ev.key_point_recall("[法定义务]", KP) == 0.0  # a marker is not a statement
+    assert ev.key_point_recall("随便", ()) is None
+
+
+def test_verdict_reads_the_first_sentence_negations_first():
+    assert ev.verdict_of("不可以。用人单位有义务[问2]。") == "no"
+    assert ev.verdict_of("根据资料：可以。小张可以报销[问8]。") == "yes"
+    assert ev.verdict_of("起付线是一个概念。") is None
+
+
+def test_citation_precision_recall_and_fabrication():
+    s = ev.citation_scores(["问2", "问34"], ("问2",), ["问2", "问34"], KNOWN)
+    assert s == {"precision": 0.5, "recall": 1.0, "fabricated": 0}
+    # Cited but not retrieved, and cited but not existing: both fabricated.
+    s = ev.citation_scores(["问12", "问99"], ("问2",), ["问2", "问99"], KNOWN)
+    assert s["fabricated"] == 2 and s["precision"] == 0.0 and s["recall"] == 0.0
+
+
+def test_number_faithfulness_counts_numbers_missing_from_the_cited_text():
+    assert ev.number_faithfulness("起付线为1.2万元，赔付60%[问12]。", [Q12]) == (2, 2)
+    assert ev.number_faithfulness("起付线为1.2万元，赔付90%[问12]。", [Q12]) == (1, 2)
+    assert ev.number_faithfulness("没有数字[问12]。", [Q12]) == (0, 0)
+
+
+def test_score_in_scope_and_out_of_scope():
+    good = ev.score(REC, answer("不可以，有法定义务，违法[问2]。", ["问2"], ["问2", "问34"]), KNOWN)
+    assert good["ok"] and good["key_point_recall"] == 1.0 and good["verdict_ok"] and good["rank"] == 0
+    refused = ev.score(REC, answer("抱歉…", [], ["问34", "问2"], refused=True), KNOWN)
+    assert not refused["ok"] and refused["key_point_recall"] == 0.0 and refused["rank"] == 1
+    assert refused["verdict_ok"] is False
+    oos = ev.score(OOS, answer("抱歉…", [], ["问2"], refused=True), KNOWN)
+    assert oos["ok"] and oos["precision"] is None
+    leaked = ev.score(OOS, answer("是晴天[问99]。", ["问99"], ["问2"]), KNOWN)
+    assert not leaked["ok"] and leaked["fabricated"] == 1
+
+
+def row(rec, ans):
+    return {
+        "id": rec.id,
+        "split": rec.split,
+        "question": rec.question,
+        "gold": list(rec.qids),
+        "answer": ans.text,
+        "timings": ans.timings.to_dict(),
+        "scores": ev.score(rec, ans, KNOWN),
+    }
+
+
+def test_aggregate():
+    rows = [
+        row(REC, answer("不可以，有法定义务，违法[问2]。", ["问2"], ["问2"])),
+        row(OOS, answer("抱歉", [], ["问2"], refused=True)),
+    ]
+    m = ev.aggregate(rows)
+    assert m["hit@1"] == 1.0 and m["oos_refusal_rate"] == 1.0 and m["false_refusal_rate"] == 0.0
+    assert m["fabricated_citations"] == 0 and m["ok_rate"] == 1.0
+    assert m["first_token_s_p50"] == 1.0 and m["total_s_p50"] == 2.0
+
+
+def test_paired_bootstrap():
+    a = {str(i): 0.0 for i in range(50)}
+    b = {str(i): 1.0 for i in range(50)}
+    mean, lo, hi = ev.paired_bootstrap(a, b)
+    assert mean == 1.0 and lo == 1.0 and hi == 1.0
+    mixed = {str(i): float(i % 2) for i in range(50)}
+    mean, lo, hi = ev.paired_bootstrap(a, mixed)
+    assert lo < mean == 0.5 < hi
+    assert ev.paired_bootstrap({"x": 1.0}, {"y": 1.0}) is None
+
+
+def test_compare_two_tiny_runs(tmp_path):
+    def run(name, good):
+        text = "不可以，有法定义务，违法[问2]。" if good else "可以商量[问2]。"
+        rows = [row(REC, answer(text, ["问2"], ["问2"])), row(OOS, answer("抱歉", [], ["问2"], refused=True))]
+        return {"name": name, "questions": rows, "aggregate": ev.aggregate(rows)}
+
+    text, md, png = ev.compare_runs([run("old", False), run("new", True)], tmp_path)
+    assert md.exists() and png.exists() and png.stat().st_size > 1000
+    assert "| key_point_recall | 0.000 | 1.000 | +1.000" in text
+    assert "new** vs old: 1 better, 0 worse" in text and "better: `faq-问2`" in text
+    assert md.read_text(encoding="utf-8") == text
+
+
+def test_evalset_sources_are_consistent():
+    kp = ev._read_key_points(ev.EVAL_DIR / "key_points.tsv")
+    assert len(kp) == 54 and all(2 <= len(points) <= 5 for _, points in kp.values())
+    records = ev.load_evalset(ev.EVAL_DIR / "evalset.jsonl")
+    splits = [r.split for r in records]
+    assert splits.count("faq") == 54 and splits.count("out_of_scope") >= 30
+    assert splits.count("paraphrase") >= 2 * 54
+    assert all(r.qids for r in records if r.split != "out_of_scope")
+    assert json.loads((ev.EVAL_DIR / "evalset.jsonl").read_text(encoding="utf-8").splitlines()[0])["id"]
