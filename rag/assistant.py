@@ -19,7 +19,13 @@ from . import citations as cit
 from .chunking import chunk_items
 from .corpus import corpus_hash, load_items
 from .embedding import Embedder
-from .generation import GenerationStats, Generator, LlamaCppGenerator, SamplingParams
+from .generation import (
+    GenerationStats,
+    Generator,
+    LlamaCppGenerator,
+    OpenAICompatGenerator,
+    SamplingParams,
+)
 from .index import DenseIndex, load_or_build
 from .prompt import build_messages
 from .records import Answer, Hit, Item, Timings
@@ -44,6 +50,37 @@ def clean_question(question: object, max_chars: int) -> tuple[str, list[str]]:
         notes.append(f"问题过长（{len(text)} 字），只使用了前 {max_chars} 字。")
         text = text[:max_chars]
     return text, notes
+
+
+# A follow-up leans on the previous question: "那如果是在外地呢？" says nothing about what "that" is.
+_FOLLOW_UP_START = (
+    "那",
+    "那么",
+    "如果",
+    "要是",
+    "假如",
+    "还有",
+    "另外",
+    "这个",
+    "这种",
+    "那个",
+    "它",
+    "他",
+    "她",
+)
+FOLLOW_UP_MAX_CHARS = 20
+
+
+def contextualize(question: str, history: list[str] | None) -> str:
+    """A standalone question for retrieval and the prompt: a short follow-up is joined to the
+    previous question, so "那如果是在外地呢？" after "社保卡丢了怎么报销？" finds the same items."""
+    if not history:
+        return question
+    q = question.strip()
+    follow_up = q.startswith(_FOLLOW_UP_START) or q.rstrip("？?。").endswith("呢") or len(q) <= 8
+    if not follow_up or len(q) > FOLLOW_UP_MAX_CHARS:
+        return question
+    return f"{history[-1].strip()}（追问：{q}）"
 
 
 class AnswerStream:
@@ -115,14 +152,40 @@ class Assistant:
     def generator(self) -> Generator:
         if self._generator is None:
             s = self.settings
-            self._generator = LlamaCppGenerator(
-                s.generator,
-                s.models_dir,
-                s.n_ctx,
-                s.n_threads,
-                SamplingParams(s.temperature, s.repeat_penalty, s.max_tokens, s.seed),
-            )
+            sampling = SamplingParams(s.temperature, s.repeat_penalty, s.max_tokens, s.seed)
+            if s.generator_url:
+                self._generator = OpenAICompatGenerator(s.generator_url, s.generator, sampling)
+            else:
+                self._generator = LlamaCppGenerator(s.generator, s.models_dir, s.n_ctx, s.n_threads, sampling)
         return self._generator
+
+    def fit_prompt(
+        self, question: str, context: list[Hit], notes: list[str]
+    ) -> tuple[list[dict[str, str]] | None, list[Hit]]:
+        """The prompt, shrunk until it leaves room for the answer in the generator's window: context
+        items are dropped, then trimmed, then the question is shortened. None if nothing fits (the
+        caller answers extractively): an over-long prompt must never crash the model."""
+        s = self.settings
+        n_ctx = getattr(self.generator, "n_ctx", 0) or s.n_ctx
+        budget = n_ctx - s.max_tokens - 16  # a little slack for the chat template's own tokens
+        chars, q, reduced = s.context_chars, question, False
+        while True:
+            messages = build_messages(q, context, chars)
+            size = self.generator.count_tokens("".join(m["content"] for m in messages))
+            if size <= budget:
+                if reduced:
+                    notes.append(f"prompt reduced to {size} tokens to fit the {n_ctx}-token window")
+                return messages, context
+            reduced = True
+            if len(context) > 1:
+                context = context[:-1]
+            elif chars > 100:
+                chars //= 2
+            elif len(q) > 20:
+                q = q[: len(q) // 2]
+            else:
+                notes.append(f"no prompt fits the {n_ctx}-token window: answered from the best item")
+                return None, context
 
     # ---------------------------------------------------------------------------------- queries
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
@@ -140,9 +203,11 @@ class Assistant:
         keep = [h for h in hits if h.dense >= self.settings.context_min_ratio * best]
         return keep[: self.settings.context_items]
 
-    def stream(self, question: str, k: int | None = None) -> AnswerStream:
+    def stream(self, question: str, k: int | None = None, history: list[str] | None = None) -> AnswerStream:
+        """Answer as it is generated. ``history``: the user's earlier questions, oldest first."""
         t0 = time.perf_counter()
         text, notes = clean_question(question, self.settings.max_question_chars)
+        text = contextualize(text, history)
         hits = self.retriever.search(text, k or self.settings.top_k)
         timings = Timings(retrieval_s=time.perf_counter() - t0)
         holder = AnswerStream(iter(()))
@@ -160,20 +225,27 @@ class Assistant:
                 notes=notes + (guard.notes if guard else []),
             )
 
+        def from_best_item(best: Hit, guard: cit.Guard | None) -> Answer:
+            answer = finish(self._extractive_text(best), "extractive", guard)
+            answer.citations = [cit.to_citation(best)]
+            return answer
+
         def run() -> Iterator[str]:
             if not self.is_confident(hits):
                 msg = cit.refusal_text(hits)
                 holder.answer = finish(msg, "refused", None)
                 yield msg
                 return
-            context = self.context_hits(hits)
+            messages, context = self.fit_prompt(text, self.context_hits(hits), notes)
+            if messages is None:
+                holder.answer = from_best_item(context[0], None)
+                yield holder.answer.text
+                return
             guard = cit.Guard(context)
             stats = GenerationStats()
             shown: list[str] = []
             g0 = time.perf_counter()
-            for piece in self.generator.stream(
-                build_messages(text, context, self.settings.context_chars), stats
-            ):
+            for piece in self.generator.stream(messages, stats):
                 if timings.first_token_s is None:
                     timings.first_token_s = time.perf_counter() - t0
                 for sentence in guard.feed(piece):
@@ -196,18 +268,14 @@ class Assistant:
                 yield msg
             else:
                 guard.notes.append("the model gave no valid citation: answered from the best item")
-                best = context[0]
-                msg = cit.extractive_answer(best) + cit.hubei_note([best], self._hubei)
-                answer = finish(msg, "extractive", guard)
-                answer.citations = [cit.to_citation(best)]
-                holder.answer = answer
-                yield msg
+                holder.answer = from_best_item(context[0], guard)
+                yield holder.answer.text
 
         holder._pieces = run()
         return holder
 
-    def answer(self, question: str, k: int | None = None) -> Answer:
-        s = self.stream(question, k)
+    def answer(self, question: str, k: int | None = None, history: list[str] | None = None) -> Answer:
+        s = self.stream(question, k, history)
         for _ in s:
             pass
         assert s.answer is not None
@@ -222,11 +290,12 @@ class Assistant:
         if not self.is_confident(hits):
             body, mode, cites = cit.refusal_text(hits), "refused", []
         else:
-            best = hits[0]
-            body = cit.extractive_answer(best) + cit.hubei_note([best], self._hubei)
-            mode, cites = "extractive", [cit.to_citation(best)]
+            body, mode, cites = self._extractive_text(hits[0]), "extractive", [cit.to_citation(hits[0])]
         timings.total_s = time.perf_counter() - t0
         return Answer(text, body, cites, mode == "refused", hits, timings, mode, notes)
+
+    def _extractive_text(self, best: Hit) -> str:
+        return cit.extractive_answer(best) + cit.hubei_note([best], self._hubei)
 
     def answer_batch(self, questions: Iterable[str], progress: bool = True) -> list[Answer]:
         qs = list(questions)

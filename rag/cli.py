@@ -19,6 +19,8 @@ from .settings import Settings
 def _settings_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("settings (each also read from the environment as RAG_<NAME>)")
     g.add_argument("--generator", help="generator name or .gguf path (RAG_GENERATOR)")
+    g.add_argument("--generator-url", dest="generator_url",
+                   help="OpenAI-compatible server to generate with instead (RAG_GENERATOR_URL)")  # fmt: skip
     g.add_argument("--embedder", help="embedder name or folder (RAG_EMBEDDER)")
     g.add_argument("--top-k", type=int, dest="top_k", help="sources returned (RAG_TOP_K)")
     g.add_argument("--threads", type=int, dest="n_threads", help="llama.cpp threads (RAG_N_THREADS)")
@@ -29,7 +31,7 @@ def _settings_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--corpus-dir", type=Path, dest="corpus_dir")
 
 
-_SETTING_KEYS = ("generator", "embedder", "top_k", "n_threads", "max_tokens", "refuse_below",
+_SETTING_KEYS = ("generator", "generator_url", "embedder", "top_k", "n_threads", "max_tokens", "refuse_below",
                  "models_dir", "index_dir", "corpus_dir")  # fmt: skip
 
 
@@ -154,7 +156,8 @@ def cmd_eval_run(args: argparse.Namespace) -> int:
     s = settings_from(args)
     if gen == EXTRACTIVE:
         s = s.with_overrides(generator=Settings().generator)  # unused: no LLM in this run
-    a = Assistant.load(s, progress=False)
+    # Load the generator up front so the first question's timings do not include it.
+    a = Assistant.load(s, progress=False, load_generator=gen != EXTRACTIVE)
     records = _evalset(a, args.evalset)
     splits = args.split or list(SPLITS)
     records = [r for r in records if r.split in splits]
@@ -280,12 +283,21 @@ def main(argv: list[str] | None = None) -> int:
     from .assistant import QuestionError
     from .batch import BatchError
     from .corpus import CorpusError
+    from .generation import GeneratorError
     from .index import IndexError_
     from .models import ModelError
 
     try:
         return int(args.func(args))
-    except (QuestionError, BatchError, CorpusError, IndexError_, ModelError, FileNotFoundError) as e:
+    except (
+        QuestionError,
+        BatchError,
+        CorpusError,
+        IndexError_,
+        ModelError,
+        GeneratorError,
+        FileNotFoundError,
+    ) as e:
         print(f"rag: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -24,9 +24,16 @@ class Embedder:
             from sentence_transformers import SentenceTransformer
         except ImportError as e:  # pragma: no cover - core dependency
             raise ImportError("sentence-transformers is required: pip install -e .") from e
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # a "Loading weights" bar on every start is noise
         torch.set_num_threads(n_threads)
         self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        self.dim = int(self.model.get_sentence_embedding_dimension() or 0)
+        dim = (
+            getattr(self.model, "get_embedding_dimension", None)
+            or self.model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dim() or 0)
         prompts = getattr(self.model, "prompts", {}) or {}
         # EmbeddingGemma defines "query" and "document" prompts; other models may define none.
         self._has_prompts = "query" in prompts and "document" in prompts

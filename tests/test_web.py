@@ -1,0 +1,26 @@
+"""The page's rendering helpers (pure). The page itself is exercised in issue #4's browser test."""
+
+from conftest import make_hit
+
+from rag.records import Answer, Citation, Timings
+from rag.web import link_citations, render_answer
+
+
+def test_citations_become_links_and_text_is_escaped():
+    html = link_citations("不可以<b>[问2]。见[异地就医·问6]")
+    assert '<a class="cite" href="#src-问2">[问2]</a>' in html
+    assert 'href="#src-异地就医-问6">[异地就医·问6]</a>' in html
+    assert "&lt;b&gt;" in html
+
+
+def test_render_shows_sources_and_marks_refusals():
+    cite = Citation("hubei-faq", "2", "问2", "老板不交医保可以吗？", "不可以。用人单位有法定义务。")
+    ans = Answer("q", "不可以[问2]。", [cite], False, [make_hit("问2", "x")], Timings(0.1, 1.0, 2.0, 2.1))
+    html = render_answer(ans)
+    assert (
+        '<details id="src-问2" class="source">' in html
+        and "用人单位有法定义务" in html
+        and "湖北省医疗保障政策问答" in html
+    )
+    refused = Answer("q", "抱歉", [], True, [], Timings(), "refused")
+    assert 'class="refusal"' in render_answer(refused)
