@@ -45,9 +45,13 @@ def normalise_digits(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+# List numbering ("1. 办理", "2、", "（3）") orders items; it states no fact to check.
+_ENUMERATION = re.compile(r"(?:^|(?<=[：:；;。，,\s]))\d{1,2}\s*[.、](?!\d)|[（(]\d{1,2}[)）]")
+
+
 def numbers_in(text: str) -> set[str]:
-    """Numbers in a text, with thousands separators and spaces inside numbers removed."""
-    text = normalise_digits(text)
+    """Numbers stated in a text (not list numbering), thousands separators removed."""
+    text = _ENUMERATION.sub(" ", normalise_digits(text))
     text = re.sub(r"(?<=\d)[,，](?=\d{3})", "", text)
     return {n.rstrip("0").rstrip(".") if "." in n else n for n in NUMBER.findall(text)}
 

@@ -3,6 +3,12 @@ small Qwen2.5-Coder-0.5B generator); scripts/test.sh provisions them first."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,3 +45,33 @@ def make_hit(label: str, text: str, qid: str | None = None, question: str = "", 
         bm25=1.0,
         full_text=text,
     )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(cmd: list[str], probe_url: str, log: Path, timeout_s: float) -> Iterator[None]:
+    """Start a server process (output to a log file: an unread pipe fills up and blocks it), wait
+    until ``probe_url`` answers, stop it afterwards."""
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.time() + timeout_s
+            while True:
+                try:
+                    urllib.request.urlopen(probe_url, timeout=2)
+                    break
+                except OSError:
+                    if proc.poll() is not None:
+                        pytest.fail(f"{cmd[:4]} exited: {log.read_text()[-3000:]}")
+                    if time.time() > deadline:
+                        pytest.fail(f"{cmd[:4]} did not start in {timeout_s} s: {log.read_text()[-3000:]}")
+                    time.sleep(1)
+            yield
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)

@@ -100,6 +100,8 @@ def test_model_refusal_and_unsupported_numbers_are_refusals():
 
 def test_numbers_normalised():
     assert cit.numbers_in("１２万元，1,000元，60.0%，2019年") == {"12", "1000", "60", "2019"}
+    # List numbering is not a stated number; a decimal is.
+    assert cit.numbers_in("步骤：1. 办理备案；2、持卡就医（3）结算，起付线1.2万") == {"1.2"}
 
 
 def test_refusal_text_lists_related_items():

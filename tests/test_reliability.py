@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
+from conftest import free_port, running_server
 
 from rag import Assistant
 from rag import evaluation as ev
@@ -19,12 +16,6 @@ from rag.generation import GeneratorError
 from rag.models import resolve
 
 pytestmark = pytest.mark.models
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_prompt_too_long_for_the_window_is_reduced_not_a_crash(assistant, settings):
@@ -52,31 +43,13 @@ def test_prompt_injections_stay_grounded(assistant):
 def llama_server(settings, tmp_path_factory):
     pytest.importorskip("sse_starlette")
     path, _ = resolve(settings.generator, "generator", settings.models_dir)
-    port = _free_port()
+    port = free_port()
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--host", "127.0.0.1",
            "--port", str(port), "--n_ctx", "4096", "--n_threads", str(settings.n_threads),
            "--verbose", "False"]  # fmt: skip
-    # A log file, not a pipe: an unread pipe fills up and blocks the server.
-    log = tmp_path_factory.mktemp("llama-server") / "server.log"
-    out = log.open("w")
-    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/v1/models", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited: {log.read_text()[-2000:]}")
-            time.sleep(1)
-    else:
-        proc.kill()
-        pytest.fail(f"llama_cpp.server did not start in 120 s: {log.read_text()[-2000:]}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
-    out.close()
+    with running_server(cmd, f"{url}/v1/models", tmp_path_factory.mktemp("llama") / "server.log", 120):
+        yield url
 
 
 def test_generator_behind_an_openai_compatible_server(assistant, settings, llama_server):
@@ -97,7 +70,7 @@ def test_generator_behind_an_openai_compatible_server(assistant, settings, llama
 
 def test_unreachable_generator_server_is_a_clear_error(assistant, settings):
     remote = Assistant(
-        settings.with_overrides(generator_url=f"http://127.0.0.1:{_free_port()}"),
+        settings.with_overrides(generator_url=f"http://127.0.0.1:{free_port()}"),
         assistant.items,
         assistant.index,
         assistant.retriever.embedder,

@@ -6,51 +6,26 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import free_port, running_server
 
 pytestmark = pytest.mark.models
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(assistant, settings, tmp_path_factory):
     """The page, started as a user would (the assistant fixture has built the index it uses)."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    port = free_port()
     cmd = [sys.executable, "-m", "rag", "serve", "--port", str(port), "--generator", settings.generator,
            "--index-dir", str(settings.index_dir)]  # fmt: skip
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"rag serve exited: {log.read_text()[-3000:]}")
-            time.sleep(1)
-    else:
-        proc.kill()
-        pytest.fail("rag serve did not start in 240 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    with running_server(cmd, url, tmp_path_factory.mktemp("serve") / "serve.log", timeout_s=240):
+        yield url
 
 
 def test_binds_to_loopback_only(server):
@@ -102,7 +77,7 @@ def page(server):
 
 def test_browser_asks_streams_and_opens_a_source(page, tmp_path):
     box = page.locator("#question textarea")
-    box.fill("老板不给我交医保，多发工资行吗？")
+    box.fill("出车祸了，医保给报销吗？")
     box.press("Enter")
     # The answer streams in; it is final when the timing panel reports it.
     page.wait_for_function(
