@@ -27,7 +27,7 @@ from .generation import (
     SamplingParams,
 )
 from .index import DenseIndex, load_or_build
-from .prompt import build_messages
+from .prompt import Prompt, build_prompt
 from .records import Answer, Hit, Item, Timings
 from .retrieval import HybridRetriever
 from .settings import Settings
@@ -156,26 +156,34 @@ class Assistant:
             if s.generator_url:
                 self._generator = OpenAICompatGenerator(s.generator_url, s.generator, sampling)
             else:
-                self._generator = LlamaCppGenerator(s.generator, s.models_dir, s.n_ctx, s.n_threads, sampling)
+                self._generator = LlamaCppGenerator(
+                    s.generator,
+                    s.models_dir,
+                    s.n_ctx,
+                    s.n_threads,
+                    sampling,
+                    kv_cache_bytes=s.kv_cache_mb * 2**20,
+                    kv_cache_dir=s.kv_dir,
+                )
         return self._generator
 
     def fit_prompt(
         self, question: str, context: list[Hit], notes: list[str]
-    ) -> tuple[list[dict[str, str]] | None, list[Hit]]:
+    ) -> tuple[Prompt | None, list[Hit]]:
         """The prompt, shrunk until it leaves room for the answer in the generator's window: context
         items are dropped, then trimmed, then the question is shortened. None if nothing fits (the
         caller answers extractively): an over-long prompt must never crash the model."""
         s = self.settings
         n_ctx = getattr(self.generator, "n_ctx", 0) or s.n_ctx
         budget = n_ctx - s.max_tokens - 16  # a little slack for the chat template's own tokens
-        chars, q, reduced = s.context_chars, question, False
+        chars, chars2, q, reduced = s.context_chars, s.secondary_context_chars, question, False
         while True:
-            messages = build_messages(q, context, chars)
-            size = self.generator.count_tokens("".join(m["content"] for m in messages))
+            prompt = build_prompt(q, context, chars, chars2)
+            size = self.generator.count_tokens("".join(m["content"] for m in prompt.messages))
             if size <= budget:
                 if reduced:
                     notes.append(f"prompt reduced to {size} tokens to fit the {n_ctx}-token window")
-                return messages, context
+                return prompt, context
             reduced = True
             if len(context) > 1:
                 context = context[:-1]
@@ -203,12 +211,20 @@ class Assistant:
         keep = [h for h in hits if h.dense >= self.settings.context_min_ratio * best]
         return keep[: self.settings.context_items]
 
-    def stream(self, question: str, k: int | None = None, history: list[str] | None = None) -> AnswerStream:
-        """Answer as it is generated. ``history``: the user's earlier questions, oldest first."""
+    def stream(
+        self,
+        question: str,
+        k: int | None = None,
+        history: list[str] | None = None,
+        hits: list[Hit] | None = None,
+    ) -> AnswerStream:
+        """Answer as it is generated. ``history``: the user's earlier questions, oldest first;
+        ``hits``: retrieval already done for this question (batch ordering), not repeated."""
         t0 = time.perf_counter()
         text, notes = clean_question(question, self.settings.max_question_chars)
         text = contextualize(text, history)
-        hits = self.retriever.search(text, k or self.settings.top_k)
+        if hits is None:
+            hits = self.retriever.search(text, k or self.settings.top_k)
         timings = Timings(retrieval_s=time.perf_counter() - t0)
         holder = AnswerStream(iter(()))
 
@@ -236,8 +252,20 @@ class Assistant:
                 holder.answer = finish(msg, "refused", None)
                 yield msg
                 return
-            messages, context = self.fit_prompt(text, self.context_hits(hits), notes)
-            if messages is None:
+            context = self.context_hits(hits)
+            region = cit.other_region(text)
+            if region and any(h.label in self._hubei for h in context):
+                # Hubei's amounts and rates do not answer a question about another region (the
+                # 1.5B once answered "北京…比例为60%" from Hubei's rule): leave them out.
+                kept = [h for h in context if h.label not in self._hubei]
+                if not kept:
+                    holder.answer = finish(cit.region_refusal_text(region, context), "refused", None)
+                    yield holder.answer.text
+                    return
+                notes.append(f"Hubei-only items left out of the prompt: the question is about {region}")
+                context = kept
+            prompt, context = self.fit_prompt(text, context, notes)
+            if prompt is None:
                 holder.answer = from_best_item(context[0], None)
                 yield holder.answer.text
                 return
@@ -245,7 +273,7 @@ class Assistant:
             stats = GenerationStats()
             shown: list[str] = []
             g0 = time.perf_counter()
-            for piece in self.generator.stream(messages, stats):
+            for piece in self.generator.stream(prompt.messages, stats, prompt.cache_head):
                 if timings.first_token_s is None:
                     timings.first_token_s = time.perf_counter() - t0
                 for sentence in guard.feed(piece):
@@ -256,6 +284,7 @@ class Assistant:
                 yield sentence
             timings.generation_s = time.perf_counter() - g0
             timings.prompt_tokens, timings.completion_tokens = stats.prompt_tokens, stats.completion_tokens
+            timings.cached_tokens = stats.cached_tokens
 
             if guard.grounded:
                 note = cit.hubei_note(list(guard.cited.values()), self._hubei)
@@ -274,8 +303,14 @@ class Assistant:
         holder._pieces = run()
         return holder
 
-    def answer(self, question: str, k: int | None = None, history: list[str] | None = None) -> Answer:
-        s = self.stream(question, k, history)
+    def answer(
+        self,
+        question: str,
+        k: int | None = None,
+        history: list[str] | None = None,
+        hits: list[Hit] | None = None,
+    ) -> Answer:
+        s = self.stream(question, k, history, hits)
         for _ in s:
             pass
         assert s.answer is not None
@@ -298,8 +333,54 @@ class Assistant:
         return cit.extractive_answer(best) + cit.hubei_note([best], self._hubei)
 
     def answer_batch(self, questions: Iterable[str], progress: bool = True) -> list[Answer]:
+        """Answers in the order given; worked in the order of :meth:`plan` (shared prompt heads)."""
         qs = list(questions)
-        return [self.answer(q) for q in tqdm(qs, desc="answering", unit="q", disable=not progress)]
+        answers: dict[int, Answer] = {}
+        for i, hits in tqdm(self.plan(qs), desc="answering", unit="q", disable=not progress):
+            answers[i] = self.answer(qs[i], hits=hits)
+        return [answers[i] for i in range(len(qs))]
+
+    def plan(self, questions: list[str]) -> list[tuple[int, list[Hit] | None]]:
+        """Retrieve every question once and order them by their prompt head (top item), so that
+        consecutive questions reuse the head's KV state already in the context. Questions that fail
+        validation keep a None (answering them raises the QuestionError for the caller)."""
+        k = self.settings.top_k
+        planned: list[tuple[str, int, list[Hit] | None]] = []
+        for i, q in enumerate(questions):
+            try:
+                hits = self.retrieve(q, k)
+            except QuestionError:
+                planned.append(("", i, None))
+                continue
+            planned.append((hits[0].key if hits and self.is_confident(hits) else "", i, hits))
+        planned.sort(key=lambda p: (p[0], p[1]))
+        return [(i, hits) for _, i, hits in planned]
+
+    def prompt_heads(self) -> list[Prompt]:
+        """One prompt per distinct head: every chunk as the top item's matched chunk."""
+        s, seen, prompts = self.settings, set(), []
+        by_key = {it.key: it for it in self.items}
+        for c in self.index.chunks:
+            it = by_key[c.key]
+            hit = Hit(it.source, it.qid, it.label, it.question, it.section, c.text, 0.0, 1.0, 0.0, it.answer)
+            p = build_prompt("", [hit], s.context_chars, s.secondary_context_chars)
+            if p.cache_head not in seen:
+                seen.add(p.cache_head)
+                prompts.append(p)
+        return prompts
+
+    def warm(self, progress: bool = True) -> dict[str, int]:
+        """Make sure the KV state of every prompt head is cached (computed once, then on disk).
+        Returns how many heads were computed / restored from disk / already live; a no-op for
+        generators without a head cache (e.g. a remote server)."""
+        gen = self.generator
+        counts: dict[str, int] = {}
+        if not isinstance(gen, LlamaCppGenerator) or gen.cache is None:
+            return counts
+        for p in tqdm(self.prompt_heads(), desc="warming", unit="head", disable=not progress):
+            how = gen.warm(p.messages, p.cache_head) or "skipped"
+            counts[how] = counts.get(how, 0) + 1
+        return counts
 
     def item(self, label: str) -> Item | None:
         return next((it for it in self.items if it.label == label), None)

@@ -142,8 +142,12 @@ def run_batch(
     resume: bool = False,
     overwrite: bool = False,
     retrieval_only: bool = False,
+    keep_order: bool = False,
     log: TextIO = sys.stderr,
 ) -> dict[str, int]:
+    """Answer ``in_path`` into ``out_path``. Unless ``keep_order``, questions are worked in the order
+    of :meth:`Assistant.plan` (grouped by top item, so prompt heads are reused); every output line
+    carries its id, so the file is complete and resumable in any order."""
     if out_path.resolve() == in_path.resolve():
         raise BatchError("the output file must not be the input file")
     if out_path.exists() and out_path.stat().st_size > 0 and not (resume or overwrite):
@@ -166,15 +170,19 @@ def run_batch(
         print(p, file=log)
     writer = Writer(out_path, append=resume)
     counts = {"answered": 0, "errors": 0, "skipped_done": already, "bad_lines": len(problems)}
+    if retrieval_only or keep_order:
+        work = [(q, None) for q in todo]
+    else:
+        work = [(todo[i], hits) for i, hits in assistant.plan([q.question for q in todo])]
     try:
-        for q in tqdm(todo, desc="batch", unit="q"):
+        for q, planned in tqdm(work, desc="batch", unit="q"):
             try:
                 if retrieval_only:
                     hits = assistant.retrieve(q.question)
                     rec = record(q.id, q.question, None)
                     rec["retrieved"] = [h.brief() for h in hits]
                 else:
-                    rec = record(q.id, q.question, assistant.answer(q.question))
+                    rec = record(q.id, q.question, assistant.answer(q.question, hits=planned))
                 counts["answered"] += 1
             except QuestionError as e:
                 rec = record(q.id, q.question, None, error=str(e))

@@ -46,7 +46,7 @@ def normalise_digits(text: str) -> str:
 
 
 # List numbering ("1. 办理", "2、", "（3）") orders items; it states no fact to check.
-_ENUMERATION = re.compile(r"(?:^|(?<=[：:；;。，,\s]))\d{1,2}\s*[.、](?!\d)|[（(]\d{1,2}[)）]")
+_ENUMERATION = re.compile(r"(?:^|(?<=[：:；;。，,\s\]】]))\d{1,2}\s*[.、](?!\d)|[（(]\d{1,2}[)）]")
 
 
 def numbers_in(text: str) -> set[str]:
@@ -266,6 +266,30 @@ def extractive_answer(hit: Hit, max_chars: int = 160) -> str:
 def refusal_text(hits: list[Hit]) -> str:
     related = "\n".join(f"- [{h.label}] {h.question}" for h in hits[:3])
     return f"{REFUSAL_TEXT}\n\n可能相关：\n{related}" if related else REFUSAL_TEXT
+
+
+# Provinces and large cities other than Hubei: the documents' amounts and rates are Hubei's, so a
+# question about one of these answered only from Hubei items would be wrong advice.
+_OTHER_REGION = re.compile(
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖南|广东|海南|"
+    "四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门|深圳|广州|杭州|南京|成都|"
+    "西安|苏州|天津|青岛|厦门|济南|郑州|长沙|沈阳|大连|哈尔滨|昆明|合肥|福州"
+)
+
+
+def other_region(question: str) -> str | None:
+    """The first province or city other than Hubei that a question names."""
+    m = _OTHER_REGION.search(question)
+    return m.group(0) if m else None
+
+
+def region_refusal_text(region: str, hits: list[Hit]) -> str:
+    labels = "".join(f"[{h.label}]" for h in hits[:3])
+    return (
+        f"资料中只有湖北省的相关规定{labels}，不能用来回答{region}的情况。为避免给出错误的政策建议，"
+        f"请咨询{region}当地医保经办机构。\n\n可能相关：\n"
+        + "\n".join(f"- [{h.label}] {h.question}" for h in hits[:3])
+    )
 
 
 def hubei_note(cited: list[Hit], hubei_labels: set[str]) -> str:

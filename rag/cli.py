@@ -1,4 +1,5 @@
-"""Command line: ``rag provision | index | ask | batch | serve | eval`` (also ``python -m rag``).
+"""Command line: ``rag provision | index | warm | ask | batch | serve | eval | bench``
+(also ``python -m rag``).
 
 A thin layer: every command builds :class:`Settings` from flags and environment, then calls the
 :class:`Assistant` (or the provisioning/evaluation helpers). Errors print one clear line and exit
@@ -111,7 +112,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     a = Assistant.load(settings_from(args), progress=False)
     counts = run_batch(a, args.input, args.output, resume=args.resume, overwrite=args.overwrite,
-                       retrieval_only=args.retrieval_only)  # fmt: skip
+                       retrieval_only=args.retrieval_only, keep_order=args.keep_order)  # fmt: skip
     print(json.dumps(counts, ensure_ascii=False), file=sys.stderr)
     return 0
 
@@ -145,6 +146,30 @@ def cmd_eval_build(args: argparse.Namespace) -> int:
         by_split[r.split] = by_split.get(r.split, 0) + 1
     print(f"{len(records)} records {by_split} → {args.evalset}")
     return 0
+
+
+def cmd_warm(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+
+    t0 = time.perf_counter()
+    a = Assistant.load(settings_from(args), load_generator=True)
+    counts = a.warm()
+    done = ", ".join(f"{n} {how}" for how, n in sorted(counts.items())) or "no head cache for this generator"
+    print(f"prompt heads: {done} ({time.perf_counter() - t0:.1f}s) → {a.settings.kv_dir}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import BenchPlan, run_bench
+
+    s = settings_from(args)
+    gens = args.generators or [s.generator]
+    lc = gens if args.langchain == ["all"] else (args.langchain or [])
+    plan = BenchPlan(gens, lc, n_questions=args.questions, evalset=args.evalset, out=args.output)
+    r = run_bench(s, plan)
+    print((plan.out.with_suffix(".md")).read_text(encoding="utf-8"))
+    print(f"→ {plan.out}")
+    return 0 if r.get("generators") else 1
 
 
 def cmd_eval_run(args: argparse.Namespace) -> int:
@@ -224,6 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
     _settings_flags(sp)
     sp.set_defaults(func=cmd_index)
 
+    sp = sub.add_parser("warm", help="compute the KV state of every prompt head (kept on disk)")
+    _settings_flags(sp)
+    sp.set_defaults(func=cmd_warm)
+
     sp = sub.add_parser("ask", help="answer one question")
     sp.add_argument("question", nargs="+")
     sp.add_argument("--json", action="store_true", help="print the Answer as JSON")
@@ -237,6 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--resume", action="store_true", help="skip ids already in the output")
     sp.add_argument("--overwrite", action="store_true", help="replace an existing output")
     sp.add_argument("--retrieval-only", action="store_true", help="no generation (answer is null)")
+    sp.add_argument("--keep-order", action="store_true",
+                    help="answer in input order (default: grouped by top item)")  # fmt: skip
     _settings_flags(sp)
     sp.set_defaults(func=cmd_batch)
 
@@ -275,6 +306,16 @@ def build_parser() -> argparse.ArgumentParser:
     ep.add_argument("--evalset", type=Path, default=evalset)
     _settings_flags(ep)
     ep.set_defaults(func=cmd_eval_retrieval)
+
+    sp = sub.add_parser("bench", help="speed: per generator, vs. the bandwidth bound and vs. LangChain")
+    sp.add_argument("generators", nargs="*", help="registered generators (default: the settings' one)")
+    sp.add_argument("--langchain", action="append", metavar="GENERATOR",
+                    help="also time this generator in the LangChain pipeline ('all': every one)")  # fmt: skip
+    sp.add_argument("--questions", type=int, default=40, help="in-scope eval questions to time (default 40)")
+    sp.add_argument("--evalset", type=Path, default=evalset)
+    sp.add_argument("-o", "--output", type=Path, default=Path("eval/bench/bench.json"))
+    _settings_flags(sp)
+    sp.set_defaults(func=cmd_bench)
     return p
 
 
@@ -282,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .assistant import QuestionError
     from .batch import BatchError
+    from .bench import BenchError
     from .corpus import CorpusError
     from .generation import GeneratorError
     from .index import IndexError_
@@ -296,7 +338,9 @@ def main(argv: list[str] | None = None) -> int:
         IndexError_,
         ModelError,
         GeneratorError,
+        BenchError,
         FileNotFoundError,
+        ImportError,  # an optional extra is missing: the message names it
     ) as e:
         print(f"rag: error: {e}", file=sys.stderr)
         return 2

@@ -146,7 +146,8 @@ def norm(text: str) -> str:
 
 def prose(answer_text: str) -> str:
     """The answer without citation markers and the pipeline's Hubei note."""
-    return MARKER.sub("", answer_text.split("\n\n注意：")[0])
+    # A space, not nothing: "[问24]2. 根据…" must still read as list numbering after the marker.
+    return MARKER.sub(" ", answer_text.split("\n\n注意：")[0])
 
 
 def key_point_recall(answer_text: str, key_points: tuple[tuple[str, ...], ...]) -> float | None:

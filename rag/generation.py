@@ -1,13 +1,14 @@
 """Stage 6: generation behind a small interface, so the pipeline does not care where the model runs.
 
 :class:`LlamaCppGenerator` keeps one long-lived ``Llama``: llama-cpp-python reuses the KV cache of
-the longest common token prefix with the previous call, so the fixed instructions at the head of
-every prompt are processed once, not per question. A lock serialises calls: one context cannot
-serve two generations at once.
+the longest common token prefix with the previous call, and a :class:`rag.kvcache.PrefixCache`
+restores the KV state of "instructions + top item" heads, so at question time only the tokens
+after the head are processed. A lock serialises calls: one context cannot serve two generations.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import threading
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from .kvcache import PrefixCache, PrefixState, fingerprint, head_key
 from .models import REGISTRY, ModelError, resolve
 
 # Chat formats whose templates have no system role: the instructions go at the head of the first
@@ -29,13 +31,18 @@ STOP = ["<|im_end|>", "<|endoftext|>", "<end_of_turn>", "【问题】", "【资�
 class GenerationStats:
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_tokens: int = 0  # prompt tokens whose KV state was reused, not processed
+    head_cache: str = ""  # "live" (already in context) | "restored" | "computed" | "" (no head)
 
 
 class Generator(Protocol):
     model_id: str
 
-    def stream(self, messages: list[dict[str, str]], stats: GenerationStats) -> Iterator[str]:
-        """Yield text pieces as they are generated; fill ``stats`` as it goes."""
+    def stream(
+        self, messages: list[dict[str, str]], stats: GenerationStats, cache_head: str | None = None
+    ) -> Iterator[str]:
+        """Yield text pieces as they are generated; fill ``stats`` as it goes. ``cache_head``: the
+        leading text of the last message whose KV state is worth keeping for later prompts."""
         ...
 
     def count_tokens(self, text: str) -> int: ...
@@ -51,7 +58,14 @@ class SamplingParams:
 
 class LlamaCppGenerator:
     def __init__(
-        self, name_or_path: str, models_dir: Path, n_ctx: int, n_threads: int, sampling: SamplingParams
+        self,
+        name_or_path: str,
+        models_dir: Path,
+        n_ctx: int,
+        n_threads: int,
+        sampling: SamplingParams,
+        kv_cache_bytes: int = 0,
+        kv_cache_dir: Path | None = None,
     ) -> None:
         path, self.model_id = resolve(name_or_path, "generator", models_dir)
         spec = REGISTRY.get(name_or_path)
@@ -75,6 +89,31 @@ class LlamaCppGenerator:
         self.n_ctx = n_ctx
         self.sampling = sampling
         self.lock = threading.Lock()
+        self._format = self._formatter()
+        self.cache: PrefixCache | None = None
+        if kv_cache_bytes > 0 and self._format is not None:
+            import llama_cpp
+
+            # States are only valid for this exact file, window and llama.cpp build.
+            st = path.stat()
+            fp = fingerprint(path.name, st.st_size, int(st.st_mtime), n_ctx, llama_cpp.__version__)
+            self.cache = PrefixCache(kv_cache_bytes, kv_cache_dir / fp if kv_cache_dir else None)
+
+    def _formatter(self):  # -> a llama_cpp ChatFormatter, or None
+        """The chat template as text, so the prompt can be tokenized here and its head cached."""
+        from llama_cpp import llama_chat_format as lcf
+
+        if self.chat_format == "gemma":
+            return lcf.format_gemma
+        template = self.llm.metadata.get("tokenizer.chat_template")
+        if self.chat_format is None and template:
+            model = self.llm._model
+            return lcf.Jinja2ChatFormatter(
+                template=template,
+                eos_token=model.token_get_text(self.llm.token_eos()),
+                bos_token=model.token_get_text(self.llm.token_bos()),
+            )
+        return None  # unknown format: let create_chat_completion format it (no head cache)
 
     def count_tokens(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
@@ -85,7 +124,120 @@ class LlamaCppGenerator:
         system, first, *rest = messages
         return [{"role": "user", "content": f"{system['content']}\n\n{first['content']}"}, *rest]
 
-    def stream(self, messages: list[dict[str, str]], stats: GenerationStats) -> Iterator[str]:
+    def _tokenize(self, text: str, add_bos: bool) -> list[int]:
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True)
+
+    def _render(self, messages: list[dict[str, str]]) -> tuple[list[int], str, list[str]]:
+        assert self._format is not None
+        r = self._format(messages=self._adapt(messages))
+        stop = r.stop if isinstance(r.stop, list) else [r.stop] if r.stop else []
+        return self._tokenize(r.prompt, not r.added_special), r.prompt, stop
+
+    def _head_tokens(self, tokens: list[int], prompt: str, cache_head: str, add_bos: bool) -> list[int]:
+        end = prompt.find(cache_head)
+        if end < 0 or not cache_head:
+            return []
+        head = self._tokenize(prompt[: end + len(cache_head)], add_bos)
+        n = _common_prefix(head, tokens)  # BPE may merge across the boundary: keep what agrees
+        return tokens[:n]
+
+    def _save_kv(self) -> bytes:
+        import llama_cpp
+
+        ctx = self.llm._ctx.ctx
+        size = llama_cpp.llama_state_seq_get_size(ctx, 0)
+        buf = (ctypes.c_uint8 * size)()
+        n = llama_cpp.llama_state_seq_get_data(ctx, buf, size, 0)
+        return bytes(memoryview(buf)[:n])
+
+    def _load_kv(self, state: PrefixState) -> bool:
+        import llama_cpp
+
+        buf = (ctypes.c_uint8 * len(state.kv)).from_buffer_copy(state.kv)
+        if llama_cpp.llama_state_seq_set_data(self.llm._ctx.ctx, buf, len(state.kv), 0) != len(state.kv):
+            self.llm.reset()
+            return False
+        n = len(state.tokens)
+        self.llm.input_ids[:n] = state.tokens
+        self.llm.n_tokens = n
+        self.llm._requires_eval = True  # no logits yet: the rest of the prompt is evaluated next
+        return True
+
+    def _prepare_head(self, head: list[int], stats: GenerationStats) -> None:
+        """Make the KV cache hold ``head``: already there, restored from the cache, or computed
+        now (and kept). Called with the lock held."""
+        assert self.cache is not None
+        live = _common_prefix(self.llm.input_ids[: self.llm.n_tokens].tolist(), head)
+        if live == len(head):
+            stats.head_cache = "live"
+            return
+        key = head_key(head)
+        state = self.cache.get(key)
+        if state is not None and state.tokens == tuple(head):
+            if self._load_kv(state):
+                stats.head_cache = "restored"
+                return
+            self.cache.discard(key)
+        # Compute the head from scratch, on its own: llama.cpp's arithmetic depends slightly on how
+        # tokens are batched, so one fixed path (head alone, then the rest) makes an answer the
+        # same whatever was asked before it — evaluations are reproducible in any order.
+        self.llm.reset()
+        self.llm.eval(head)
+        self.cache.put(key, PrefixState(tuple(head), self._save_kv()))
+        stats.head_cache = "computed"
+
+    def warm(self, messages: list[dict[str, str]], cache_head: str) -> str:
+        """Compute (or load from disk) the KV state of this prompt's head without generating."""
+        if self.cache is None:
+            return ""
+        tokens, prompt, _ = self._render(messages)
+        head = self._head_tokens(tokens, prompt, cache_head, add_bos=tokens[:1] == [self.llm.token_bos()])
+        if not head:
+            return ""
+        if self.cache.get(head_key(head)) is not None:
+            return "loaded"  # in RAM now (from disk if need be): restored when a question needs it
+        stats = GenerationStats()
+        with self.lock:
+            self._prepare_head(head, stats)
+        return stats.head_cache
+
+    def stream(
+        self, messages: list[dict[str, str]], stats: GenerationStats, cache_head: str | None = None
+    ) -> Iterator[str]:
+        if self._format is None:
+            yield from self._stream_chat(messages, stats)
+            return
+        s = self.sampling
+        tokens, prompt, stop = self._render(messages)
+        with self.lock:
+            if self.cache is not None and cache_head:
+                bos = tokens[:1] == [self.llm.token_bos()]
+                head = self._head_tokens(tokens, prompt, cache_head, add_bos=bos)
+                if head and len(head) < len(tokens):
+                    self._prepare_head(head, stats)
+                    # Keep only the head: the rest is always evaluated in one batch (see above).
+                    self.llm.n_tokens = len(head)
+            stats.cached_tokens = _common_prefix(self.llm.input_ids[: self.llm.n_tokens].tolist(), tokens)
+            pieces = self.llm.create_completion(
+                prompt=tokens,
+                stream=True,
+                temperature=s.temperature,
+                repeat_penalty=s.repeat_penalty,
+                max_tokens=s.max_tokens,
+                stop=STOP + [x for x in stop if x not in STOP],
+                seed=s.seed,
+            )
+            text = ""
+            for piece in pieces:
+                delta = piece["choices"][0]["text"]  # type: ignore[index]
+                if delta:
+                    text += delta
+                    yield delta
+            stats.prompt_tokens = len(tokens)
+            # Streamed chunks are not tokens (multi-byte characters merge); count the real ones.
+            stats.completion_tokens = self.count_tokens(text) if text else 0
+
+    def _stream_chat(self, messages: list[dict[str, str]], stats: GenerationStats) -> Iterator[str]:
         s = self.sampling
         messages = self._adapt(messages)
         with self.lock:
@@ -104,9 +256,17 @@ class LlamaCppGenerator:
                 if delta:
                     text += delta
                     yield delta
-            # Streamed chunks are not tokens (multi-byte characters merge); count the real ones.
             stats.completion_tokens = self.count_tokens(text) if text else 0
             stats.prompt_tokens = max(0, self.llm.n_tokens - stats.completion_tokens)
+
+
+def _common_prefix(a: list[int], b: list[int]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 class GeneratorError(RuntimeError):
@@ -134,7 +294,10 @@ class OpenAICompatGenerator:
         # over-counts Chinese slightly, which is the safe side for the context-window guard.
         return len(text)
 
-    def stream(self, messages: list[dict[str, str]], stats: GenerationStats) -> Iterator[str]:
+    def stream(
+        self, messages: list[dict[str, str]], stats: GenerationStats, cache_head: str | None = None
+    ) -> Iterator[str]:
+        # The server keeps its own prompt cache (llama.cpp: cache_prompt); the head hint is unused.
         import httpx
 
         s = self.sampling

@@ -3,6 +3,8 @@ is reused from one question to the next; retrieved items follow, then the questi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .records import Hit
 
 # No "say you don't know" rule: the small models then refuse answerable questions (seen with the
@@ -33,7 +35,19 @@ def context_block(hit: Hit, limit: int) -> str:
     return f"[{hit.label}] 问：{hit.question}\n答：{body}"
 
 
-def build_messages(question: str, hits: list[Hit], context_chars: int) -> list[dict[str, str]]:
-    blocks = "\n\n".join(context_block(h, context_chars) for h in hits)
-    user = f"【资料】\n{blocks}\n\n【问题】{question}\n请根据资料回答，并在每句话末尾标注资料编号。"
-    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+@dataclass(frozen=True)
+class Prompt:
+    messages: list[dict[str, str]]
+    # The start of the user message that depends only on the top item (its block): with the
+    # instructions before it, it is the part of the prompt whose KV state the generator caches.
+    cache_head: str
+
+
+def build_prompt(question: str, hits: list[Hit], context_chars: int, secondary_chars: int) -> Prompt:
+    """Instructions, then the top item whole (its KV state is cached, so its length costs nothing at
+    question time), then the other items cut to the chunk retrieval matched, then the question."""
+    head = f"【资料】\n{context_block(hits[0], context_chars)}" if hits else "【资料】\n"
+    rest = [context_block(h, secondary_chars) for h in hits[1:]]
+    ask = f"【问题】{question}\n请根据资料回答，并在每句话末尾标注资料编号。"
+    user = "\n\n".join([head, *rest, ask])
+    return Prompt([{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}], head)

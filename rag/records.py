@@ -90,6 +90,7 @@ class Timings:
     total_s: float = 0.0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_tokens: int = 0  # prompt tokens whose KV state was reused rather than processed
 
     @property
     def tokens_per_s(self) -> float | None:

@@ -12,6 +12,7 @@ import html
 import json
 import os
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,8 @@ def timing_text(ans: Answer, generator: str) -> str:
     speed = f"{t.tokens_per_s:.1f} token/秒" if t.tokens_per_s else "—"
     return (
         f"**上一个回答**：{ans.mode} · 模型 `{generator}`  \n检索 {t.retrieval_s:.2f} 秒 · 首字 {first} · "
-        f"总计 {t.total_s:.1f} 秒 · 提示 {t.prompt_tokens} token · 生成 {t.completion_tokens} token · {speed}"
+        f"总计 {t.total_s:.1f} 秒 · 提示 {t.prompt_tokens} token（{t.cached_tokens} 个来自缓存）· "
+        f"生成 {t.completion_tokens} token · {speed}"
     )
 
 
@@ -230,6 +232,10 @@ def build_app(service: Service) -> Any:
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None, share: bool = False) -> None:
     assistant = Assistant.load(settings, load_generator=True)
+    if settings.warm_on_start:
+        # Head states missing from disk are computed between questions (the generator lock is
+        # taken per head), so the first question about each item is as fast as the next.
+        threading.Thread(target=assistant.warm, kwargs={"progress": False}, daemon=True, name="warm").start()
     app = build_app(Service(assistant))
     app.launch(
         server_name=host or os.environ.get("RAG_HOST", "127.0.0.1"),

@@ -11,5 +11,5 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip wheel setuptools
 # llama-cpp-python compiles from source (~8 min on 2 cores); pip caches the wheel for next time.
 export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}
-.venv/bin/python -m pip install -q -e ".[test]"
+.venv/bin/python -m pip install -q -e ".[test,bench]"
 .venv/bin/rag provision "$@"

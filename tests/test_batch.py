@@ -95,3 +95,14 @@ def test_killed_batch_resumes_without_losing_or_duplicating_lines(tmp_path, sett
     assert done.returncode == 0, done.stderr
     ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(ids) == sorted(f"q{i}" for i in range(40))  # all there, none twice
+
+
+def test_plan_groups_questions_by_top_item_and_answers_keep_input_order(assistant):
+    qs = ["社保卡丢了怎么办？", "男的也要交生育保险吗？", "社保卡丢了，看病怎么报销？", "   "]
+    plan = assistant.plan(qs)
+    order = [i for i, _ in plan]
+    assert sorted(order) == [0, 1, 2, 3]
+    assert abs(order.index(0) - order.index(2)) == 1  # same top item: worked one after the other
+    assert dict(plan)[3] is None  # the empty question stays in the plan, to fail when answered
+    answers = assistant.answer_batch(qs[:3], progress=False)
+    assert [a.question for a in answers] == qs[:3]
