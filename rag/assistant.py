@@ -284,7 +284,7 @@ class Assistant:
                 yield sentence
             timings.generation_s = time.perf_counter() - g0
             timings.prompt_tokens, timings.completion_tokens = stats.prompt_tokens, stats.completion_tokens
-            timings.cached_tokens = stats.cached_tokens
+            timings.cached_tokens, timings.decode_s = stats.cached_tokens, stats.decode_s
 
             if guard.grounded:
                 note = cit.hubei_note(list(guard.cited.values()), self._hubei)

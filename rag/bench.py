@@ -401,8 +401,8 @@ def markdown(r: dict[str, Any]) -> str:
             if not p:
                 continue
             cached = f" ({_f(p.get('cached_tokens_p50'))})" if name == "ours" else ""
-            ratio = f"{e['bound_tok_s']:.1f}, {e['decode_vs_bound']:.0%}" if name == "ours" and e.get(
-                "decode_vs_bound") else f"{e['bound_tok_s']:.1f}"  # fmt: skip
+            dec, bound = p.get("decode_tok_s_p50"), e["bound_tok_s"]
+            ratio = f"{bound:.1f}, {dec / bound:.0%}" if dec else f"{bound:.1f}"
             lines.append(
                 f"| {g} | {name} | {_f(p['first_token_s_p50'])} / {_f(p['first_token_s_p90'])} s "
                 f"| {_f(p['total_s_p50'])} / {_f(p['total_s_p90'])} s | {_f(p['prompt_tokens_p50'])}{cached} "

@@ -86,6 +86,7 @@ class Citation:
 class Timings:
     retrieval_s: float = 0.0
     first_token_s: float | None = None
+    decode_s: float | None = None  # first to last sampled token, as the generator measured it
     generation_s: float = 0.0
     total_s: float = 0.0
     prompt_tokens: int = 0
@@ -94,10 +95,11 @@ class Timings:
 
     @property
     def tokens_per_s(self) -> float | None:
-        """Decoding speed: tokens after the first over the time after the first token."""
+        """Decoding speed: tokens after the first over the time from the first to the last token
+        (the citation checks that finish the answer afterwards are not decoding)."""
         if self.completion_tokens < 2 or self.first_token_s is None:
             return None
-        decode = self.total_s - self.first_token_s
+        decode = self.decode_s or self.total_s - self.first_token_s
         return (self.completion_tokens - 1) / decode if decode > 0 else None
 
     def to_dict(self) -> dict[str, Any]:

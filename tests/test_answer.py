@@ -66,3 +66,10 @@ def test_cli_reports_errors_without_a_traceback(settings):
     )  # fmt: skip
     assert proc.returncode == 2
     assert "rag: error: 问题是空的" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_hubei_rates_are_not_given_as_another_regions(assistant):
+    ans = assistant.answer("北京职工医保门诊报销比例是多少？")
+    assert "问12" not in [c.label for c in ans.citations]  # Hubei's 60% rule is left out
+    assert "60%" not in ans.text
+    assert ans.refused or any("Hubei-only items left out" in n for n in ans.notes)

@@ -120,3 +120,15 @@ def test_hubei_note():
 def test_rrf_fuses_weighted_ranks():
     assert rrf([0, 0], [1.0, 0.5], 60) == 1 / 61 + 0.5 / 61
     assert rrf([None, 2], [1.0, 0.5], 60) == 0.5 / 63
+
+
+def test_other_regions_are_recognised_and_hubei_is_not():
+    from rag.citations import other_region, region_refusal_text
+
+    assert other_region("北京职工医保门诊报销比例是多少？") == "北京"
+    assert other_region("深圳少儿医保怎么交？") == "深圳"
+    assert other_region("湖北省的门诊报销比例是多少？") is None
+    assert other_region("异地就医需要备案吗？") is None
+    text = region_refusal_text("北京", [make_hit("问12", "职工医保门诊报销比例为60%")])
+    assert text.startswith("资料中只有湖北省的相关规定[问12]，不能用来回答北京的情况")
+    assert "- [问12]" in text and "60%" not in text
