@@ -111,7 +111,7 @@ class Settings(BaseSettings):
         2048,
         description=(
             "RAM for cached KV states of 'instructions + top item' prompt heads (0 turns the cache "
-            "off). The 1.5B needs ~11 MB per head, ~800 MB for all of them."
+            "off). The 1.5B needs ~9 MB per head, ~500 MB for all 54."
         ),
     )
     kv_cache_dir: Path | None = Field(
