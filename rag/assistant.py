@@ -11,83 +11,32 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 from pathlib import Path
 
 from tqdm import tqdm
 
-from . import citations as cit
+from . import compose, gate
+from .characters import find_characters
 from .chunking import chunk_items
 from .corpus import corpus_hash, load_items
 from .embedding import Embedder
-from .generation import (
-    GenerationStats,
-    Generator,
-    LlamaCppGenerator,
-    OpenAICompatGenerator,
-    SamplingParams,
-)
+from .generation import GenerationStats, Generator, make_generator
 from .index import DenseIndex, load_or_build
 from .prompt import Prompt, build_prompt
+from .question import Query, QuestionError, parse
 from .records import Answer, Hit, Item, Timings
 from .retrieval import HybridRetriever
 from .settings import Settings
 
-
-class QuestionError(ValueError):
-    """The question cannot be answered as given (empty, not text); the message is for the user."""
-
-
-def clean_question(question: object, max_chars: int) -> tuple[str, list[str]]:
-    """Validate and normalise a question; returns it and notes on what was changed."""
-    if not isinstance(question, str):
-        raise QuestionError(f"问题必须是文字（收到的是 {type(question).__name__}）。")
-    # Control characters (other than newlines/tabs) come from broken files, not from people.
-    text = "".join(ch for ch in question if ch in "\n\t" or ch.isprintable()).strip()
-    if not text:
-        raise QuestionError("问题是空的，请输入您想了解的医保问题。")
-    notes = []
-    if len(text) > max_chars:
-        notes.append(f"问题过长（{len(text)} 字），只使用了前 {max_chars} 字。")
-        text = text[:max_chars]
-    return text, notes
-
-
-# A follow-up leans on the previous question: "那如果是在外地呢？" says nothing about what "that" is.
-_FOLLOW_UP_START = (
-    "那",
-    "那么",
-    "如果",
-    "要是",
-    "假如",
-    "还有",
-    "另外",
-    "这个",
-    "这种",
-    "那个",
-    "它",
-    "他",
-    "她",
-)
-FOLLOW_UP_MAX_CHARS = 20
-
-
-def contextualize(question: str, history: list[str] | None) -> str:
-    """A standalone question for retrieval and the prompt: a short follow-up is joined to the
-    previous question, so "那如果是在外地呢？" after "社保卡丢了怎么报销？" finds the same items."""
-    if not history:
-        return question
-    q = question.strip()
-    follow_up = q.startswith(_FOLLOW_UP_START) or q.rstrip("？?。").endswith("呢") or len(q) <= 8
-    if not follow_up or len(q) > FOLLOW_UP_MAX_CHARS:
-        return question
-    return f"{history[-1].strip()}（追问：{q}）"
+__all__ = ["Answer", "AnswerStream", "Assistant", "QuestionError"]
 
 
 class AnswerStream:
     """Iterate to receive the answer text as it is produced; ``.answer`` holds the final Answer.
 
-    The text pieces are exactly the final answer's text: citations are validated and ungrounded
-    sentences dropped before a piece is yielded (see rag.citations)."""
+    The pieces are exactly the final answer's text: each generated sentence is checked before it
+    is yielded (see rag.compose)."""
 
     def __init__(self, pieces: Iterator[str]) -> None:
         self._pieces = pieces
@@ -151,65 +100,61 @@ class Assistant:
     @property
     def generator(self) -> Generator:
         if self._generator is None:
-            s = self.settings
-            sampling = SamplingParams(s.temperature, s.repeat_penalty, s.max_tokens, s.seed)
-            if s.generator_url:
-                self._generator = OpenAICompatGenerator(s.generator_url, s.generator, sampling)
-            else:
-                self._generator = LlamaCppGenerator(
-                    s.generator,
-                    s.models_dir,
-                    s.n_ctx,
-                    s.n_threads,
-                    sampling,
-                    kv_cache_bytes=s.kv_cache_mb * 2**20,
-                    kv_cache_dir=s.kv_dir,
-                )
+            self._generator = make_generator(self.settings)
         return self._generator
 
-    def fit_prompt(
-        self, question: str, context: list[Hit], notes: list[str]
-    ) -> tuple[Prompt | None, list[Hit]]:
+    @cached_property
+    def characters(self) -> frozenset[str]:
+        """Story characters of the documents (小王, 赵大爷…): masked in prompts, checked in answers."""
+        return frozenset(find_characters(f"{it.question}\n{it.answer}" for it in self.items))
+
+    def build_prompt(self, query: Query, context: list[Hit], examples: bool = True) -> Prompt:
+        s = self.settings
+        return build_prompt(
+            query.asked, context, self.characters, previous=query.previous,
+            top_chars=s.context_chars, other_chars=s.secondary_context_chars, examples=examples,
+        )  # fmt: skip
+
+    def fit_prompt(self, query: Query, context: list[Hit], notes: list[str]) -> Prompt | None:
         """The prompt, shrunk until it leaves room for the answer in the generator's window: context
-        items are dropped, then trimmed, then the question is shortened. None if nothing fits (the
-        caller answers extractively): an over-long prompt must never crash the model."""
+        items are dropped, then the worked examples, then the question is shortened. None if nothing
+        fits (the caller answers extractively): an over-long prompt must never crash the model."""
         s = self.settings
         n_ctx = getattr(self.generator, "n_ctx", 0) or s.n_ctx
         budget = n_ctx - s.max_tokens - 16  # a little slack for the chat template's own tokens
-        chars, chars2, q, reduced = s.context_chars, s.secondary_context_chars, question, False
+        reduced, examples = False, True
         while True:
-            prompt = build_prompt(q, context, chars, chars2)
+            prompt = self.build_prompt(query, context, examples)
             size = self.generator.count_tokens("".join(m["content"] for m in prompt.messages))
             if size <= budget:
                 if reduced:
                     notes.append(f"prompt reduced to {size} tokens to fit the {n_ctx}-token window")
-                return prompt, context
+                return prompt
             reduced = True
             if len(context) > 1:
                 context = context[:-1]
-            elif chars > 100:
-                chars //= 2
-            elif len(q) > 20:
-                q = q[: len(q) // 2]
+            elif examples:
+                examples = False
+            elif len(query.asked) > 20:
+                query = Query(query.asked[: len(query.asked) // 2], query.search, query.previous)
             else:
                 notes.append(f"no prompt fits the {n_ctx}-token window: answered from the best item")
-                return None, context
+                return None
 
     # ---------------------------------------------------------------------------------- queries
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
-        text, _ = clean_question(question, self.settings.max_question_chars)
-        return self.retriever.search(text, k or self.settings.top_k)
+        query = parse(question, None, self.settings.max_question_chars)
+        return self.retriever.search(query.search, k or self.settings.top_k)
 
     def is_confident(self, hits: list[Hit]) -> bool:
-        return bool(hits) and max(h.dense for h in hits) >= self.settings.refuse_below
+        return gate.confident(hits, self.settings.refuse_below)
 
-    def context_hits(self, hits: list[Hit]) -> list[Hit]:
-        """Items the generator sees: the best by rank, and others only if nearly as close."""
-        if not hits:
-            return []
-        best = max(h.dense for h in hits)
-        keep = [h for h in hits if h.dense >= self.settings.context_min_ratio * best]
-        return keep[: self.settings.context_items]
+    def decide(self, query: Query, hits: list[Hit]) -> gate.Decision:
+        s = self.settings
+        return gate.decide(
+            query, hits, refuse_below=s.refuse_below, max_items=s.context_items,
+            min_ratio=s.context_min_ratio, regional=self._hubei,
+        )  # fmt: skip
 
     def stream(
         self,
@@ -221,84 +166,67 @@ class Assistant:
         """Answer as it is generated. ``history``: the user's earlier questions, oldest first;
         ``hits``: retrieval already done for this question (batch ordering), not repeated."""
         t0 = time.perf_counter()
-        text, notes = clean_question(question, self.settings.max_question_chars)
-        text = contextualize(text, history)
+        query = parse(question, history, self.settings.max_question_chars)
         if hits is None:
-            hits = self.retriever.search(text, k or self.settings.top_k)
+            hits = self.retriever.search(query.search, k or self.settings.top_k)
         timings = Timings(retrieval_s=time.perf_counter() - t0)
+        notes = list(query.notes)
         holder = AnswerStream(iter(()))
 
-        def finish(answer_text: str, mode: str, guard: cit.Guard | None) -> Answer:
+        def done(text: str, mode: str, **fields: object) -> Answer:
             timings.total_s = time.perf_counter() - t0
-            return Answer(
-                question=text,
-                text=answer_text,
-                citations=guard.citations() if guard and mode == "generated" else [],
-                refused=mode == "refused",
-                retrieved=hits,
-                timings=timings,
-                mode=mode,
-                notes=notes + (guard.notes if guard else []),
-            )
-
-        def from_best_item(best: Hit, guard: cit.Guard | None) -> Answer:
-            answer = finish(self._extractive_text(best), "extractive", guard)
-            answer.citations = [cit.to_citation(best)]
-            return answer
+            return Answer(query.asked, text, refused=mode == "refused", retrieved=hits, timings=timings,
+                          mode=mode, notes=notes, **fields)  # type: ignore[arg-type]  # fmt: skip
 
         def run() -> Iterator[str]:
-            if not self.is_confident(hits):
-                msg = cit.refusal_text(hits)
-                holder.answer = finish(msg, "refused", None)
-                yield msg
+            decision = self.decide(query, hits)
+            notes.extend(decision.notes)
+            if decision.refused:
+                holder.answer = done(decision.refusal, "refused", citations=[])
+                yield decision.refusal
                 return
-            context = self.context_hits(hits)
-            region = cit.other_region(text)
-            if region and any(h.label in self._hubei for h in context):
-                # Hubei's amounts and rates do not answer a question about another region (the
-                # 1.5B once answered "北京…比例为60%" from Hubei's rule): leave them out.
-                kept = [h for h in context if h.label not in self._hubei]
-                if not kept:
-                    holder.answer = finish(cit.region_refusal_text(region, context), "refused", None)
-                    yield holder.answer.text
-                    return
-                notes.append(f"Hubei-only items left out of the prompt: the question is about {region}")
-                context = kept
-            prompt, context = self.fit_prompt(text, context, notes)
+            prompt = self.fit_prompt(query, decision.context, notes)
             if prompt is None:
-                holder.answer = from_best_item(context[0], None)
+                holder.answer = self._extractive(decision.context[0], done)
                 yield holder.answer.text
                 return
-            guard = cit.Guard(context)
+            composer = compose.Composer(prompt, query.asked, self.characters)
             stats = GenerationStats()
             shown: list[str] = []
             g0 = time.perf_counter()
-            for piece in self.generator.stream(prompt.messages, stats, prompt.cache_head):
-                if timings.first_token_s is None:
-                    timings.first_token_s = time.perf_counter() - t0
-                for sentence in guard.feed(piece):
-                    shown.append(sentence)
-                    yield sentence
-            for sentence in guard.finish(truncated=stats.completion_tokens >= self.settings.max_tokens):
-                shown.append(sentence)
-                yield sentence
+
+            def first_token() -> None:
+                timings.first_token_s = timings.first_token_s or time.perf_counter() - t0
+
+            steps = compose.generate(
+                self.generator, prompt, composer, stats, first_token,
+                two_steps=self.settings.quote_before_concluding, retry=self.settings.retry_conclusion,
+            )  # fmt: skip
+            for text in steps:
+                timings.first_text_s = timings.first_text_s or time.perf_counter() - t0
+                shown.append(text)
+                yield text
+            rest, composed = composer.finish()
             timings.generation_s = time.perf_counter() - g0
             timings.prompt_tokens, timings.completion_tokens = stats.prompt_tokens, stats.completion_tokens
             timings.cached_tokens, timings.decode_s = stats.cached_tokens, stats.decode_s
-
-            if guard.grounded:
-                note = cit.hubei_note(list(guard.cited.values()), self._hubei)
-                if note:
-                    yield note
-                holder.answer = finish(cit.join_sentences(shown) + note, "generated", guard)
-            elif guard.model_refused():
-                msg = cit.refusal_text(hits)
-                holder.answer = finish(msg, "refused", guard)
-                yield msg
+            notes.extend(composed.notes)
+            if composed.mode == "model_refused":
+                notes.append("the model found no sentence that answers the question")
+                holder.answer = done(compose.refusal_text(hits), "refused", citations=[])
+            elif composed.mode == "unparsed":
+                notes.append("the model's reply had no usable evidence: answered from the best item")
+                holder.answer = self._extractive(decision.context[0], done)
             else:
-                guard.notes.append("the model gave no valid citation: answered from the best item")
-                holder.answer = from_best_item(context[0], guard)
-                yield holder.answer.text
+                note = compose.hubei_note([e.label for e in composed.evidence], self._hubei)
+                text = compose.join(shown + rest) + note
+                holder.answer = done(
+                    text, "generated", citations=compose.citations_for(composed.evidence, decision.context),
+                    body=composed.body, evidence=composed.evidence,
+                )  # fmt: skip
+                yield from [*rest, note] if note else rest
+                return
+            yield holder.answer.text
 
         holder._pieces = run()
         return holder
@@ -319,18 +247,23 @@ class Assistant:
     def extractive(self, question: str, k: int | None = None) -> Answer:
         """The no-LLM baseline: the best item's opening sentences, cited (or a refusal)."""
         t0 = time.perf_counter()
-        text, notes = clean_question(question, self.settings.max_question_chars)
-        hits = self.retriever.search(text, k or self.settings.top_k)
+        query = parse(question, None, self.settings.max_question_chars)
+        hits = self.retriever.search(query.search, k or self.settings.top_k)
         timings = Timings(retrieval_s=time.perf_counter() - t0)
-        if not self.is_confident(hits):
-            body, mode, cites = cit.refusal_text(hits), "refused", []
-        else:
-            body, mode, cites = self._extractive_text(hits[0]), "extractive", [cit.to_citation(hits[0])]
-        timings.total_s = time.perf_counter() - t0
-        return Answer(text, body, cites, mode == "refused", hits, timings, mode, notes)
 
-    def _extractive_text(self, best: Hit) -> str:
-        return cit.extractive_answer(best) + cit.hubei_note([best], self._hubei)
+        def done(text: str, mode: str, **fields: object) -> Answer:
+            timings.total_s = time.perf_counter() - t0
+            return Answer(query.asked, text, refused=mode == "refused", retrieved=hits, timings=timings,
+                          mode=mode, notes=list(query.notes), **fields)  # type: ignore[arg-type]  # fmt: skip
+
+        if not self.is_confident(hits):
+            return done(compose.refusal_text(hits), "refused", citations=[])
+        return self._extractive(hits[0], done)
+
+    def _extractive(self, best: Hit, done: object) -> Answer:
+        body = compose.extractive_answer(best)
+        text = body + compose.hubei_note([best.label], self._hubei)
+        return done(text, "extractive", citations=[compose.citation(best)], body=body)  # type: ignore[operator]
 
     def answer_batch(self, questions: Iterable[str], progress: bool = True) -> list[Answer]:
         """Answers in the order given; worked in the order of :meth:`plan` (shared prompt heads)."""
@@ -358,12 +291,12 @@ class Assistant:
 
     def prompt_heads(self) -> list[Prompt]:
         """One prompt per distinct head: every chunk as the top item's matched chunk."""
-        s, seen, prompts = self.settings, set(), []
+        seen, prompts = set(), []
         by_key = {it.key: it for it in self.items}
         for c in self.index.chunks:
             it = by_key[c.key]
             hit = Hit(it.source, it.qid, it.label, it.question, it.section, c.text, 0.0, 1.0, 0.0, it.answer)
-            p = build_prompt("", [hit], s.context_chars, s.secondary_context_chars)
+            p = self.build_prompt(Query("", ""), [hit])
             if p.cache_head not in seen:
                 seen.add(p.cache_head)
                 prompts.append(p)
@@ -375,7 +308,7 @@ class Assistant:
         generators without a head cache (e.g. a remote server)."""
         gen = self.generator
         counts: dict[str, int] = {}
-        if not isinstance(gen, LlamaCppGenerator) or gen.cache is None:
+        if getattr(gen, "cache", None) is None:
             return counts
         for p in tqdm(self.prompt_heads(), desc="warming", unit="head", disable=not progress):
             how = gen.warm(p.messages, p.cache_head) or "skipped"

@@ -23,7 +23,18 @@ from tqdm import tqdm
 from .assistant import Assistant, QuestionError
 from .records import Answer
 
-CSV_FIELDS = ["id", "question", "answer", "refused", "citations", "retrieved", "timings", "error"]
+CSV_FIELDS = [
+    "id",
+    "question",
+    "answer",
+    "body",
+    "refused",
+    "citations",
+    "evidence",
+    "retrieved",
+    "timings",
+    "error",
+]
 
 
 class BatchError(ValueError):
@@ -78,12 +89,13 @@ def read_questions(path: Path, problems: list[str]) -> Iterator[Question]:
 
 def record(qid: str, question: Any, answer: Answer | None, error: str | None = None) -> dict[str, Any]:
     if answer is None:
-        return {"id": qid, "question": question, "answer": None, "refused": None, "citations": [],
-                "retrieved": [], "timings": {}, "error": error}  # fmt: skip
+        return {"id": qid, "question": question, "answer": None, "body": None, "refused": None,
+                "citations": [], "evidence": [], "retrieved": [], "timings": {}, "error": error}  # fmt: skip
     d = answer.to_dict()
-    return {"id": qid, "question": question, "answer": d["answer"], "refused": d["refused"],
-            "citations": d["citations"], "retrieved": d["retrieved"], "timings": d["timings"],
-            "error": error}  # fmt: skip
+    evidence = [{"label": e["label"], "text": e["text"]} for e in d["evidence"]]
+    return {"id": qid, "question": question, "answer": d["answer"], "body": d["body"],
+            "refused": d["refused"], "citations": d["citations"], "evidence": evidence,
+            "retrieved": d["retrieved"], "timings": d["timings"], "error": error}  # fmt: skip
 
 
 def _cut_torn_tail(path: Path) -> None:

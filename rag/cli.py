@@ -129,7 +129,7 @@ def _evalset(a: object, path: Path) -> list:
 
     if path.exists():
         return load_evalset(path)
-    records = build_evalset(a)  # type: ignore[arg-type]
+    records = build_evalset(a.items)  # type: ignore[attr-defined]
     write_evalset(records, path)
     return records
 
@@ -139,7 +139,7 @@ def cmd_eval_build(args: argparse.Namespace) -> int:
     from .evaluation import build_evalset, write_evalset
 
     a = Assistant.load(settings_from(args), progress=False)
-    records = build_evalset(a)
+    records = build_evalset(a.items)
     write_evalset(records, args.evalset)
     by_split: dict[str, int] = {}
     for r in records:
@@ -201,18 +201,120 @@ def cmd_eval_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval_compare(args: argparse.Namespace) -> int:
-    from .evaluation import compare_runs
+def _run_path(name: str, runs_dir: str) -> Path:
+    path = Path(name) if name.endswith(".json") else Path(runs_dir) / f"{name}.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"no such run: {path}")
+    return path
 
-    runs = []
-    for r in args.runs:
-        path = Path(r) if r.endswith(".json") else Path(args.runs_dir) / f"{r}.json"
-        if not path.is_file():
-            raise FileNotFoundError(f"no such run: {path}")
-        runs.append(json.loads(path.read_text(encoding="utf-8")))
-    text, md, png = compare_runs(runs, Path(args.reports_dir))
+
+def cmd_eval_compare(args: argparse.Namespace) -> int:
+    from .evaluation import Judgments, compare_runs
+
+    runs = [json.loads(_run_path(r, args.runs_dir).read_text(encoding="utf-8")) for r in args.runs]
+    judgments = None if args.no_judged else Judgments(Path(args.judgments))
+    text, md, png = compare_runs(runs, Path(args.reports_dir), judgments)
     print(text)
     print(f"→ {md}\n→ {png}")
+    return 0
+
+
+def cmd_eval_rescore(args: argparse.Namespace) -> int:
+    from .corpus import load_items
+    from .evaluation import EvalContext, load_evalset, rescore_run
+    from .evaluation._io import atomic_write
+
+    s = settings_from(args)
+    items = load_items(s.corpus_dir)
+    records = load_evalset(args.evalset)
+    for name in args.runs:
+        path = _run_path(name, args.runs_dir)
+        run = rescore_run(json.loads(path.read_text(encoding="utf-8")), records, EvalContext.of(items))
+        atomic_write(path, json.dumps(run, ensure_ascii=False, indent=1) + "\n")
+        print(f"{path}: rescored {len(run['questions'])} answers")
+    return 0
+
+
+def cmd_eval_judge(args: argparse.Namespace) -> int:
+    from .corpus import load_items
+    from .evaluation import GRADES, REFUSE_SPLITS, Judgments, answer_sha, judged_summary, load_evalset
+    from .evaluation.judgments import KEYS, describe
+
+    run = json.loads(_run_path(args.run, args.runs_dir).read_text(encoding="utf-8"))
+    rows = {r["id"]: r for r in run["questions"]}
+    judgments = Judgments(Path(args.judgments))
+    if args.imports:
+        n = 0
+        for line in args.imports.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            d = json.loads(line)
+            row = rows.get(d["id"])
+            if row is None:
+                raise ValueError(f"{args.imports}: {d['id']} is not a question of run {run['name']}")
+            if d.get("answer_sha") and d["answer_sha"] != answer_sha(row["answer"]):
+                print(f"skipped {d['id']}: graded a different answer than the run's", file=sys.stderr)
+                continue
+            judgments.record(row, d["grade"], d.get("note", ""), d.get("by", args.by))
+            n += 1
+        print(f"recorded {n} grades from {args.imports}")
+    if args.grade_refusals:
+        # A refusal is a fixed text: nothing to read. Right when the question must be refused,
+        # a false refusal otherwise.
+        n = 0
+        for row in judgments.pending(rows.values()):
+            if row.get("refused") or row.get("mode") == "refused":
+                must = row["split"] in REFUSE_SPLITS
+                judgments.record(row, "refused" if must else "false_refusal", "fixed refusal text", "rule")
+                n += 1
+        print(f"recorded {n} refusals")
+    pending = judgments.pending(rows.values())
+    if args.export:
+        # Everything a grader needs on one line: the gold items' text and what a right answer says.
+        items = {it.label: it for it in load_items(settings_from(args).corpus_dir)}
+        notes = {r.id: r.note for r in load_evalset(args.evalset)} if args.evalset.exists() else {}
+        lines = []
+        for r in pending:
+            d = {k: r.get(k) for k in ("id", "split", "question", "history", "gold", "answer")}
+            d["answer_sha"] = answer_sha(r["answer"])
+            d["gold_text"] = {
+                lb: f"{items[lb].question}\n{items[lb].answer}" for lb in r["gold"] if lb in items
+            }
+            d["must_say"] = notes.get(r["id"], "")
+            lines.append(json.dumps(d, ensure_ascii=False) + "\n")
+        args.export.write_text("".join(lines), encoding="utf-8")
+        print(f"{len(pending)} answers need a grade → {args.export}")
+    elif not (args.imports or args.summary or args.grade_refusals):
+        items = {it.label: it for it in load_items(settings_from(args).corpus_dir)}
+        gold = lambda lb: f"{items[lb].question} → {items[lb].answer}" if lb in items else "?"  # noqa: E731
+        keys = " ".join(f"[{k}]{g.removeprefix(g[0])}" for k, g in KEYS.items())
+        print(
+            f"{len(pending)} answers need a grade. Keys: {keys}; [s]kip, [q]uit; a note may follow a space."
+        )
+        for row in pending:
+            print(describe(row, gold))
+            while True:
+                reply = input("grade> ").strip()
+                key, _, note = reply.partition(" ")
+                if key in ("q", "quit"):
+                    return 0
+                if key in ("s", ""):
+                    break
+                grade = KEYS.get(key, key)
+                if grade in GRADES:
+                    try:
+                        judgments.record(row, grade, note.strip(), args.by)
+                        break
+                    except ValueError as e:
+                        print(e)
+                else:
+                    print(f"one of: {', '.join(KEYS)} (or s, q)")
+    summary = judged_summary(list(rows.values()), judgments)
+    print(
+        json.dumps(
+            {k: (round(v, 3) if isinstance(v, float) else v) for k, v in summary.items()}, ensure_ascii=False
+        )
+    )
     return 0
 
 
@@ -278,7 +380,9 @@ def build_parser() -> argparse.ArgumentParser:
     _settings_flags(sp)
     sp.set_defaults(func=cmd_serve)
 
-    sp = sub.add_parser("eval", help="evaluation: build the set, run, compare")
+    from .evaluation import SPLITS
+
+    sp = sub.add_parser("eval", help="evaluation: build the set, run, judge, compare")
     esub = sp.add_subparsers(dest="eval_command", required=True)
     evalset = Path("eval/evalset.jsonl")
     ep = esub.add_parser("build", help="write eval/evalset.jsonl from the hand-written sources")
@@ -287,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
     ep.set_defaults(func=cmd_eval_build)
 
     ep = esub.add_parser("run", help="answer and score the eval set → eval/runs/NAME.json (resumable)")
-    ep.add_argument("--split", action="append", choices=["faq", "paraphrase", "out_of_scope"])
+    ep.add_argument("--split", action="append", choices=list(SPLITS))
     ep.add_argument("--name", help="run name (default: the generator's)")
     ep.add_argument("--limit", type=int, help="only the first N questions (smoke runs)")
     ep.add_argument("--evalset", type=Path, default=evalset)
@@ -299,7 +403,31 @@ def build_parser() -> argparse.ArgumentParser:
     ep.add_argument("runs", nargs="+", help="run names or paths; the first is the reference")
     ep.add_argument("--runs-dir", default="eval/runs")
     ep.add_argument("--reports-dir", default="eval/reports")
+    ep.add_argument("--judgments", default="eval/judgments.jsonl", help="judged grades (see rag eval judge)")
+    ep.add_argument("--no-judged", action="store_true", help="leave the judged grades out")
     ep.set_defaults(func=cmd_eval_compare)
+
+    ep = esub.add_parser("rescore", help="recompute the scores of stored runs with today's metrics")
+    ep.add_argument("runs", nargs="+", help="run names or paths")
+    ep.add_argument("--runs-dir", default="eval/runs")
+    ep.add_argument("--evalset", type=Path, default=evalset)
+    _settings_flags(ep)
+    ep.set_defaults(func=cmd_eval_rescore)
+
+    ep = esub.add_parser("judge", help="grade a run's answers by reading them (kept in eval/judgments.jsonl)")
+    ep.add_argument("run", help="run name or path")
+    ep.add_argument("--runs-dir", default="eval/runs")
+    ep.add_argument("--judgments", default="eval/judgments.jsonl")
+    ep.add_argument("--by", default="", help="who grades (kept with each grade)")
+    ep.add_argument("--export", type=Path, help="write the answers that need a grade to this JSONL file")
+    ep.add_argument("--import", dest="imports", type=Path,
+                    help="record grades from a JSONL file of {id, grade, note[, answer_sha]}")  # fmt: skip
+    ep.add_argument("--summary", action="store_true", help="only print the judged rates")
+    ep.add_argument("--grade-refusals", action="store_true",
+                    help="grade fixed-text refusals (refused, or false_refusal if answerable)")  # fmt: skip
+    ep.add_argument("--evalset", type=Path, default=evalset)
+    _settings_flags(ep)
+    ep.set_defaults(func=cmd_eval_judge)
 
     ep = esub.add_parser("retrieval", help="hit@k/MRR per split and the refusal calibration")
     ep.add_argument("-o", "--output", type=Path, default=Path("eval/retrieval.json"))

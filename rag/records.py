@@ -71,12 +71,27 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """One source sentence an answer rests on, quoted exactly as the document writes it."""
+
+    source: str
+    qid: str
+    label: str
+    index: int  # 0-based position among the item's sentences (rag.sentences)
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Citation:
     source: str
     qid: str
     label: str
     question: str = ""
-    text: str = ""
+    text: str = ""  # the item's whole answer, for the sources panel
+    sentences: tuple[str, ...] = ()  # the sentences the answer quotes from it (highlighted)
 
     def brief(self) -> dict[str, str]:
         return {"source": self.source, "qid": self.qid, "label": self.label}
@@ -85,13 +100,14 @@ class Citation:
 @dataclass
 class Timings:
     retrieval_s: float = 0.0
-    first_token_s: float | None = None
+    first_token_s: float | None = None  # the generator's first token
     decode_s: float | None = None  # first to last sampled token, as the generator measured it
     generation_s: float = 0.0
     total_s: float = 0.0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached_tokens: int = 0  # prompt tokens whose KV state was reused rather than processed
+    first_text_s: float | None = None  # the first character the asker sees (after the checks)
 
     @property
     def tokens_per_s(self) -> float | None:
@@ -118,15 +134,26 @@ class Answer:
     timings: Timings = field(default_factory=Timings)
     mode: str = "generated"  # generated | extractive | refused
     notes: list[str] = field(default_factory=list)  # what the pipeline changed, for transparency
+    body: str = ""  # the reply itself: text without the quoted evidence and the region note
+    evidence: list[Evidence] = field(default_factory=list)
 
     def to_dict(self, full: bool = False) -> dict[str, Any]:
         return {
             "question": self.question,
             "answer": self.text,
+            "body": self.body,
             "refused": self.refused,
             "mode": self.mode,
+            "evidence": [e.to_dict() for e in self.evidence],
             "citations": [
-                {**c.brief(), **({"question": c.question, "text": c.text} if full else {})}
+                {
+                    **c.brief(),
+                    **(
+                        {"question": c.question, "text": c.text, "sentences": list(c.sentences)}
+                        if full
+                        else {}
+                    ),
+                }
                 for c in self.citations
             ],
             "retrieved": [h.brief() for h in self.retrieved],

@@ -35,6 +35,8 @@ CSS = """
 .refusal {border-left: 4px solid #d97706; padding: 6px 10px; background: #fffbeb; color: #78350f}
 .notice {color: #6b7280; font-size: 0.85em}
 .sources details {border: 1px solid #e5e7eb; border-radius: 6px; padding: 4px 8px; margin: 4px 0}
+blockquote.evidence {border-left: 3px solid #9ca3af; margin: 4px 0; padding: 2px 8px; color: #374151}
+mark {background: #fef08a}
 """
 
 # Clicking a citation opens its source block (a plain #anchor would only scroll to it, closed).
@@ -68,12 +70,31 @@ def link_citations(text: str) -> str:
     )
 
 
+def highlight(text: str, sentences: tuple[str, ...]) -> str:
+    """The source text, HTML-escaped, with the quoted sentences marked."""
+    out = html.escape(text)
+    for sentence in sentences:
+        esc = html.escape(sentence)
+        out = out.replace(esc, f"<mark>{esc}</mark>", 1)
+    return out
+
+
 def render_answer(ans: Answer, sections: dict[str, tuple[str, str]] | None = None) -> str:
-    """The answer with linked citations, its source blocks and user-facing notes."""
+    """The reply with linked citations, the evidence it rests on (quoted), the region note, the
+    source blocks (the quoted sentences highlighted) and user-facing notes."""
     sections = sections or {}
-    body = link_citations(ans.text)
+    main, _, note = ans.text.partition("\n\n注意：")
+    if ans.evidence:
+        main = ans.body
+    body = link_citations(main)
     if ans.refused:
         body = f'<div class="refusal">⚠️ {body}</div>'
+    quotes = "".join(
+        f'<blockquote class="evidence">{link_citations(f"[{e.label}]")} {html.escape(e.text)}</blockquote>'
+        for e in ans.evidence
+    )
+    evidence = f'<div class="evidence-block"><p><b>依据（原文）</b></p>{quotes}</div>' if quotes else ""
+    region = f'<p class="notice">注意：{link_citations(note)}</p>' if note else ""
     blocks = []
     for c in ans.citations:
         doc, section = sections.get(c.label, (DOC_TITLES.get(c.source, c.source), ""))
@@ -82,13 +103,13 @@ def render_answer(ans: Answer, sections: dict[str, tuple[str, str]] | None = Non
         blocks.append(
             f'<details id="{_anchor(c.label)}" class="source"><summary>[{html.escape(c.label)}] {title}'
             f"</summary><p><small>{where}</small></p><p><b>问：</b>{title}</p>"
-            f"<p><b>答：</b>{html.escape(c.text)}</p></details>"
+            f"<p><b>答：</b>{highlight(c.text, c.sentences)}</p></details>"
         )
     sources = f'<div class="sources"><p><b>来源</b></p>{"".join(blocks)}</div>' if blocks else ""
     # Only the notes written for people (Chinese) are shown; the rest are for logs and evals.
     notes = [n for n in ans.notes if re.match(r"[\u4e00-\u9fff]", n)]
     notice = "".join(f'<p class="notice">{html.escape(n)}</p>' for n in notes)
-    return f"{body}\n\n{sources}{notice}"
+    return f"{body}\n\n{evidence}{region}{sources}{notice}"
 
 
 def timing_text(ans: Answer, generator: str) -> str:

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from rag.citations import REFUSAL_TEXT
+from rag.compose import NO_CONCLUSION_TEXT, REFUSAL_TEXT
 
 pytestmark = pytest.mark.models
 
@@ -71,5 +71,44 @@ def test_cli_reports_errors_without_a_traceback(settings):
 def test_hubei_rates_are_not_given_as_another_regions(assistant):
     ans = assistant.answer("北京职工医保门诊报销比例是多少？")
     assert "问12" not in [c.label for c in ans.citations]  # Hubei's 60% rule is left out
-    assert "60%" not in ans.text
-    assert ans.refused or any("Hubei-only items left out" in n for n in ans.notes)
+    # Not Hubei's 60%, and not the 90% of the 深圳 example that the other item tells as a story.
+    assert "60%" not in ans.body and "90%" not in ans.body
+    assert ans.refused or ans.body.startswith(NO_CONCLUSION_TEXT) or any("Hubei-only" in n for n in ans.notes)
+
+
+def test_the_reply_is_short_cited_and_rests_on_quoted_source_sentences(assistant):
+    from rag import checks
+
+    ans = assistant.answer("医保卡可以借给别人用吗？")
+    assert ans.mode == "generated" and ans.evidence and ans.body
+    cited = {c.label: c for c in ans.citations}
+    for e in ans.evidence:  # quoted verbatim from the item it cites
+        assert e.label in cited and e.text in cited[e.label].text
+        assert f"[{e.label}]「{e.text}」" in ans.text
+    assert ans.text.startswith(ans.body) and "依据：" in ans.text
+    assert checks.check_markers(ans.body, set(cited)) == []
+    assert all(checks.MARKER.search(s) for s in checks.sentences(ans.body))  # every sentence is cited
+    assert checks.body_chars(ans.body) <= 3 * 120
+
+
+def test_the_answer_grammar_holds_whatever_the_model_prefers(assistant):
+    from rag.generation import GenerationStats
+    from rag.prompt import build_prompt
+
+    hits = assistant.retrieve("社保卡丢了怎么报销？")[:2]
+    p = build_prompt("社保卡丢了怎么报销？", hits, assistant.characters)
+    text = "".join(assistant.generator.stream(p.messages, GenerationStats(), p.cache_head, p.grammar))
+    first, _, conclusion = text.partition("\n结论：")
+    assert first.startswith("依据：") and conclusion
+    assert all(sid in p.ids for sid in first.removeprefix("依据：").split("、")) or first == "依据：无"
+    assert not any(ch in conclusion for ch in "\n[]【】：:？?")
+
+
+def test_requests_to_invent_are_refused_before_anything_is_generated(assistant):
+    ans = assistant.answer("请随便编一个北京门诊报销比例")
+    assert ans.refused and ans.text.startswith("抱歉，我只根据资料回答") and ans.timings.first_token_s is None
+
+
+def test_a_follow_up_is_answered_in_its_own_right(assistant):
+    ans = assistant.answer("那要带哪些材料？", history=["社保卡丢了，看病的钱怎么报销？"])
+    assert not ans.refused and "问10" in [h.label for h in ans.retrieved[:3]]

@@ -69,9 +69,24 @@ def test_generated_batch_lines_have_the_documented_fields(tmp_path, assistant):
     write_jsonl(src, [{"id": "g1", "question": "社保卡丢了看病的钱怎么报？"}])
     run_batch(assistant, src, out)
     row = json.loads(out.read_text(encoding="utf-8"))
-    assert set(row) == {"id", "question", "answer", "refused", "citations", "retrieved", "timings", "error"}
+    fields = {
+        "id",
+        "question",
+        "answer",
+        "body",
+        "refused",
+        "citations",
+        "evidence",
+        "retrieved",
+        "timings",
+        "error",
+    }
+    assert set(row) == fields
     assert row["answer"] and row["refused"] is False
     assert set(row["citations"][0]) == {"source", "qid", "label"}
+    # The answer quotes its evidence verbatim from the cited item.
+    assert row["evidence"] and all(set(e) == {"label", "text"} for e in row["evidence"])
+    assert all(e["label"] in {c["label"] for c in row["citations"]} for e in row["evidence"])
     assert set(row["retrieved"][0]) == {"source", "qid", "label", "score"}
 
 

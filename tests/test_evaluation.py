@@ -6,13 +6,20 @@ import pytest
 from conftest import make_hit
 
 from rag import evaluation as ev
-from rag.records import Answer, Citation, Timings
+from rag.records import Answer, Citation, Item, Timings
 
 KP = (("不可以", "不行"), ("法定义务",), ("违法",))
 REC = ev.EvalRecord("faq-问2", "faq", "老板不交医保行吗？", "hubei-faq", ("问2",), "…", KP, "no")
 OOS = ev.EvalRecord("oos-01", "out_of_scope", "今天天气怎么样？", "", (), "", (), None)
 KNOWN = {"问2", "问12", "问34"}
 Q12 = "湖北省确定起付线为 1.2 万元，起付线以上 3 万元（含）以下部分赔付 60%。"
+TEXTS = {"问2": "不可以。用人单位有法定义务。不给员工缴纳医保是违法的。", "问12": Q12, "问34": "不可以。"}
+CTX = ev.EvalContext.of(
+    [
+        Item("hubei-faq", "t", "s", lb.removeprefix("问"), lb, f"{lb}的问题", text)
+        for lb, text in TEXTS.items()
+    ]
+)
 
 
 def answer(
@@ -51,37 +58,43 @@ def test_number_faithfulness_counts_numbers_missing_from_the_cited_text():
     assert ev.number_faithfulness("没有数字[问12]。", [Q12]) == (0, 0)
 
 
+def score(rec, ans):
+    return ev.score(rec, ev.answer_row(rec, ans), CTX)
+
+
 def test_score_in_scope_and_out_of_scope():
-    good = ev.score(REC, answer("不可以，有法定义务，违法[问2]。", ["问2"], ["问2", "问34"]), KNOWN)
+    good = score(REC, answer("不可以，有法定义务，这是违法的。[问2]", ["问2"], ["问2", "问34"]))
     assert good["ok"] and good["key_point_recall"] == 1.0 and good["verdict_ok"] and good["rank"] == 0
-    refused = ev.score(REC, answer("抱歉…", [], ["问34", "问2"], refused=True), KNOWN)
+    assert good["issues"] == {} and good["body_chars"] == len("不可以，有法定义务，这是违法的。")
+    refused = score(REC, answer("抱歉…", [], ["问34", "问2"], refused=True))
     assert not refused["ok"] and refused["key_point_recall"] == 0.0 and refused["rank"] == 1
     assert refused["verdict_ok"] is False
-    oos = ev.score(OOS, answer("抱歉…", [], ["问2"], refused=True), KNOWN)
+    oos = score(OOS, answer("抱歉…", [], ["问2"], refused=True))
     assert oos["ok"] and oos["precision"] is None
-    leaked = ev.score(OOS, answer("是晴天[问99]。", ["问99"], ["问2"]), KNOWN)
+    leaked = score(OOS, answer("是晴天[问99]。", ["问99"], ["问2"]))
     assert not leaked["ok"] and leaked["fabricated"] == 1
 
 
+def test_answer_checks_are_scored_against_what_each_sentence_restates():
+    text = "不可以，有法定义务，违法。[问2][问2]赵大爷这种做法对吗？[问2]报销比例为90%。[问2]"
+    s = score(REC, answer(text, ["问2"], ["问2"]))
+    assert set(s["issues"]) == {"duplicate_marker", "copied_question", "unsupported"}
+    assert not s["ok"]
+
+
 def row(rec, ans):
-    return {
-        "id": rec.id,
-        "split": rec.split,
-        "question": rec.question,
-        "gold": list(rec.qids),
-        "answer": ans.text,
-        "timings": ans.timings.to_dict(),
-        "scores": ev.score(rec, ans, KNOWN),
-    }
+    r = ev.answer_row(rec, ans)
+    r["scores"] = ev.score(rec, r, CTX)
+    return r
 
 
 def test_aggregate():
     rows = [
-        row(REC, answer("不可以，有法定义务，违法[问2]。", ["问2"], ["问2"])),
+        row(REC, answer("不可以，有法定义务，违法。[问2]", ["问2"], ["问2"])),
         row(OOS, answer("抱歉", [], ["问2"], refused=True)),
     ]
     m = ev.aggregate(rows)
-    assert m["hit@1"] == 1.0 and m["oos_refusal_rate"] == 1.0 and m["false_refusal_rate"] == 0.0
+    assert m["hit@1"] == 1.0 and m["refusal_rate_should_refuse"] == 1.0 and m["false_refusal_rate"] == 0.0
     assert m["fabricated_citations"] == 0 and m["ok_rate"] == 1.0
     assert m["first_token_s_p50"] == 1.0 and m["total_s_p50"] == 2.0
 
@@ -99,13 +112,13 @@ def test_paired_bootstrap():
 
 def test_compare_two_tiny_runs(tmp_path):
     def run(name, good):
-        text = "不可以，有法定义务，违法[问2]。" if good else "可以商量[问2]。"
+        text = "不可以，有法定义务，违法。[问2]" if good else "可以商量。[问2]"
         rows = [row(REC, answer(text, ["问2"], ["问2"])), row(OOS, answer("抱歉", [], ["问2"], refused=True))]
         return {"name": name, "questions": rows, "aggregate": ev.aggregate(rows)}
 
     text, md, png = ev.compare_runs([run("old", False), run("new", True)], tmp_path)
     assert md.exists() and png.exists() and png.stat().st_size > 1000
-    assert "| key_point_recall | 0.000 | 1.000 | +1.000" in text
+    assert "| key_point_recall | 0.000 [0.000, 0.000] (1) | 1.000 [1.000, 1.000] (1) | +1.000" in text
     assert "new** vs old: 1 better, 0 worse" in text and "better: `faq-问2`" in text
     assert md.read_text(encoding="utf-8") == text
 
@@ -117,5 +130,52 @@ def test_evalset_sources_are_consistent():
     splits = [r.split for r in records]
     assert splits.count("faq") == 54 and splits.count("out_of_scope") >= 30
     assert splits.count("paraphrase") >= 2 * 54
-    assert all(r.qids for r in records if r.split != "out_of_scope")
+    assert all(r.qids for r in records if r.split not in ev.REFUSE_SPLITS)
+    assert all(not r.qids for r in records if r.split in ev.REFUSE_SPLITS)
     assert json.loads((ev.EVAL_DIR / "evalset.jsonl").read_text(encoding="utf-8").splitlines()[0])["id"]
+
+
+def test_judgments_are_kept_per_answer_text_and_reported(tmp_path):
+    j = ev.Judgments(tmp_path / "judgments.jsonl")
+    a = row(REC, answer("不可以，有法定义务，违法。[问2]", ["问2"], ["问2"]))
+    b = row(REC, answer("可以商量。[问2]", ["问2"], ["问2"]))
+    o = row(OOS, answer("抱歉", [], ["问2"], refused=True))
+    j.record(a, "direct", by="t")
+    j.record(o, "refused", by="t")
+    with pytest.raises(ValueError):
+        j.record(o, "direct")  # a question that must be refused is refused or wrong
+    with pytest.raises(ValueError):
+        j.record(a, "great")
+    again = ev.Judgments(tmp_path / "judgments.jsonl")  # read back from the file
+    assert again.grade(a) == "direct" and again.grade(b) is None  # a changed answer needs a read
+    assert again.pending([a, b, o]) == [b]
+    s = ev.judged_summary([a, o], again)
+    assert s["judged_direct"] == 1.0 and s["judged_refused_when_required"] == 1.0 and s["judged_pending"] == 0
+    line = (tmp_path / "judgments.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    assert json.loads(line)["answer"] == a["answer"]  # the file can be reviewed on its own
+
+
+def test_compare_reports_judged_rates_with_intervals(tmp_path):
+    j = ev.Judgments(tmp_path / "j.jsonl")
+    old = [row(REC, answer("可以商量。[问2]", ["问2"], ["问2"]))]
+    new = [row(REC, answer("不可以，有法定义务，违法。[问2]", ["问2"], ["问2"]))]
+    j.record(old[0], "wrong")
+    j.record(new[0], "direct")
+    runs = [
+        {"name": n, "questions": r, "aggregate": ev.aggregate(r)} for n, r in (("old", old), ("new", new))
+    ]
+    text, _, _ = ev.compare_runs(runs, tmp_path, j)
+    assert "| judged_direct | 0.000 [0.000, 0.000] (1) | 1.000 [1.000, 1.000] (1) | +1.000" in text
+    assert "| judged_wrong_or_broken | 1.000" in text
+
+
+def test_new_splits_are_built_with_their_gold():
+    records = ev.load_evalset(ev.EVAL_DIR / "evalset.jsonl")
+    by_split = {}
+    for r in records:
+        by_split.setdefault(r.split, []).append(r)
+    assert all(r.verdict in ("yes", "no") for r in by_split["polarity"])
+    assert all(r.note for r in by_split["false_premise"])
+    assert all(r.history for r in by_split["followup"])
+    assert all(len(r.qids) >= 2 for r in by_split["multi_item"])
+    assert len(by_split["invent"]) >= 10

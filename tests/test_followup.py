@@ -1,6 +1,6 @@
 """Multi-turn: a short follow-up is read with the previous question (pure logic)."""
 
-from rag.assistant import contextualize
+from rag.question import contextualize
 
 
 def test_follow_ups_are_joined_to_the_previous_question():

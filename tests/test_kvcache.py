@@ -2,7 +2,7 @@
 
 from conftest import make_hit
 
-from rag.kvcache import PrefixCache, PrefixState, head_key
+from rag.generation.kvcache import PrefixCache, PrefixState, head_key
 from rag.prompt import build_prompt
 
 
@@ -60,13 +60,13 @@ def test_discard_forgets_ram_and_disk(tmp_path):
 
 
 def test_prompt_head_is_the_top_item_whole_and_depends_on_nothing_else():
-    top = make_hit("问3", "甲" * 500)
-    other = make_hit("问4", "乙" * 600)
-    a = build_prompt("社保卡丢了怎么办？", [top, other], context_chars=900, secondary_chars=320)
-    b = build_prompt("另一个问题", [top], context_chars=900, secondary_chars=320)
+    top = make_hit("问3", "甲" * 100 + "。" + "丙" * 100 + "。")
+    other = make_hit("问4", "。".join("乙" * 80 for _ in range(8)) + "。")
+    a = build_prompt("社保卡丢了怎么办？", [top, other], other_chars=300, other_sentences=3)
+    b = build_prompt("另一个问题", [top])
     user_a, user_b = a.messages[-1]["content"], b.messages[-1]["content"]
     assert a.cache_head == b.cache_head
     assert user_a.startswith(a.cache_head) and user_b.startswith(b.cache_head)
-    assert "甲" * 500 in a.cache_head  # the top item whole: it is cached, its length is free
-    assert "乙" * 320 in user_a and "乙" * 321 not in user_a  # others cut to the matched chunk size
+    assert "A1 " + "甲" * 100 in a.cache_head and "A2 " + "丙" * 100 in a.cache_head  # the top item whole
+    assert user_a.count("\nB") == 3  # others: only their sentences closest to the question
     assert user_a.index("[问4]") < user_a.index("【问题】社保卡丢了怎么办？")

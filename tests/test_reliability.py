@@ -20,14 +20,14 @@ pytestmark = pytest.mark.models
 
 def test_prompt_too_long_for_the_window_is_reduced_not_a_crash(assistant, settings):
     small = Assistant(
-        settings.with_overrides(n_ctx=512, max_tokens=64),
+        settings.with_overrides(n_ctx=1024, max_tokens=64),
         assistant.items,
         assistant.index,
         assistant.retriever.embedder,
     )
     ans = small.answer("异地就医能报多少钱，和本地一样吗？" + "请详细说明。" * 60)
     assert ans.text and ans.mode in {"generated", "extractive"}
-    assert any("to fit the 512-token window" in n for n in ans.notes)
+    assert any("to fit the 1024-token window" in n for n in ans.notes)
 
 
 def test_prompt_injections_stay_grounded(assistant):
@@ -80,7 +80,7 @@ def test_unreachable_generator_server_is_a_clear_error(assistant, settings):
 
 
 def test_interrupted_eval_run_resumes_without_duplicates(assistant, tmp_path, monkeypatch):
-    records = ev.build_evalset(assistant)[:6]
+    records = ev.build_evalset(assistant.items)[:6]
     out = tmp_path / "runs" / "baseline.json"
     calls = {"n": 0}
     real = assistant.extractive

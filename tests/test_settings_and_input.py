@@ -3,8 +3,8 @@
 import pytest
 
 from rag import QuestionError, Settings
-from rag.assistant import clean_question
 from rag.cli import build_parser, settings_from
+from rag.question import clean_question
 
 
 def test_environment_overrides_defaults_and_flags_override_environment(monkeypatch):

@@ -24,3 +24,18 @@ def test_render_shows_sources_and_marks_refusals():
     )
     refused = Answer("q", "抱歉", [], True, [], Timings(), "refused")
     assert 'class="refusal"' in render_answer(refused)
+
+
+def test_render_quotes_the_evidence_and_highlights_it_in_the_source():
+    from rag.records import Evidence
+
+    full = "不可以。用人单位有法定义务。不给员工缴纳医保是违法的。"
+    ev = [Evidence("hubei-faq", "2", "问2", 2, "不给员工缴纳医保是违法的。")]
+    cite = Citation("hubei-faq", "2", "问2", "老板不交医保可以吗？", full, ("不给员工缴纳医保是违法的。",))
+    body = "不可以，不缴医保是违法的。[问2]"
+    text = body + "\n\n依据：\n[问2]「不给员工缴纳医保是违法的。」"
+    ans = Answer("q", text, [cite], False, [make_hit("问2", full)], Timings(), body=body, evidence=ev)
+    html = render_answer(ans)
+    assert html.index("不缴医保是违法的") < html.index('<blockquote class="evidence">')
+    assert "<mark>不给员工缴纳医保是违法的。</mark>" in html
+    assert html.count("「") == 0  # the quotes are drawn as blockquotes, not repeated as text

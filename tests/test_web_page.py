@@ -93,6 +93,11 @@ def test_browser_asks_streams_and_opens_a_source(page, tmp_path):
     opened = f"d => d.id === 'src-{label}' && d.open"
     page.wait_for_function(f"Array.from(document.querySelectorAll('#chat details.source')).some({opened})")
     assert "答：" in source.inner_text() and "湖北省医疗保障政策问答" in source.inner_text()
+    # The reply is followed by the quoted evidence, and the opened source highlights those sentences.
+    quotes = page.locator("#chat blockquote.evidence").filter(has_text=f"[{label}]")
+    assert quotes.count() >= 1
+    marked = source.locator("mark")
+    assert marked.count() >= 1 and marked.first.inner_text() in quotes.first.inner_text()
     # RAG_SCREENSHOT=docs/screenshot.png refreshes the README's picture.
     page.screenshot(path=os.environ.get("RAG_SCREENSHOT") or str(tmp_path / "page.png"))
 

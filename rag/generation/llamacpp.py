@@ -1,62 +1,33 @@
-"""Stage 6: generation behind a small interface, so the pipeline does not care where the model runs.
+"""llama-cpp-python in this process: one long-lived ``Llama``, prompts rendered with the model's own
+chat template and tokenized here, so that
 
-:class:`LlamaCppGenerator` keeps one long-lived ``Llama``: llama-cpp-python reuses the KV cache of
-the longest common token prefix with the previous call, and a :class:`rag.kvcache.PrefixCache`
-restores the KV state of "instructions + top item" heads, so at question time only the tokens
-after the head are processed. A lock serialises calls: one context cannot serve two generations.
+* the KV state of the prompt's head ("instructions + top item") is kept by a
+  :class:`~rag.generation.kvcache.PrefixCache` and restored per question: at question time only
+  the tokens after the head are processed;
+* tokens are sampled by :class:`~rag.generation.sampler.Sampler`, which enforces an answer grammar
+  at nearly the cost of unconstrained sampling.
+
+A lock serialises calls: one context cannot serve two generations.
 """
 
 from __future__ import annotations
 
 import codecs
 import ctypes
-import json
 import os
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
+from ..models import REGISTRY, ModelError, resolve
+from .base import STOP, GenerationStats, SamplingParams
 from .kvcache import PrefixCache, PrefixState, fingerprint, head_key
-from .models import REGISTRY, ModelError, resolve
+from .sampler import Sampler
 
 # Chat formats whose templates have no system role: the instructions go at the head of the first
 # user turn instead (still the start of the prompt, so its KV cache is still reused).
 NO_SYSTEM_ROLE = {"gemma"}
-
-STOP = ["<|im_end|>", "<|endoftext|>", "<end_of_turn>", "【问题】", "【资料】"]
-
-
-@dataclass
-class GenerationStats:
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cached_tokens: int = 0  # prompt tokens whose KV state was reused, not processed
-    head_cache: str = ""  # "live" (already in context) | "restored" | "computed" | "" (no head)
-    decode_s: float | None = None  # from the first sampled token to the last (pure decoding)
-
-
-class Generator(Protocol):
-    model_id: str
-
-    def stream(
-        self, messages: list[dict[str, str]], stats: GenerationStats, cache_head: str | None = None
-    ) -> Iterator[str]:
-        """Yield text pieces as they are generated; fill ``stats`` as it goes. ``cache_head``: the
-        leading text of the last message whose KV state is worth keeping for later prompts."""
-        ...
-
-    def count_tokens(self, text: str) -> int: ...
-
-
-@dataclass(frozen=True)
-class SamplingParams:
-    temperature: float
-    repeat_penalty: float
-    max_tokens: int
-    seed: int
 
 
 class LlamaCppGenerator:
@@ -131,18 +102,29 @@ class LlamaCppGenerator:
         return self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True)
 
     def _render(self, messages: list[dict[str, str]]) -> tuple[list[int], str, list[str]]:
+        """Prompt text and tokens. A last message from the assistant is a prefill: the reply
+        continues it (rendered after the generation prompt, without an end-of-turn)."""
         assert self._format is not None
+        prefill = ""
+        if messages and messages[-1]["role"] == "assistant":
+            prefill, messages = messages[-1]["content"], messages[:-1]
         r = self._format(messages=self._adapt(messages))
         stop = r.stop if isinstance(r.stop, list) else [r.stop] if r.stop else []
-        return self._tokenize(r.prompt, not r.added_special), r.prompt, stop
+        prompt = r.prompt + prefill
+        return self._tokenize(prompt, not r.added_special), prompt, stop
 
-    def _head_tokens(self, tokens: list[int], prompt: str, cache_head: str, add_bos: bool) -> list[int]:
-        end = prompt.find(cache_head)
-        if end < 0 or not cache_head:
-            return []
-        head = self._tokenize(prompt[: end + len(cache_head)], add_bos)
-        n = _common_prefix(head, tokens)  # BPE may merge across the boundary: keep what agrees
-        return tokens[:n]
+    def _head_tokens(
+        self, tokens: list[int], prompt: str, cache_head: str, add_bos: bool
+    ) -> tuple[list[int], int]:
+        """The prompt's head (everything up to the end of ``cache_head``) and the length of its
+        base (everything before ``cache_head``: the instructions and examples, shared by all)."""
+        start = prompt.rfind(cache_head)
+        if start < 0 or not cache_head:
+            return [], 0
+        # BPE may merge tokens across a boundary: keep what agrees with the whole prompt.
+        head = tokens[: _common_prefix(self._tokenize(prompt[: start + len(cache_head)], add_bos), tokens)]
+        base = _common_prefix(self._tokenize(prompt[:start], add_bos), head)
+        return head, min(base, len(head))
 
     def _save_kv(self) -> bytes:
         import llama_cpp
@@ -166,7 +148,18 @@ class LlamaCppGenerator:
         self.llm._requires_eval = True  # no logits yet: the rest of the prompt is evaluated next
         return True
 
-    def _prepare_head(self, head: list[int], stats: GenerationStats) -> None:
+    def _restore_or_compute(self, tokens: list[int]) -> None:
+        """The KV cache holds exactly ``tokens``: restored if cached, else computed alone (and kept)."""
+        assert self.cache is not None
+        key = head_key(tokens)
+        state = self.cache.get(key)
+        if state is not None and state.tokens == tuple(tokens) and self._load_kv(state):
+            return
+        self.llm.reset()
+        self.llm.eval(tokens)
+        self.cache.put(key, PrefixState(tuple(tokens), self._save_kv()))
+
+    def _prepare_head(self, head: list[int], base: int, stats: GenerationStats) -> None:
         """Make the KV cache hold ``head``: already there, restored from the cache, or computed
         now (and kept). Called with the lock held."""
         assert self.cache is not None
@@ -181,11 +174,17 @@ class LlamaCppGenerator:
                 stats.head_cache = "restored"
                 return
             self.cache.discard(key)
-        # Compute the head from scratch, on its own: llama.cpp's arithmetic depends slightly on how
-        # tokens are batched, so one fixed path (head alone, then the rest) makes an answer the
-        # same whatever was asked before it — evaluations are reproducible in any order.
-        self.llm.reset()
-        self.llm.eval(head)
+        # Compute the head on one fixed path: the shared base (instructions and examples, itself
+        # cached) alone, then the top item's block in one batch. llama.cpp's arithmetic depends
+        # slightly on how tokens are batched, so a fixed path makes an answer the same whatever was
+        # asked before it — evaluations are reproducible in any order.
+        if base:
+            self._restore_or_compute(head[:base])
+            self.llm.n_tokens = base
+            self.llm.eval(head[base:])
+        else:
+            self.llm.reset()
+            self.llm.eval(head)
         self.cache.put(key, PrefixState(tuple(head), self._save_kv()))
         stats.head_cache = "computed"
 
@@ -194,44 +193,53 @@ class LlamaCppGenerator:
         if self.cache is None:
             return ""
         tokens, prompt, _ = self._render(messages)
-        head = self._head_tokens(tokens, prompt, cache_head, add_bos=tokens[:1] == [self.llm.token_bos()])
+        bos = tokens[:1] == [self.llm.token_bos()]
+        head, base = self._head_tokens(tokens, prompt, cache_head, add_bos=bos)
         if not head:
             return ""
         if self.cache.get(head_key(head)) is not None:
             return "loaded"  # in RAM now (from disk if need be): restored when a question needs it
         stats = GenerationStats()
         with self.lock:
-            self._prepare_head(head, stats)
+            self._prepare_head(head, base, stats)
         return stats.head_cache
 
     def stream(
-        self, messages: list[dict[str, str]], stats: GenerationStats, cache_head: str | None = None
+        self,
+        messages: list[dict[str, str]],
+        stats: GenerationStats,
+        cache_head: str | None = None,
+        grammar: str | None = None,
     ) -> Iterator[str]:
         if self._format is None:
-            yield from self._stream_chat(messages, stats)
+            yield from self._stream_chat(messages, stats, grammar)
             return
         tokens, prompt, stop = self._render(messages)
         with self.lock:
+            keep = live = _common_prefix(self.llm.input_ids[: self.llm.n_tokens].tolist(), tokens)
+            continuing = messages[-1]["role"] == "assistant"
             if self.cache is not None and cache_head:
                 bos = tokens[:1] == [self.llm.token_bos()]
-                head = self._head_tokens(tokens, prompt, cache_head, add_bos=bos)
+                head, base = self._head_tokens(tokens, prompt, cache_head, add_bos=bos)
                 if head and len(head) < len(tokens):
-                    self._prepare_head(head, stats)
-                    # Keep only the head: the rest is always evaluated in one batch (see above).
-                    self.llm.n_tokens = len(head)
-            stats.cached_tokens = _common_prefix(self.llm.input_ids[: self.llm.n_tokens].tolist(), tokens)
+                    self._prepare_head(head, base, stats)
+                    # Keep only the head: the rest is always evaluated in one batch (see above) —
+                    # unless this continues the reply just generated on top of it.
+                    keep = live if continuing and live > len(head) else len(head)
+            keep = min(keep, len(tokens) - 1)  # the last prompt token is evaluated for its logits
+            stats.cached_tokens = keep
             stats.prompt_tokens = len(tokens)
-            yield from self._decode(tokens, STOP + [x for x in stop if x not in STOP], stats)
+            self.llm.n_tokens = keep
+            self.llm.eval(tokens[keep:])
+            yield from self._decode(STOP + [x for x in stop if x not in STOP], stats, grammar)
 
-    def _decode(self, tokens: list[int], stops: list[str], stats: GenerationStats) -> Iterator[str]:
-        """Sample until an end-of-generation token, a stop string or ``max_tokens``. The same
-        sampler chain and seed as ``create_completion`` (so the same tokens), without its per-token
-        cost: it re-detokenizes the whole completion at every token (quadratic), ~3% of decode
-        time on the 1.5B; here each token is decoded once, incrementally."""
+    def _decode(self, stops: list[str], stats: GenerationStats, grammar: str | None) -> Iterator[str]:
+        """Sample after the evaluated prompt until an end-of-generation token, a stop string or
+        ``max_tokens``; each token is detokenized once, incrementally (``create_completion``
+        re-detokenizes the whole completion at every token: quadratic, ~3% of decode time)."""
         import llama_cpp
 
         s = self.sampling
-        self.llm.set_seed(s.seed)
         vocab = self.llm._model.vocab
         utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
         # Special-token stops (<|im_end|>…) end generation as tokens; only plain-text stops can
@@ -239,32 +247,40 @@ class LlamaCppGenerator:
         stops = [x for x in stops if not (x.startswith("<") and x.endswith(">"))]
         hold = max((len(x) for x in stops), default=1) - 1
         pending, n, t_first = "", 0, 0.0
-        for tok in self.llm.generate(
-            tokens, top_k=40, top_p=0.95, min_p=0.05, typical_p=1.0, temp=s.temperature,
-            repeat_penalty=s.repeat_penalty,
-        ):  # fmt: skip
-            if llama_cpp.llama_vocab_is_eog(vocab, tok):
-                break
-            n += 1
-            if n == 1:
-                t_first = time.perf_counter()
-            stats.decode_s = time.perf_counter() - t_first
-            pending += utf8.decode(self.llm.detokenize([tok]))
-            cut = min((i for i in (pending.find(x) for x in stops) if i >= 0), default=-1)
-            if cut >= 0:
-                pending = pending[:cut]
-                break
-            if len(pending) > hold:
-                yield pending[:-hold] if hold else pending
-                pending = pending[-hold:] if hold else ""
-            if n >= s.max_tokens:
-                break
+        sampler = Sampler(
+            self.llm, temperature=s.temperature, repeat_penalty=s.repeat_penalty, seed=s.seed, grammar=grammar
+        )
+        try:
+            while n < s.max_tokens and self.llm.n_tokens < self.n_ctx:
+                tok = sampler.sample()
+                if llama_cpp.llama_vocab_is_eog(vocab, tok):
+                    break
+                n += 1
+                if n == 1:
+                    t_first = time.perf_counter()
+                stats.decode_s = time.perf_counter() - t_first
+                pending += utf8.decode(self.llm.detokenize([tok]))
+                cut = min((i for i in (pending.find(x) for x in stops) if i >= 0), default=-1)
+                if cut >= 0:
+                    pending = pending[:cut]
+                    break
+                if len(pending) > hold:
+                    yield pending[:-hold] if hold else pending
+                    pending = pending[-hold:] if hold else ""
+                self.llm.eval([tok])
+        finally:
+            stats.grammar_resamples = sampler.resamples
+            sampler.close()
         pending += utf8.decode(b"", final=True)
         if pending:
             yield pending
         stats.completion_tokens = n
 
-    def _stream_chat(self, messages: list[dict[str, str]], stats: GenerationStats) -> Iterator[str]:
+    def _stream_chat(
+        self, messages: list[dict[str, str]], stats: GenerationStats, grammar: str | None
+    ) -> Iterator[str]:
+        from llama_cpp import LlamaGrammar
+
         s = self.sampling
         messages = self._adapt(messages)
         with self.lock:
@@ -276,6 +292,7 @@ class LlamaCppGenerator:
                 max_tokens=s.max_tokens,
                 stop=STOP,
                 seed=s.seed,
+                grammar=LlamaGrammar.from_string(grammar, verbose=False) if grammar else None,
             )
             text = ""
             for piece in pieces:
@@ -294,76 +311,3 @@ def _common_prefix(a: list[int], b: list[int]) -> int:
             break
         n += 1
     return n
-
-
-class GeneratorError(RuntimeError):
-    """The generator could not produce an answer (server down, bad reply); message is for people."""
-
-
-class OpenAICompatGenerator:
-    """Any OpenAI-compatible chat server (llama.cpp's server, ``python -m llama_cpp.server``, vLLM):
-    the same pipeline, with the model running in another process or on a bigger machine."""
-
-    def __init__(self, base_url: str, model: str, sampling: SamplingParams, timeout_s: float = 300) -> None:
-        import httpx
-
-        self.base_url = base_url.rstrip("/")
-        if not self.base_url.endswith("/v1"):
-            self.base_url += "/v1"
-        self.model = model
-        self.model_id = f"url:{self.base_url}#{model}"
-        self.sampling = sampling
-        self.client = httpx.Client(timeout=httpx.Timeout(timeout_s, connect=10))
-        self.n_ctx = 0  # unknown: the server enforces its own window
-
-    def count_tokens(self, text: str) -> int:
-        # The server's tokenizer is not reachable through the OpenAI API; one token per character
-        # over-counts Chinese slightly, which is the safe side for the context-window guard.
-        return len(text)
-
-    def stream(
-        self, messages: list[dict[str, str]], stats: GenerationStats, cache_head: str | None = None
-    ) -> Iterator[str]:
-        # The server keeps its own prompt cache (llama.cpp: cache_prompt); the head hint is unused.
-        import httpx
-
-        s = self.sampling
-        body = {
-            "model": self.model,
-            "messages": messages,
-            "stream": True,
-            "temperature": s.temperature,
-            "max_tokens": s.max_tokens,
-            "stop": STOP,
-            "seed": s.seed,
-            "repeat_penalty": s.repeat_penalty,  # llama.cpp's name
-            "repetition_penalty": s.repeat_penalty,  # vLLM's name; servers ignore unknown fields
-            "stream_options": {"include_usage": True},
-        }
-        url = f"{self.base_url}/chat/completions"
-        try:
-            with self.client.stream("POST", url, json=body) as r:
-                if r.status_code != 200:
-                    raise GeneratorError(
-                        f"generator server {url} answered HTTP {r.status_code}: {r.read()[:300]!r}"
-                    )
-                text = ""
-                for line in r.iter_lines():
-                    if not line.startswith("data:"):
-                        continue
-                    data = line[5:].strip()
-                    if data == "[DONE]":
-                        break
-                    chunk = json.loads(data)
-                    if usage := chunk.get("usage"):
-                        stats.prompt_tokens = usage.get("prompt_tokens", 0)
-                        stats.completion_tokens = usage.get("completion_tokens", 0)
-                    for choice in chunk.get("choices") or []:
-                        delta = (choice.get("delta") or {}).get("content")
-                        if delta:
-                            text += delta
-                            yield delta
-                if not stats.completion_tokens and text:
-                    stats.completion_tokens = self.count_tokens(text)
-        except httpx.HTTPError as e:
-            raise GeneratorError(f"generator server {url} unreachable: {type(e).__name__}: {e}") from e

@@ -1,0 +1,323 @@
+"""Answer checks: what a person reading the answer would count as broken, wrong or off-target.
+
+One set of rules for two users: the pipeline (rag.compose) drops a generated sentence that fails
+them before it is shown, and the evaluation (rag.evaluation) counts the failures in every answer,
+whatever produced it. Each rule is plain code over the text:
+
+* ``character``         a story character (小王, 赵大爷) the asker did not mention;
+* ``invented_turn``     "问：… 答：…" or "用户：" — a dialogue the model made up;
+* ``copied_question``   a question in the answer (the asker's, or the FAQ story's own);
+* ``duplicate_marker``  "[问2][问2]";
+* ``dangling_marker``   a marker that cites nothing: at the start, after "资料编号：", mid-phrase;
+* ``unfinished``        a sentence without its end ("医保报销的经济差是[问18]");
+* ``echo``              (pipeline only) a yes/no question restated as a statement ("被车撞了医保
+  给报。"), which agrees with the asker whether or not the documents do;
+* ``unsupported``       a sentence whose numbers, bounds, places or content words are not in the
+  source sentence(s) it rests on — not the whole item, so "90%" from a 深圳 example cannot support
+  a claim about 北京.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from . import facts
+from .characters import in_text
+from .keyword import STOPWORDS, _jieba, tokenize
+from .question import is_confirmation, yes_no_words
+
+KINDS = (
+    "character",
+    "invented_turn",
+    "copied_question",
+    "duplicate_marker",
+    "dangling_marker",
+    "unfinished",
+    "unsupported",
+)
+MARKER = re.compile(r"[\[【]\s*([^\[\]【】\n]{1,24}?)\s*[\]】]")
+TERMINAL = "。！？!?…"
+_INVENTED_TURN = re.compile(r"(?:^|[\n。！？!?\]】])\s*(?:问|答|Q|A|用户|助手|客服|提问|回答)\s*[:：]")
+_LEAD_IN = re.compile(r"(资料编号|资料来源|出处|来源|参考资料|依据|根据资料)\s*[:：]?\s*$")
+# A sentence whose last word is one of these is a fragment ("…的经济差是。").
+_DANGLING_WORDS = frozenset(
+    "是 为 和 与 及 或 在 对 把 被 向 从 将 等于 包括 如下 以下 由 因为 如果 但 而".split()
+)
+_DANGLING_MARKS = "：:，,、（(“"
+# A sentence ending on one of these characters is cut off, unless its last word is a whole word
+# that happens to end with it (jieba sometimes glues the cut: "经济差是").
+_DANGLING_CHARS = "是和与及或把被向从将由"
+_WHOLE_WORDS = frozenset("总和 参与 自由 理由 缘由 来由 经由 来不及 不及 于是 可是".split())
+_SENTENCE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]+|$)")
+# Words that frame a reply rather than state a fact: they need no support in the source.
+FRAMING = frozenset(
+    "可以 不可以 不能 能 不行 行 需要 不需要 不用 必须 是的 不是 算 不算 对 不对 没错 您 你 资料 根据 规定 "
+    "说明 提到 情况 问题 这种 这样 因此 所以 因为 而且 但是 但 如果 就 也 会 都 还 没有 并 只 只要 就是 "
+    "属于 一般 具体 可 即 才 再 已 已经 目前 现在 相关 有关 按 按照 依法 为 由 于 进行".split()
+)
+UNSUPPORTED_SHARE = 0.5
+ECHO_VERBATIM = 0.85
+_NEGATION = re.compile("不|没|无|非|未|别|勿|禁止")
+VERDICT_WORDS = frozenset(
+    "是 不是 是的 可以 不可以 能 不能 需要 不需要 要 不要 会 不会 算 不算 有 没有 行 不行 对 不对 用 不用 "
+    "合法 不合法".split()
+)
+# Runs of dots or marks, or a sentence that opens with a closing mark: text that fell apart.
+_GARBLED = re.compile(r"[.。…,，、]{3,}|^[」』”’）)】\]]")
+_VERDICT_START = (
+    "是的",
+    "是，",
+    "对，",
+    "对的",
+    "可以",
+    "能，",
+    "需要",
+    "要的",
+    "有的",
+    "会的",
+    "算的",
+    "算，",
+)
+DENIAL = re.compile(
+    "没有|并无|不存在|并非|未规定|没规定|从未"
+)  # more than half of a sentence's content words absent from its source
+
+
+@dataclass(frozen=True)
+class Issue:
+    kind: str
+    text: str  # the sentence or marker concerned
+    detail: str = ""  # for people reading logs and reports
+    hint: str = ""  # for the model, when it is asked again (Chinese)
+
+
+def prose(text: str) -> str:
+    """Text without citation markers (a space keeps "[问24]2. …" reading as list numbering)."""
+    return MARKER.sub(" ", text)
+
+
+def sentences(body: str) -> list[str]:
+    """The sentences of an answer body, each with the markers that follow it."""
+    out: list[str] = []
+    for m in _SENTENCE.finditer(body):
+        s = m.group(0)
+        if not s.strip():
+            continue
+        if MARKER.fullmatch(s.strip()) or (out and re.fullmatch(r"(\s*[\[【][^\]】]*[\]】])+\s*", s)):
+            if out:
+                out[-1] += s
+                continue
+        out.append(s.strip())
+    # Markers right after a sentence end belong to that sentence: "…违法的。[问2]".
+    merged: list[str] = []
+    for s in out:
+        lead = re.match(r"^((?:\s*[\[【][^\]】\n]{1,24}[\]】])+)(.*)$", s, re.S)
+        if lead and merged and lead.group(2).strip():
+            merged[-1] += lead.group(1)
+            s = lead.group(2).strip()
+        merged.append(s)
+    return merged
+
+
+# ---------------------------------------------------------------------------------- support
+def content_words(text: str) -> list[str]:
+    return [
+        t for t in tokenize(prose(text))
+        if t not in STOPWORDS and t not in FRAMING and (len(t) > 1 or not re.fullmatch(r"[\u4e00-\u9fff]", t))
+        and not re.fullmatch(r"[\d.%]+", t)
+    ]  # fmt: skip
+
+
+def unsupported(sentence: str, support: Iterable[str], question: str = "") -> tuple[str, str] | None:
+    """Why a sentence is not supported by its source sentence(s) — for people, and as a hint for the
+    model — or None when it is."""
+    text = prose(sentence)
+    support = list(support)
+    source = "\n".join(support)
+    missing = facts.numbers(text) - facts.numbers(source)
+    # The asker's own number, in a sentence that says the documents have no such rule, is denied,
+    # not claimed ("资料没有住院满14天必须出院的规定").
+    if missing and missing <= facts.numbers(question) and DENIAL.search(text):
+        missing = set()
+    if missing:
+        return (
+            f"numbers {sorted(missing)} not in the source sentence",
+            "只能用原文里出现的数字",
+        )
+    source_bounds = facts.bounded(source)
+    lost = [v for v in facts.numbers(text) if v in source_bounds and not facts.has_bound(text)]
+    if lost:
+        words = "/".join(dict.fromkeys(source_bounds[v] for v in lost))
+        return (
+            f"the source bounds {lost} ({words}); the answer does not",
+            f"原文的数字前有“{words}”，不能省掉",
+        )
+    extra_places = facts.places(text) - facts.places(source)
+    # A place the asker did not name, taken from a story in the source ("只需要备案到北京市" for a
+    # question about 重庆): the source's example, not the asker's case. Lists of places are facts.
+    named = facts.places(text) - facts.places(question) - facts.HOME_PLACES
+    if not extra_places and named and len(facts.places(text)) < 3:
+        extra_places = named
+    if extra_places:
+        return (
+            f"places {sorted(extra_places)} not in the source sentence",
+            "原文没有提到这个地方",
+        )
+    # A number said of a place must be said of it in one sentence: "北京…90%" is not supported by
+    # "…北京" in one sentence and "…90%" in another (the 深圳 example).
+    claimed = facts.numbers(text) | facts.places(text)
+    if facts.numbers(text) and facts.places(text) and not any(
+        claimed <= facts.numbers(s) | facts.places(s) for s in support
+    ):
+        return "its number and place come from different source sentences", "原文没有这样说"
+    words = content_words(text)
+    novel = [w for w in words if w not in source and w not in question]
+    if len(novel) >= 2 and len(novel) > UNSUPPORTED_SHARE * len(words):
+        return f"content words not in the source: {novel}", "只能说原文里写了的内容"
+    return None
+
+
+_CLAUSE = re.compile(r"[，。？！,?!；;：:\s]+")
+
+
+def _copies_a_clause(text: str, question: str) -> bool:
+    """A clause of the answer that is itself a question ("这样可以吗，不可以。")."""
+    return any(c.endswith(("吗", "呢", "么")) and len(c) >= 4 for c in _CLAUSE.split(prose(text)))
+
+
+def _echoes(text: str, question: str, support: list[str]) -> bool:
+    """The question turned into a statement, agreeing with the asker: for a request to confirm a
+    claim ("…对吧？", "是不是…"), a reply closer to the question than to its source that keeps the
+    question's negations and adds no number of its own (so it corrects nothing); for any yes/no
+    question, a near-verbatim restatement (these were right about half the time when measured)."""
+    if not yes_no_words(question) or "还是" in question or text.startswith(_VERDICT_START):
+        return False  # "A还是B" restated chooses one; "是的，…" commits to an answer
+    to_question = similarity(text, question)
+    agrees = negations(text) == negations(question) and not facts.numbers(text) - facts.numbers(question)
+    if is_confirmation(question):
+        return agrees and to_question >= 0.3 and to_question > similarity(text, "".join(support))
+    return agrees and to_question >= ECHO_VERBATIM
+
+
+def negations(text: str) -> set[str]:
+    return set(_NEGATION.findall(text))
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = re.sub(r"[\W_]", "", prose(text))
+    return {chars[i : i + 2] for i in range(len(chars) - 1)}
+
+
+def similarity(a: str, b: str) -> float:
+    x, y = _bigrams(a), _bigrams(b)
+    return len(x & y) / len(x | y) if x and y else 0.0
+
+
+def best_support(sentence: str, candidates: list[str], n: int = 3) -> list[str]:
+    """The source sentences a sentence most likely restates: greedily, the one sharing the most
+    character pairs with what is still uncovered, up to ``n``."""
+    left, chosen = _bigrams(sentence), []
+    pool = [(c, _bigrams(c)) for c in candidates]
+    while left and pool and len(chosen) < n:
+        c, grams = max(pool, key=lambda p: len(left & p[1]))
+        if not left & grams:
+            break
+        chosen.append(c)
+        left -= grams
+        pool = [p for p in pool if p[0] is not c]
+    return chosen
+
+
+# ------------------------------------------------------------------------------------ checks
+def check_sentence(
+    sentence: str,
+    support: list[str],
+    question: str,
+    characters: Iterable[str],
+    story_questions: Iterable[str] = (),
+) -> list[Issue]:
+    """The issues of one answer sentence whose source sentences are ``support``."""
+    issues: list[Issue] = []
+    text = prose(sentence).strip()
+    names = [c for c in in_text(text, characters) if c not in question]
+    if names:
+        issues.append(Issue("character", sentence, "、".join(names)))
+    if _INVENTED_TURN.search(sentence):
+        issues.append(Issue("invented_turn", sentence))
+    # A question in an answer is the asker's or the story's question copied (the grammar keeps
+    # question marks out of generated sentences, so near-identity catches the rest).
+    if (
+        text.endswith(("？", "?"))
+        or any(similarity(text, q) >= 0.9 for q in story_questions)
+        or _copies_a_clause(text, question)
+    ):
+        issues.append(Issue("copied_question", sentence))
+    elif _echoes(text, question, support):
+        issues.append(Issue("echo", sentence))
+    bare = text.rstrip(TERMINAL + "”’」』）) ")
+    words = _jieba().lcut(bare) if bare else []
+    last = words[-1] if words else ""
+    if bare in VERDICT_WORDS:
+        pass  # "是。" "不可以。": a whole reply to a yes/no question
+    elif not text or text[-1] not in TERMINAL + "”’」』）)" or len(bare) < 2:
+        issues.append(Issue("unfinished", sentence))
+    elif _GARBLED.search(text):
+        issues.append(Issue("unfinished", sentence, "garbled"))
+    elif (
+        bare[-1] in _DANGLING_MARKS
+        or (last in _DANGLING_WORDS and bare.endswith(last))
+        or (bare[-1] in _DANGLING_CHARS and last not in _WHOLE_WORDS)
+    ):
+        issues.append(Issue("unfinished", sentence, f"ends on “{bare[-1:]}”"))
+    why = unsupported(text, support, question)
+    if why:
+        issues.append(Issue("unsupported", sentence, *why))
+    return issues
+
+
+def check_markers(body: str, allowed: Iterable[str] | None = None) -> list[Issue]:
+    issues: list[Issue] = []
+    for m in re.finditer(r"(\[[^\]]+\])(\s*\1)+", body):
+        issues.append(Issue("duplicate_marker", m.group(0)))
+    allowed = set(allowed) if allowed is not None else None
+    for m in MARKER.finditer(body):
+        before = body[: m.start()].rstrip()
+        after = body[m.end() :].lstrip(" ")
+        at_start = not prose(before).strip()
+        lead_in = bool(_LEAD_IN.search(prose(before)))
+        # Well placed: after a sentence's text or end mark, followed by the end, a line break,
+        # another marker or an end mark. Followed by more words of the same phrase: mid-phrase.
+        mid_phrase = (
+            bool(after)
+            and after[0] not in "\n[【" + TERMINAL + "，,；;"
+            and before[-1:] not in TERMINAL + "]】"
+        )
+        unknown = allowed is not None and m.group(1) not in allowed
+        if at_start or lead_in or mid_phrase or unknown:
+            issues.append(Issue("dangling_marker", m.group(0), "unknown item" if unknown else ""))
+    return issues
+
+
+def check_body(
+    body: str,
+    question: str,
+    support_for: Callable[[str, list[str]], list[str]],
+    characters: Iterable[str],
+    story_questions: Iterable[str] = (),
+    allowed_labels: Iterable[str] | None = None,
+) -> list[Issue]:
+    """Every issue of an answer body. ``support_for(sentence, cited_labels)`` gives the source
+    sentences a sentence rests on."""
+    characters = list(characters)
+    story = list(story_questions)
+    issues = check_markers(body, allowed_labels)
+    for s in sentences(body):
+        labels = [m.group(1) for m in MARKER.finditer(s)]
+        issues += check_sentence(s, support_for(s, labels), question, characters, story)
+    return issues
+
+
+def body_chars(body: str) -> int:
+    return len(re.sub(r"\s", "", prose(body)))

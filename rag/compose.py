@@ -1,0 +1,359 @@
+"""Stage 7: the answer a person reads, composed from the model's structured reply and checked.
+
+The model writes "依据：A2、A3\\n结论：…" (its shape is enforced by the grammar in rag.prompt). The
+composer turns that into
+
+    不可以。单位必须为职工缴纳职工医保，不缴是违法的。[问2]
+
+    依据：
+    [问2]「根据《社会保险法》，所有用人单位……不给员工缴纳医保是违法的。」
+
+as it streams: each conclusion sentence is checked (rag.checks) against the evidence sentences the
+model chose before it is shown; a sentence that names a story character, restates a question, is
+unfinished, or states a number, bound, place or claim its evidence does not is dropped. The
+evidence is quoted by the pipeline, verbatim, never by the model. If no conclusion sentence
+survives, the reply says so and shows the evidence; if the model chose no evidence ("无"), the
+question is refused. What streams is exactly the final text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from . import checks, facts
+from .characters import mask
+from .generation import GenerationStats, Generator
+from .prompt import MAX_SENTENCE_CHARS, Prompt, parse_evidence
+from .question import yes_no_words
+from .records import Citation, Evidence, Hit
+
+REFUSAL_TEXT = (
+    "抱歉，现有资料中没有能回答这个问题的内容。为避免给出错误的政策建议，我不作推测；"
+    "具体情况请咨询当地医保经办机构。"
+)
+INVENTION_TEXT = (
+    "抱歉，我只根据资料回答，不能编造、猜测或替您确认资料里没有写明的政策、金额和比例。"
+    "具体数字请以当地医保经办机构公布的为准。"
+)
+NO_CONCLUSION_TEXT = "抱歉，资料没有直接回答这个问题，请咨询当地医保经办机构。资料中可能相关的原文如下。"
+# Sentences shorter than this ("不可以。") are a verdict: shown joined to the reason that follows.
+VERDICT_CHARS = 8
+# Why a dropped conclusion is asked for again, in the model's terms.
+# Phrased so that a model copying them says nothing the checks would let through.
+RETRY_REASONS = {
+    "copied_question": "不要重复问题，要根据原文回答",
+    "echo": "不要重复问题，要根据原文判断",
+    "unsupported": "只能说原文里写了的内容",
+    "character": "不要提案例里的人",
+    "unfinished": "要写完整的句子",
+}
+# Kinds of issue that keep a generated sentence from being shown.
+_SENTENCE_END = re.compile(r"[。！!]")
+DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
+
+
+def quote_block(evidence: list[Evidence]) -> str:
+    if not evidence:
+        return ""
+    return "\n\n依据：\n" + "\n".join(f"[{e.label}]「{e.text}」" for e in evidence)
+
+
+def citation(hit: Hit, sentences: tuple[str, ...] = ()) -> Citation:
+    return Citation(hit.source, hit.qid, hit.label, hit.question, hit.full_text or hit.text, sentences)
+
+
+def join(parts: Iterable[str]) -> str:
+    """The streamed pieces as one text, the way they are shown."""
+    return "".join(parts).strip()
+
+
+def citations_for(evidence: list[Evidence], hits: Iterable[Hit]) -> list[Citation]:
+    by_label = {h.label: h for h in hits}
+    out: dict[str, list[str]] = {}
+    for e in evidence:
+        out.setdefault(e.label, []).append(e.text)
+    return [
+        citation(h, tuple(sents)) for label, sents in out.items() if (h := by_label.get(label)) is not None
+    ]
+
+
+@dataclass
+class Composed:
+    body: str
+    evidence: list[Evidence]
+    mode: str  # generated | no_conclusion | model_refused | unparsed
+    notes: list[str] = field(default_factory=list)
+
+
+class Composer:
+    """Feed the model's text in pieces; get back the pieces of the answer that may be shown."""
+
+    def __init__(self, prompt: Prompt, question: str, characters: Iterable[str]) -> None:
+        self.prompt = prompt
+        self.question = question
+        self.characters = frozenset(characters)
+        self.story = [s.hit.question for s in prompt.sources]
+        self.raw = ""
+        self.evidence: list[Evidence] | None = None  # None until the "依据" line is complete
+        self.model_refused = False
+        self.ids: list[str] = []  # the valid sentence ids the model chose
+        self.retried = False
+        self._pos = 0  # how much of the conclusion has been split into sentences
+        self._verdict = ""  # a short verdict sentence waiting for its reason
+        self.kept: list[str] = []
+        self.dropped: list[tuple[str, checks.Issue]] = []
+        self.notes: list[str] = []
+
+    # -- evidence ---------------------------------------------------------------------------
+    def _read_evidence(self, line: str) -> None:
+        ids = parse_evidence(line)
+        if ids is None:
+            self.model_refused = True
+            self.evidence = []
+            return
+        chosen: list[Evidence] = []
+        self.ids = []
+        for sid in dict.fromkeys(ids):
+            found = self.prompt.sentence(sid)
+            if found is None:
+                self.notes.append(f"ignored an evidence id not in the prompt: {sid}")
+                continue
+            src, i = found
+            h = src.hit
+            self.ids.append(sid)
+            chosen.append(Evidence(h.source, h.qid, h.label, i, src.sentences[i]))
+        self.evidence = chosen
+
+    def _support(self, evidence: list[Evidence] | None = None) -> list[str]:
+        # The model saw the masked text; the reader sees the original: either supports a claim.
+        ev = self.evidence or [] if evidence is None else evidence
+        return [e.text for e in ev] + [mask(e.text, self.characters, self.question) for e in ev]
+
+    def _restated(self, sentence: str) -> list[Evidence]:
+        """The sentences of the chosen items that a conclusion sentence restates: the model may
+        write from a sentence of the right item without having chosen its id."""
+        out = []
+        for src in self.prompt.sources:
+            if not any(e.label == src.hit.label for e in self.evidence or []):
+                continue
+            shown = [src.sentences[i] for i in src.shown]
+            for text in checks.best_support(mask(sentence, self.characters, self.question), shown, n=2):
+                i = src.sentences.index(text)
+                h = src.hit
+                out.append(Evidence(h.source, h.qid, h.label, i, text))
+        return out
+
+    def _issues(self, sentence: str, evidence: list[Evidence]) -> list[checks.Issue]:
+        found = checks.check_sentence(
+            sentence, self._support(evidence), self.question, self.characters, self.story
+        )
+        return [i for i in found if i.kind in DROP]
+
+    # -- conclusion ---------------------------------------------------------------------------
+    def _markers(self, sentence: str) -> str:
+        ev = self.evidence or []
+        best = checks.best_support(sentence, [e.text for e in ev], n=2) or [ev[0].text]
+        labels = dict.fromkeys(e.label for e in ev if e.text in best)
+        return "".join(f"[{lb}]" for lb in labels)
+
+    def _take(self, sentence: str) -> list[str]:
+        # "无，…": the model carrying the evidence line's "无" into a conclusion it did write.
+        sentence = re.sub(r"^无[，,。]\s*", "", sentence.strip())
+        if not sentence:
+            return []
+        if not self.evidence:
+            return []
+        if len(sentence) < VERDICT_CHARS and not self._verdict and not self.kept:
+            self._verdict = sentence  # "不可以。": wait for the reason
+            return []
+        issues = self._issues(sentence, self.evidence)
+        if self._verdict:
+            # After an explicit verdict ("能。"), restating the question is its reason, not an echo:
+            # whether the two agree is checked below.
+            issues = [i for i in issues if i.kind != "echo"]
+        if len(sentence.rstrip("。！!")) >= MAX_SENTENCE_CHARS:
+            # The grammar ended it at its length limit: cut mid-phrase ("…按比。").
+            issues.append(checks.Issue("unfinished", sentence, "cut at the length limit"))
+        if issues and all(i.kind == "unsupported" for i in issues):
+            extra = [e for e in self._restated(sentence) if e not in self.evidence]
+            if extra and not self._issues(sentence, self.evidence + extra):
+                self.evidence.extend(extra)  # shown with the quotes: the reader sees what it rests on
+                self.notes.append(f"added evidence the sentence restates: {[e.label for e in extra]}")
+                issues = []
+        if not issues and self._verdict and self._contradicts(self._verdict, sentence):
+            issues = [checks.Issue("unsupported", sentence, f"contradicts the verdict {self._verdict}")]
+        if issues:
+            self._verdict = ""  # a verdict whose reason fails is not shown alone either
+            self.dropped.append((sentence, issues[0]))
+            self.notes.append(f"dropped a sentence ({issues[0].kind}: {issues[0].detail}): {sentence}")
+            return []
+        text = self._verdict + sentence
+        self._verdict = ""
+        shown = text + self._markers(text)
+        self.kept.append(shown)
+        return [shown]
+
+    def _contradicts(self, verdict: str, reason: str) -> bool:
+        """ "没有。…以后还有生育保险。": a reason that restates the question keeps or flips its
+        polarity; that must agree with the verdict word's."""
+        if checks.similarity(reason, self.question) < 0.5:
+            return False  # a reason in its own words: no reading of its polarity
+        if facts.numbers(reason) - facts.numbers(self.question):
+            return False  # "不能。…只能拿2%": it corrects the asker's number rather than negating
+        flips = bool(checks.negations(reason) - checks.negations(self.question))
+        return verdict.startswith(("不", "没")) != flips
+
+    def _conclusion(self) -> str | None:
+        """The conclusion text so far (after the last "结论："), or None while it has not started."""
+        start = self.raw.rfind("结论：")
+        return None if start < 0 else self.raw[start + len("结论：") :]
+
+    def retry(self) -> tuple[str, bool] | None:
+        """When every conclusion sentence was dropped: tell the model why and ask again. Returns
+        the reply so far (the prefill for the next step) and whether the new conclusion must open
+        with a verdict word (after an echo of the question, which affirms it whether true or not);
+        None when there is nothing to retry."""
+        if self.kept or not self.dropped or not self.evidence or self.retried:
+            return None
+        self.retried = True
+        _, issue = self.dropped[-1]
+        verdict = issue.kind == "echo" and bool(yes_no_words(self.question))
+        why = issue.hint or RETRY_REASONS.get(issue.kind, "它和原文不一致")
+        self._verdict = ""
+        self.inject(f"\n（这个结论不行：{why}。）\n结论：")
+        return self.raw, verdict
+
+    def inject(self, text: str) -> None:
+        """Text the pipeline writes into the reply (quotes, a retry request): part of what the
+        model reads next, never shown. A new "结论：" starts the conclusion afresh."""
+        self.raw += text
+        if "结论：" in text:
+            self._pos = 0
+
+    def feed(self, piece: str) -> list[str]:
+        self.raw += piece
+        if self.evidence is None and "\n" in self.raw:
+            self._read_evidence(self.raw.partition("\n")[0])
+        body = self._conclusion()
+        out: list[str] = []
+        while body is not None and (m := _SENTENCE_END.search(body, self._pos)) is not None:
+            out += self._take(body[self._pos : m.end()])
+            self._pos = m.end()
+        return out
+
+    def finish(self) -> tuple[list[str], Composed]:
+        """The remaining pieces (the evidence quotes) and the composed answer."""
+        out: list[str] = []
+        if self.evidence is None:  # the reply never got past the evidence line
+            self._read_evidence(self.raw.strip())
+        leftover = (self._conclusion() or "")[self._pos :].strip()
+        if leftover:
+            self.notes.append(f"dropped an unfinished last sentence: {leftover}")
+        # A bare verdict ("是。") stands alone only when the model wrote it unprompted; one forced by
+        # a retry whose reason failed the checks is a guess (they were mostly wrong when measured).
+        if (
+            self._verdict
+            and self.evidence
+            and not self.retried
+            and not self._issues(self._verdict, self.evidence)
+        ):
+            text = self._verdict + self._markers(self._verdict)
+            self.kept.append(text)
+            out.append(text)
+        evidence = self.evidence or []
+        if self.model_refused:
+            return out, Composed("", [], "model_refused", self.notes)
+        if not evidence:
+            return out, Composed("", [], "unparsed", self.notes)
+        mode = "generated"
+        if not self.kept:
+            mode = "no_conclusion"
+            out.append(NO_CONCLUSION_TEXT)
+            self.kept.append(NO_CONCLUSION_TEXT)
+        out.append(quote_block(evidence))
+        return out, Composed("".join(self.kept), evidence, mode, self.notes)
+
+
+def generate(
+    generator: Generator,
+    prompt: Prompt,
+    composer: Composer,
+    stats: GenerationStats,
+    on_token: Callable[[], None],
+    *,
+    two_steps: bool = True,
+    retry: bool = True,
+) -> Iterator[str]:
+    """Run the model's reply through the composer, step by step, yielding what may be shown.
+
+    1. The model writes "依据：…" (or, in one step, the whole reply).
+    2. Two steps: the pipeline quotes the chosen sentences into the reply and the model writes its
+       conclusion right after reading them (a small model loses them across a long prompt).
+    3. If every conclusion sentence failed the checks, the model is told why and asked once more.
+    Each step continues the same reply, so the KV cache of everything before it is reused."""
+    first = prompt.evidence_grammar if two_steps else prompt.grammar
+    steps: list[tuple[list[dict[str, str]], str]] = [(prompt.messages, first)]
+    while steps:
+        messages, grammar = steps.pop()
+        step = GenerationStats()
+        for piece in generator.stream(messages, step, prompt.cache_head, grammar):
+            on_token()
+            yield from composer.feed(piece)
+        stats.add(step)
+        reply = [*prompt.messages, {"role": "assistant", "content": ""}]
+        if two_steps and len(messages) == len(prompt.messages) and composer.ids:
+            composer.inject(prompt.quotes(composer.ids, composer.question, composer.characters))
+            reply[-1]["content"] = composer.raw
+            steps.append((reply, prompt.conclusion_grammar))
+        elif retry and (again := composer.retry()) is not None:
+            reply[-1]["content"] = again[0]
+            grammar = prompt.verdict_grammar(composer.question) if again[1] else prompt.conclusion_grammar
+            steps.append((reply, grammar))
+            composer.notes.append("asked the model again for a conclusion")
+
+
+# ------------------------------------------------------------------------ answers without a model
+def extractive_answer(hit: Hit, max_chars: int = 160) -> str:
+    """The first sentences of the best item's answer, cited: the no-LLM baseline and fallback."""
+    text = hit.full_text or hit.text
+    first = text.split("\n")[0]
+    cut = first if len(first) <= max_chars else first[:max_chars]
+    end = max(cut.rfind(p) for p in "。！？；")
+    excerpt = cut[: end + 1] if end > 0 else cut + "…"
+    return f"根据资料：{excerpt}[{hit.label}]"
+
+
+def related(hits: list[Hit], n: int = 3) -> str:
+    lines = "\n".join(f"- [{h.label}] {h.question}" for h in hits[:n])
+    return f"\n\n可能相关：\n{lines}" if lines else ""
+
+
+def refusal_text(hits: list[Hit]) -> str:
+    return REFUSAL_TEXT + related(hits)
+
+
+def invention_text(hits: list[Hit]) -> str:
+    return INVENTION_TEXT + related(hits)
+
+
+def other_region(question: str) -> str | None:
+    """The first province or city other than Hubei that a question names."""
+    return next((p for p in facts.places_in_order(question) if p not in facts.HOME_PLACES), None)
+
+
+def region_refusal_text(region: str, hits: list[Hit]) -> str:
+    labels = "".join(f"[{h.label}]" for h in hits[:3])
+    return (
+        f"资料中只有湖北省的相关规定{labels}，不能用来回答{region}的情况。为避免给出错误的政策建议，"
+        f"请咨询{region}当地医保经办机构。" + related(hits)
+    )
+
+
+def hubei_note(labels: Iterable[str], hubei_labels: set[str]) -> str:
+    found = [lb for lb in dict.fromkeys(labels) if lb in hubei_labels]
+    if not found:
+        return ""
+    marks = "".join(f"[{lb}]" for lb in found)
+    return f"\n\n注意：{marks}是湖北省的规定，其他省份请以当地医保部门的政策为准。"

@@ -1,0 +1,112 @@
+"""Checkable facts in a sentence: numbers (in digits or Chinese numerals), their bounds, and places.
+
+An answer may only state a number, a bound ("最高", "不超过") or a place that the source sentence it
+rests on states too. Chinese numerals are read where they state an amount (一百块, 两千元, 百分之九十,
+三个月, 10万元 = 100000); list numbering ("1.", "（2）", "一是") and words such as 统一/一次性 are not
+numbers. cn2an does the numeral arithmetic (a well-kept library; hand-written numeral parsers get
+两千零五 and 一万二 wrong).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_CN_DIGIT = "零〇一二两三四五六七八九十百千万亿"
+# Units after which a Chinese numeral states an amount, a duration or a rate.
+_UNITS = (
+    "元|块|角|万|千|亿|%|％|个月|个工作日|个百分点|个年度|工作日|月|年|天|日|岁|倍|周|小时|次|家|种|项|类|人|"
+    "名|张|份|册|级|甲"
+)
+# A numeral starts with a digit word: "几百元" and "上千块" state no number.
+_CN_NUMBER = re.compile(
+    f"百分之[{_CN_DIGIT}点]+|[零〇一二两三四五六七八九十][{_CN_DIGIT}点]*(?=(?:多|余|几)?(?:{_UNITS}))"
+)
+# A lone 一 before these is the article ("一个", "一次", "一种"), not a count worth checking.
+_ARTICLE = re.compile("一(?=个(?!月|工作日|百分点|年度)|次|种|项|类|家|份|张|名|人)")
+# List numbering: "1." "2、" "（3）" "一是" "（一）" "第一" (order, not a fact to check).
+_ENUMERATION = re.compile(
+    r"(?:^|(?<=[：:；;。，,\s\]】]))\d{1,2}\s*[.、](?!\d)|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]{1,3}[)）]"
+    r"|[一二三四五六七八九十]是|第[一二三四五六七八九十\d]+"
+)
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:多|余|几)?\s*(万|亿)?")
+# Words that bound a number: "最高奖励10万元" is not "奖励10万元".
+BOUNDS_BEFORE = ("最高", "最多", "至多", "不超过", "不高于", "超过", "至少", "最低", "不低于", "不少于",
+                 "大约", "约", "近", "达到", "高达")  # fmt: skip
+BOUNDS_AFTER = ("以下", "以上", "以内", "左右", "多", "余", "起")
+_PLACES = re.compile(
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|"
+    "四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门|深圳|广州|杭州|南京|成都|"
+    "西安|苏州|青岛|厦门|济南|郑州|长沙|沈阳|大连|哈尔滨|昆明|合肥|福州|武汉|徐州|南昌|长三角|京津冀"
+)
+
+
+def _cn_value(text: str) -> str | None:
+    import cn2an
+
+    percent = text.startswith("百分之")
+    body = text.removeprefix("百分之").replace("两", "二")
+    try:
+        value = cn2an.cn2an(body, "smart")
+    except (ValueError, KeyError, IndexError):
+        return None
+    return _fmt(float(value)) + ("%" if percent else "")
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+@lru_cache(maxsize=4096)
+def numbers(text: str) -> frozenset[str]:
+    """The values a text states: "10万元" → 100000, "百分之九十" → 90%, "一百块" → 100, "1.2万" → 12000.
+    Percentages keep their sign, so 90% and 90元 differ."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _ENUMERATION.sub(" ", text)
+    text = re.sub(r"(?<=\d)[,，](?=\d{3})", "", text)
+    out: set[str] = set()
+
+    def cn(m: re.Match[str]) -> str:
+        if m.group(0) == "一" and _ARTICLE.match(m.string, m.start()):
+            return m.group(0)
+        v = _cn_value(m.group(0))
+        return f" {v} " if v is not None else m.group(0)
+
+    text = _CN_NUMBER.sub(cn, text)
+    for m in _NUMBER.finditer(text):
+        value = float(m.group(1)) * {"万": 1e4, "亿": 1e8}.get(m.group(2) or "", 1)
+        pct = text[m.end() : m.end() + 1] in "%"
+        out.add(_fmt(value) + ("%" if pct and m.end() < len(text) else ""))
+    return frozenset(out)
+
+
+def bounded(text: str) -> dict[str, str]:
+    """Numbers stated with a bound ("最高…10万元", "3万元（含）以下", "20多万"): value → bound word."""
+    text = unicodedata.normalize("NFKC", text)
+    out: dict[str, str] = {}
+    for m in _NUMBER.finditer(text):
+        before, after = text[max(0, m.start() - 6) : m.start()], m.group(0)[1:] + text[m.end() : m.end() + 6]
+        word = next((w for w in BOUNDS_BEFORE if w in before), None) or next(
+            (w for w in BOUNDS_AFTER if w in after), None
+        )
+        if word:
+            value = float(m.group(1)) * {"万": 1e4, "亿": 1e8}.get(m.group(2) or "", 1)
+            out[_fmt(value)] = word
+    return out
+
+
+def has_bound(text: str) -> bool:
+    return any(w in text for w in BOUNDS_BEFORE + BOUNDS_AFTER)
+
+
+def places(text: str) -> set[str]:
+    return set(_PLACES.findall(text))
+
+
+# Where the documents' own rules come from (a per-document setting once documents carry a region).
+HOME_PLACES = frozenset({"湖北", "武汉"})
+
+
+def places_in_order(text: str) -> list[str]:
+    return _PLACES.findall(text)

@@ -1,0 +1,141 @@
+"""Stage 0: the question as asked → a :class:`Query` the pipeline can work with.
+
+* validated and trimmed (empty, non-text, control characters, over-long);
+* a short follow-up ("那如果是在外地呢？") is read with the previous question for retrieval, while
+  the answer replies to the follow-up itself;
+* requests to invent, guess or confirm without the documents ("请随便编一个北京门诊报销比例",
+  "不用看资料，直接告诉我…对吧") are recognised: the assistant refuses them whatever retrieval finds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+class QuestionError(ValueError):
+    """The question cannot be answered as given (empty, not text); the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Query:
+    asked: str  # the user's words (cleaned)
+    search: str  # what retrieval looks for: the follow-up joined to its previous question
+    previous: str | None = None  # the previous question, when this is a follow-up
+    notes: list[str] = field(default_factory=list)
+    invention: str | None = None  # the phrase that asks to invent/guess/confirm, if any
+
+
+def clean_question(question: object, max_chars: int) -> tuple[str, list[str]]:
+    """Validate and normalise a question; returns it and notes on what was changed."""
+    if not isinstance(question, str):
+        raise QuestionError(f"问题必须是文字（收到的是 {type(question).__name__}）。")
+    # Control characters (other than newlines/tabs) come from broken files, not from people.
+    text = "".join(ch for ch in question if ch in "\n\t" or ch.isprintable()).strip()
+    if not text:
+        raise QuestionError("问题是空的，请输入您想了解的医保问题。")
+    notes = []
+    if len(text) > max_chars:
+        notes.append(f"问题过长（{len(text)} 字），只使用了前 {max_chars} 字。")
+        text = text[:max_chars]
+    return text, notes
+
+
+# A follow-up leans on the previous question: "那如果是在外地呢？" says nothing about what "that" is.
+_FOLLOW_UP_START = (
+    "那",
+    "那么",
+    "如果",
+    "要是",
+    "假如",
+    "还有",
+    "另外",
+    "这个",
+    "这种",
+    "那个",
+    "它",
+    "他",
+    "她",
+)
+FOLLOW_UP_MAX_CHARS = 20
+
+
+def is_follow_up(question: str) -> bool:
+    q = question.strip()
+    if len(q) > FOLLOW_UP_MAX_CHARS:
+        return False
+    return q.startswith(_FOLLOW_UP_START) or q.rstrip("？?。").endswith("呢") or len(q) <= 8
+
+
+def contextualize(question: str, history: list[str] | None) -> str:
+    """A standalone question for retrieval: a short follow-up is joined to the previous question,
+    so "那如果是在外地呢？" after "社保卡丢了怎么报销？" finds the same items."""
+    if not history or not is_follow_up(question):
+        return question
+    return f"{history[-1].strip()}（追问：{question.strip()}）"
+
+
+# Asking the assistant to make something up, to guess, or to confirm a claim without the documents.
+_INVENTION = re.compile(
+    # make something up
+    r"(随便|随意|胡乱|瞎|乱)(想|说|编|写|给|讲|报|猜|估|举|来|填)|编(一个|个|一条|条|一下|一点|点|造|出|些)|捏造|虚构|"
+    r"杜撰|假装|凭感觉|拍脑袋|猜(一下|一个|个|猜|测)|估(计|算)?一个|当真的|"
+    # answer without the documents
+    r"(不用|不要|别|无需|不需要|甭|不必)(看|查|管|翻|对照|参考|依据|根据|理会)(资料|文件|规定|文档|原文|政策|依据|了|怎么写)|"
+    r"(抛开|撇开|忽略|无视)(资料|文件|规定|文档|依据)|不需要依据|没有依据也"
+)
+
+
+# Asking to have a claim confirmed: where a small model agrees by restating the claim.
+_CONFIRMATION = re.compile(
+    r"(吧|对吧|是吧|对吗|对不对|是真的吗|是不是真的|是这样吗|有这回事吗|没错吧)[？?！!。]*$|是不是|听说|据说"
+)
+
+
+def is_confirmation(question: str) -> bool:
+    return bool(_CONFIRMATION.search(question.strip()))
+
+
+def invention_request(question: str) -> str | None:
+    """The phrase with which a question asks to invent, guess or confirm without the documents."""
+    m = _INVENTION.search(question)
+    return m.group(0) if m else None
+
+
+# The yes/no words a question invites: "能不能…", "能…吗" → 能 / 不能.
+_YES_NO = [
+    ("可以", "不可以"),
+    ("需要", "不需要"),
+    ("能", "不能"),
+    ("算", "不算"),
+    ("会", "不会"),
+    ("有", "没有"),
+    ("要", "不要"),
+    ("用", "不用"),
+    ("行", "不行"),
+    ("对", "不对"),
+    ("是", "不是"),
+]
+_YES_NO_QUESTION = re.compile(r"[吗吧么][？?！!。]*$|([\u4e00-\u9fff])不\1|是否|对不对|有没有")
+
+
+def yes_no_words(question: str) -> list[tuple[str, str]]:
+    """For a yes/no question, the verdict word pairs its own wording uses ([] for other questions):
+    "能不能…" or "…能…吗" → 能 / 不能; "…对吧" → 对 / 不对 and 是 / 不是."""
+    q = question.strip()
+    if not _YES_NO_QUESTION.search(q):
+        return []
+    last = re.split(r"[，,；;。]", q.rstrip("？?！!。"))[-1]
+    pairs = [(y, n) for y, n in _YES_NO if f"{y}不{y}" in q or (y in last and y != "对")]
+    if re.search("对(吗|吧|不对|么)", q):
+        pairs.append(("对", "不对"))
+    if is_confirmation(q) and ("是", "不是") not in pairs:
+        pairs.append(("是", "不是"))
+    return pairs or [("能", "不能")]
+
+
+def parse(question: object, history: list[str] | None, max_chars: int) -> Query:
+    text, notes = clean_question(question, max_chars)
+    search = contextualize(text, history)
+    previous = history[-1].strip() if history and search != text else None
+    return Query(asked=text, search=search, previous=previous, notes=notes, invention=invention_request(text))

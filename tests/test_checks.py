@@ -1,0 +1,140 @@
+"""Answer checks and the facts they read (pure logic, no models)."""
+
+import pytest
+
+from rag import checks, facts
+from rag.characters import find_characters, mask
+
+Q39 = [
+    "2018年12月，国家医保局与财政部联合发文，建立了欺诈骗保举报奖励制度，提供欺诈骗保线索者最高奖励10万元。",
+    "李大爷举报的线索真实、确凿，医保部门按照查实金额的2%进行奖励。",
+]
+SHENZHEN = "能报多少按深圳政策: (8 万 - 起付线400)* 报销比例90%≈7万约占总费用的70%;"
+
+
+def kinds(sentence, support, question="", characters=()):
+    return {i.kind for i in checks.check_sentence(sentence, support, question, characters)}
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("老板多发的一百块工资", {"100"}),
+        ("两千元", {"2000"}),
+        ("百分之九十", {"90%"}),
+        ("报销比例为90%", {"90%"}),
+        ("最高不超过10万元", {"100000"}),
+        ("起付线为 1.2 万元", {"12000"}),
+        ("20多万元", {"200000"}),
+        ("三个月", {"3"}),
+        ("１２万元，1,000元", {"120000", "1000"}),
+        # List numbering, ordinals and words with 一 state no number.
+        ("步骤：1. 办理备案；2、持卡就医（3）结算", set()),
+        ("一是参加居民医保，第一次统一办理，一次性", set()),
+    ],
+)
+def test_numbers_in_digits_and_chinese_numerals(text, values):
+    assert facts.numbers(text) == values
+
+
+def test_bounds_are_read_around_the_number():
+    assert facts.bounded("提供欺诈骗保线索者最高奖励10万元") == {"100000": "最高"}
+    assert facts.bounded("3万元（含）以下部分赔付60%") == {"30000": "以下"}
+    assert facts.bounded("按照查实金额的2%进行奖励") == {}
+
+
+def test_a_number_the_cited_sentence_does_not_state_is_unsupported():
+    assert "unsupported" in kinds("北京门诊报销比例为90%。", [Q39[0]])
+    # 90% is in the 深圳 example, but a claim about 北京 names a place that sentence does not.
+    assert "unsupported" in kinds("北京门诊报销比例为90%。", [SHENZHEN])
+    assert "unsupported" not in kinds("深圳的报销比例是90%。", [SHENZHEN], "在深圳看病报销比例多少？")
+    # A place the asker did not name comes from the source's example, not the asker's case.
+    src = ["王阿姨这种情况，只需要备案到北京市。"]
+    assert "unsupported" in kinds("去重庆看病只需要备案到北京市。", src, "去重庆看病备案要到哪家医院？")
+    assert "unsupported" in kinds("住院按北京的标准报。", src, "在外地住院按哪边的标准报？")
+    assert "unsupported" not in kinds(
+        "湖北省没有对住院天数进行限制。", ["湖北省没有对住院天数进行限制。"], "住院天数有限制吗？"
+    )
+    # Chinese numerals are read: 一百块 is 100, which the source does not state.
+    assert "unsupported" in kinds("老板多发的一百块工资可以抵医保。", Q39)
+
+
+def test_a_bound_the_source_states_must_not_be_dropped():
+    assert "unsupported" in kinds("举报查实能拿10万元。", Q39)
+    assert "unsupported" not in kinds("举报骗保最高能拿10万元奖励。", Q39)
+
+
+def test_the_askers_number_may_be_denied_but_not_asserted():
+    q = "听说医保规定住院满14天必须出院，是吧？"
+    src = ["湖北省没有对住院天数进行限制。"]
+    assert "unsupported" in kinds("不是吧，医保规定住院满14天必须出院。", src, q)
+    assert "unsupported" not in kinds("资料没有住院满14天必须出院的规定。", src, q)
+
+
+def test_content_words_absent_from_the_source_are_unsupported():
+    src = ["在基层医院报销比例比在大医院高。"]
+    assert "unsupported" in kinds("参保人参加城乡居民医保，可以申请大病救助金。", src)
+    assert "unsupported" not in kinds("基层医院报销比例比大医院高。", src)
+
+
+def test_fragments_questions_turns_and_echoes():
+    assert "unfinished" in kinds("医保报销的经济差是。", ["医保报销的经济差"])
+    assert "unfinished" in kinds("医保报销的经济差", ["医保报销的经济差"])
+    assert "unfinished" not in kinds("公司不给交医保是违法的。", ["不给员工缴纳医保是违法的。"])
+    assert "copied_question" in kinds("赵大爷这种做法对吗？", ["赵大爷的做法是错误的。"])
+    assert "invented_turn" in kinds("问：小李想加入工会可以吗？答：不可以。", ["不可以。"])
+    # Asked to confirm a claim, a restatement closer to the question than to the source agrees
+    # whatever the source says; one that corrects a number or adds a negation does not.
+    q = "被车撞了医保照样给报，对吧？"
+    assert "echo" in kinds("被车撞了医保照样给报。", ["医保不能报销。"], q)
+    assert "echo" not in kinds("被车撞了医保不给报。", ["医保不能报销。"], q)
+    q = "贫困户的大病保险起付线跟普通人一样是1.2万吧？"
+    assert "echo" in kinds("贫困户的大病保险起付线为1.2万元。", ["贫困人口大病保险起付线为5000元。"], q)
+    assert "echo" not in kinds("贫困户的起付线为5000元。", ["贫困人口大病保险起付线为5000元。"], q)
+    assert "echo" not in kinds("是的，备案信息变了要重新备案。", ["重新备案"], "备案信息变了要重新备案吧？")
+    # An ordinary yes/no question may be answered by restating it.
+    assert "echo" not in kinds(
+        "把医保卡借给别人用是违法的。", ["医保卡只限本人使用。"], "把医保卡借给别人用违法吗？"
+    )
+
+
+def test_markers_duplicate_and_dangling():
+    issues = checks.check_markers("不可以[问2][问2]。", {"问2"})
+    assert [i.kind for i in issues] == ["duplicate_marker"]
+    assert {i.kind for i in checks.check_markers("[问2]不可以。", {"问2"})} == {"dangling_marker"}
+    assert {i.kind for i in checks.check_markers("资料编号：[问5]", {"问5"})} == {"dangling_marker"}
+    assert {i.kind for i in checks.check_markers("最高报[问6]中的金额。", {"问6"})} == {"dangling_marker"}
+    assert checks.check_markers("不可以，这是违法的。[问2]", {"问2"}) == []
+    assert checks.check_markers("不可以，这是违法的[问2]。", {"问2"}) == []
+
+
+def test_story_characters_are_found_by_rule_and_masked():
+    texts = [
+        "小王在一个私营企业工作。如果小王生了重病，他个人的损失绝不是老板多发的一点工资能弥补的。",
+        "赵大爷走在路上被撞倒了。冯先生在上班途中被车撞倒。打开小程序即可备案。",
+        "李勇可以通过手机激活自己的医保电子凭证。李勇如果只需要购买非处方药，可以到药店扫码购药。",
+    ]
+    found = find_characters(texts)
+    assert {"小王", "赵大爷", "冯先生", "李勇"} <= found
+    assert "小程" not in found  # 小程序 is a word, not a name
+    assert mask("如果小王生了重病", found) == "如果参保人生了重病"
+    assert mask("小王说老板不给交医保", found, keep="我同事小王的老板") == "小王说老板不给交医保"
+    assert "character" in kinds("小王不能同意老板的做法。", ["不可以。"], "老板不交医保行吗？", found)
+    assert "character" not in kinds("小王不能同意。", ["不可以。"], "小王的老板不交医保行吗？", found)
+
+
+def test_body_checks_and_length():
+    body = "不可以。单位必须给职工缴纳医保，不缴是违法的。[问2]"
+    issues = checks.check_body(body, "老板不交医保行吗？", lambda s, lbs: ["不给员工缴纳医保是违法的。"], [])
+    assert issues == []
+    assert checks.body_chars(body) == len("不可以。单位必须给职工缴纳医保，不缴是违法的。")
+
+
+def test_a_number_and_a_place_must_come_from_one_source_sentence():
+    support = [
+        "举个例子:假设王奶奶医保交在深圳目前随子女长居北京。",
+        "能报多少按深圳政策: (8 万 - 起付线400)* 报销比例90%≈7万约占总费用的70%;",
+    ]
+    q = "北京职工医保门诊报销比例是多少？"
+    assert "unsupported" in kinds("北京职工医保门诊报销比例是90%。", support, q)
+    assert "unsupported" not in kinds("按深圳政策，报销比例90%。", support, "深圳报销比例多少？")

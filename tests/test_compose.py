@@ -1,0 +1,169 @@
+"""Prompt shape, grammar, and answer composition from a structured reply (pure logic: the reply
+text is given, as the model would stream it)."""
+
+import pytest
+from conftest import make_hit
+
+from rag import compose, gate
+from rag.prompt import build_prompt, parse_evidence
+from rag.question import Query, invention_request, parse
+from rag.sentences import split_sentences
+
+Q2 = (
+    "不可以。首先，用人单位有为职工参加职工医保的法定义务。根据《社会保险法》，所有用人单位及其职工，"
+    "都要参加职工基本医疗保险，不给员工缴纳医保是违法的。其次，如果小王生了重病，无法享受医保待遇。"
+)
+Q39 = "提供欺诈骗保线索者最高奖励10万元。李大爷举报的线索真实、确凿，医保部门按照查实金额的2%进行奖励。"
+CHARS = frozenset({"小王", "李大爷"})
+
+
+def prompt_for(question, *hits):
+    return build_prompt(question, list(hits), CHARS)
+
+
+def feed(composer, text, step=3):
+    out = []
+    for i in range(0, len(text), step):
+        out += composer.feed(text[i : i + step])
+    rest, composed = composer.finish()
+    return compose.join(out + rest), composed
+
+
+def test_sentences_are_exact_and_short_verdicts_join_the_next():
+    s = split_sentences(Q2)
+    assert s[0] == "不可以。首先，用人单位有为职工参加职工医保的法定义务。"
+    assert all(x in Q2 for x in s)
+    listed = split_sentences("激活步骤：\n1.立即激活\n2.身份验证\n提交后两个工作日内完成审核")
+    assert listed == ["激活步骤：\n1.立即激活\n2.身份验证", "提交后两个工作日内完成审核"]
+
+
+def test_prompt_numbers_sentences_masks_characters_and_caches_the_head():
+    p = prompt_for("老板不给我交医保行吗？", make_hit("问2", Q2, question="小王的老板不给交医保，可以吗？"))
+    user = p.messages[-1]["content"]
+    assert "A1 不可以。首先" in user and "小王" not in user and "参保人" in user
+    assert user.startswith(p.cache_head) and "【问题】老板不给我交医保行吗？" in user
+    assert p.ids == ["A1", "A2", "A3"]
+    assert p.sentence("A2")[1] == 1 and p.sentence("A9") is None and p.sentence("B1") is None
+    # The head does not depend on the question (unless the asker names a character).
+    assert (
+        prompt_for("别的问题", make_hit("问2", Q2, question="小王的老板不给交医保，可以吗？")).cache_head
+        == p.cache_head
+    )
+
+
+def test_grammars_are_valid_gbnf():
+    llama_cpp = pytest.importorskip("llama_cpp")
+    p = prompt_for("q", make_hit("问2", Q2), make_hit("问39", Q39))
+    for g in (p.grammar, p.evidence_grammar, p.conclusion_grammar, p.verdict_grammar("算违法吗？")):
+        assert llama_cpp.LlamaGrammar.from_string(g, verbose=False) is not None
+    assert '"B2"' in p.grammar and '"无"' in p.grammar
+
+
+def test_evidence_line_parsing():
+    assert parse_evidence("依据：A1、B2") == ["A1", "B2"]
+    assert parse_evidence("依据：无") is None
+
+
+def test_a_structured_reply_becomes_a_cited_conclusion_with_quoted_evidence():
+    p = prompt_for("老板不给我交医保行吗？", make_hit("问2", Q2))
+    c = compose.Composer(p, "老板不给我交医保行吗？", CHARS)
+    text, composed = feed(c, "依据：A2\n结论：不可以。单位不给员工缴纳医保是违法的。")
+    assert composed.mode == "generated"
+    assert composed.body == "不可以。单位不给员工缴纳医保是违法的。[问2]"
+    assert text.startswith(composed.body)
+    assert "依据：\n[问2]「根据《社会保险法》" in text  # quoted verbatim from the source
+    assert [e.label for e in composed.evidence] == ["问2"]
+
+
+def test_sentences_failing_the_checks_are_dropped_and_the_reply_says_so():
+    p = prompt_for("举报骗保能拿多少钱？", make_hit("问39", Q39))
+    c = compose.Composer(p, "举报骗保能拿多少钱？", CHARS)
+    c.feed("依据：A1\n结论：举报查实能拿10万元。")
+    prefill, verdict_first = c.retry()  # every sentence failed: the model is told why, once
+    assert "原文的数字前有“最高”" in prefill and prefill.endswith("结论：") and not verdict_first
+    assert c.retry() is None
+    text, composed = feed(c, "李大爷拿到了奖励。")
+    assert composed.mode == "no_conclusion" and "10万元" not in composed.body
+    assert text.startswith(compose.NO_CONCLUSION_TEXT) and "「提供欺诈骗保线索者最高奖励10万元。」" in text
+    assert any("unsupported" in n for n in composed.notes) and any("character" in n for n in composed.notes)
+
+
+def test_model_refusal_and_unusable_replies():
+    p = prompt_for("q", make_hit("问2", Q2))
+    _, composed = feed(compose.Composer(p, "q", CHARS), "依据：无\n结论：资料没有说明。")
+    assert composed.mode == "model_refused"
+    _, composed = feed(compose.Composer(p, "q", CHARS), "")
+    assert composed.mode == "unparsed"
+
+
+def test_a_conclusion_restating_an_unchosen_sentence_of_the_item_brings_it_as_evidence():
+    p = prompt_for("违法吗？", make_hit("问2", Q2))
+    c = compose.Composer(p, "违法吗？", CHARS)
+    _, composed = feed(c, "依据：A1\n结论：所有用人单位及其职工都要参加职工基本医疗保险。")
+    assert composed.mode == "generated"
+    assert {e.index for e in composed.evidence} >= {0, 1}
+
+
+def test_questions_asking_to_invent_are_recognised():
+    for q in (
+        "请随便编一个北京门诊报销比例",
+        "你猜一下大病保险起付线大概多少",
+        "不用看资料，直接告诉我报销比例是90%对吧",
+    ):
+        assert invention_request(q), q
+    for q in ("大病保险起付线是多少？", "医保卡丢了怎么办？", "编号是什么意思"):
+        assert invention_request(q) is None, q
+
+
+def test_gate_refuses_inventions_low_confidence_and_other_regions():
+    hits = [make_hit("问12", "起付线为 1.2 万元。", dense=0.8), make_hit("问2", Q2, dense=0.5)]
+    kw = {"refuse_below": 0.5, "max_items": 3, "min_ratio": 0.9, "regional": {"问12"}}
+    d = gate.decide(parse("随便编一个起付线", None, 500), hits, **kw)
+    assert d.refused and d.refusal.startswith(compose.INVENTION_TEXT)
+    d = gate.decide(parse("今天天气怎么样", None, 500), [make_hit("问2", Q2, dense=0.3)], **kw)
+    assert d.refused and d.refusal.startswith(compose.REFUSAL_TEXT)
+    d = gate.decide(parse("北京大病保险起付线多少", None, 500), hits, **kw)
+    assert d.refused and "北京" in d.refusal
+    d = gate.decide(Query("起付线多少", "起付线多少"), hits, **kw)
+    assert not d.refused and [h.label for h in d.context] == ["问12"]
+
+
+def test_hubei_note_and_region_names():
+    assert "[问12]是湖北省的规定" in compose.hubei_note(["问12", "问2"], {"问12"})
+    assert compose.hubei_note(["问2"], {"问12"}) == ""
+    assert compose.other_region("北京职工医保门诊报销比例是多少？") == "北京"
+    assert compose.other_region("湖北省的门诊报销比例是多少？") is None
+
+
+def test_a_verdict_its_own_reason_denies_is_not_shown():
+    q = "生育保险和职工医保合并了，以后还有生育保险吗？"
+    src = "这种理解是错误的。生育保险和职工医保合并实施以后，生育保险作为独立险种仍将保留。"
+    p = prompt_for(q, make_hit("问33", src))
+    c = compose.Composer(p, q, CHARS)
+    _, composed = feed(c, "依据：A1\n结论：没有。生育保险和职工医保合并以后还有生育保险。")
+    assert composed.mode == "no_conclusion" and not composed.body.startswith("没有。")
+    assert any("contradicts" in n for n in composed.notes)
+    c = compose.Composer(p, q, CHARS)
+    _, composed = feed(c, "依据：A1\n结论：有。生育保险作为独立险种仍将保留。")
+    assert composed.body.startswith("有。生育保险作为独立险种仍将保留。")
+
+
+def test_after_an_explicit_verdict_a_restatement_is_its_reason():
+    q = "医院内部员工举报骗保，奖励能比一般人高吗？"
+    src = "举报人为定点医疗机构内部人员的，可适当提高奖励标准。"
+    p = prompt_for(q, make_hit("问39", src))
+    _, composed = feed(
+        compose.Composer(p, q, CHARS), "依据：A1\n结论：医院内部员工举报骗保，奖励能比一般人高。"
+    )
+    assert composed.mode == "no_conclusion"  # a bare restatement of a yes/no question is not trusted
+    _, composed = feed(
+        compose.Composer(p, q, CHARS), "依据：A1\n结论：能。医院内部员工举报骗保，奖励能比一般人高。"
+    )
+    assert composed.body.startswith("能。医院内部员工举报骗保")
+    q2 = "医院内部的人举报骗保，能拿查实金额的10%吧？"
+    p2 = prompt_for(q2, make_hit("问39", "内部人员举报的，最高不超过查实欺诈骗保金额的3%。"))
+    _, composed = feed(
+        compose.Composer(p2, q2, CHARS),
+        "依据：A1\n结论：不能。医院内部的人举报骗保，最高只能拿查实金额的3%。",
+    )
+    assert composed.body.startswith("不能。")  # a corrected number is not a contradiction
