@@ -16,17 +16,18 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import compose, gate
+from . import compose, gate, phrasings
 from .characters import find_characters
 from .chunking import chunk_items
 from .corpus import corpus_hash, load_items
 from .embedding import Embedder
 from .generation import GenerationStats, Generator, make_generator
-from .index import DenseIndex, load_or_build
+from .index import DenseIndex, content_hash, load_or_build
 from .prompt import Prompt, build_prompt
 from .question import Query, QuestionError, parse
-from .records import Answer, Hit, Item, Timings
+from .records import Answer, Chunk, Hit, Item, Timings
 from .retrieval import HybridRetriever
+from .scope import load_scope
 from .settings import Settings
 
 __all__ = ["Answer", "AnswerStream", "Assistant", "QuestionError"]
@@ -46,6 +47,13 @@ class AnswerStream:
         return self._pieces
 
 
+def index_inputs(s: Settings, items: list[Item]) -> tuple[list[Chunk], str]:
+    """What the index holds for these items (answer pieces and ways to ask) and its content hash."""
+    asked = phrasings.read(s.corpus_dir / phrasings.FILE_NAME) if s.index_phrasings else {}
+    chunks = chunk_items(items, s.chunk_size, s.chunk_overlap, asked, s.index_questions)
+    return chunks, content_hash(corpus_hash(s.corpus_dir), chunks)
+
+
 class Assistant:
     def __init__(
         self,
@@ -61,10 +69,14 @@ class Assistant:
         self.index = index
         self.index_status = index_status
         self.retriever = HybridRetriever(
-            index, items, embedder, settings.candidates, settings.rrf_k, settings.bm25_weight
-        )
+            index, items, embedder, settings.candidates, settings.rrf_k, settings.bm25_weight,
+            settings.asked_weight, settings.keyword_ngrams, dense_chars=settings.dense_query_chars,
+        )  # fmt: skip
         self._generator = generator
         self._hubei = {it.label for it in items if it.hubei_specific}
+        self.scope, self.scope_status = load_scope(
+            settings.corpus_dir, index.manifest.embedder_id, settings.refuse_below
+        )
 
     # ------------------------------------------------------------------------------ construction
     @classmethod
@@ -80,12 +92,13 @@ class Assistant:
         on first use unless ``load_generator`` is set, so retrieval-only work never pays for it."""
         s = settings or Settings()
         items = load_items(s.corpus_dir)
-        embedder = Embedder(s.embedder, s.models_dir, s.n_threads)
+        embedder = Embedder(s.embedder, s.models_dir, s.n_threads, s.embed_int8)
+        chunks, digest = index_inputs(s, items)
         index, status = load_or_build(
             s.index_dir,
-            chunk_items(items, s.chunk_size, s.chunk_overlap),
+            chunks,
             embedder,
-            corpus_hash(s.corpus_dir),
+            digest,
             s.chunk_size,
             s.chunk_overlap,
             batch_size=s.embed_batch_size,
@@ -147,12 +160,13 @@ class Assistant:
         return self.retriever.search(query.search, k or self.settings.top_k)
 
     def is_confident(self, hits: list[Hit]) -> bool:
-        return gate.confident(hits, self.settings.refuse_below)
+        """Whether the question these hits were retrieved for is in scope (see rag.scope)."""
+        return self.scope.in_scope(hits)
 
     def decide(self, query: Query, hits: list[Hit]) -> gate.Decision:
         s = self.settings
         return gate.decide(
-            query, hits, refuse_below=s.refuse_below, max_items=s.context_items,
+            query, hits, scope=self.scope, max_items=s.context_items,
             min_ratio=s.context_min_ratio, regional=self._hubei,
         )  # fmt: skip
 
@@ -294,6 +308,8 @@ class Assistant:
         seen, prompts = set(), []
         by_key = {it.key: it for it in self.items}
         for c in self.index.chunks:
+            if not c.is_answer:
+                continue
             it = by_key[c.key]
             hit = Hit(it.source, it.qid, it.label, it.question, it.section, c.text, 0.0, 1.0, 0.0, it.answer)
             p = self.build_prompt(Query("", ""), [hit])

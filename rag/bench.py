@@ -99,20 +99,18 @@ def sample_questions(evalset: Path, n: int) -> list[BenchQuestion]:
 
 # --------------------------------------------------------------------------------- child: retrieval
 def child_retrieval(s: Settings, evalset: Path) -> dict[str, Any]:
-    from .assistant import Assistant
-    from .chunking import chunk_items
-    from .corpus import corpus_hash, load_items
+    from .assistant import Assistant, index_inputs
+    from .corpus import load_items
     from .embedding import Embedder
     from .index import load_or_build
 
     t0 = time.perf_counter()
-    embedder = Embedder(s.embedder, s.models_dir, s.n_threads)
+    embedder = Embedder(s.embedder, s.models_dir, s.n_threads, s.embed_int8)
     load_s = time.perf_counter() - t0
-    items = load_items(s.corpus_dir)
-    chunks = chunk_items(items, s.chunk_size, s.chunk_overlap)
+    chunks, digest = index_inputs(s, load_items(s.corpus_dir))
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        load_or_build(Path(tmp), chunks, embedder, corpus_hash(s.corpus_dir), s.chunk_size, s.chunk_overlap,
+        load_or_build(Path(tmp), chunks, embedder, digest, s.chunk_size, s.chunk_overlap,
                       batch_size=s.embed_batch_size, rebuild=True, progress=False)  # fmt: skip
         build_s = time.perf_counter() - t0
     a = Assistant.load(s, progress=False)

@@ -168,8 +168,10 @@ def unsupported(sentence: str, support: Iterable[str], question: str = "") -> tu
     # A number said of a place must be said of it in one sentence: "北京…90%" is not supported by
     # "…北京" in one sentence and "…90%" in another (the 深圳 example).
     claimed = facts.numbers(text) | facts.places(text)
-    if facts.numbers(text) and facts.places(text) and not any(
-        claimed <= facts.numbers(s) | facts.places(s) for s in support
+    if (
+        facts.numbers(text)
+        and facts.places(text)
+        and not any(claimed <= facts.numbers(s) | facts.places(s) for s in support)
     ):
         return "its number and place come from different source sentences", "原文没有这样说"
     words = content_words(text)

@@ -1,4 +1,8 @@
-"""Stage 2: items → chunks. Only long answers are split; every chunk keeps its item's identity."""
+"""Stage 2: items → chunks. Only long answers are split; every chunk keeps its item's identity.
+
+Beside the answer pieces, an item gets one chunk per way to ask for it: its own question and its
+reviewed phrasings (see :mod:`rag.phrasings`). Retrieval ranks items by each kind and fuses.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,14 @@ def make_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterText
     )
 
 
-def chunk_items(items: list[Item], chunk_size: int, chunk_overlap: int) -> list[Chunk]:
+def chunk_items(
+    items: list[Item],
+    chunk_size: int,
+    chunk_overlap: int,
+    phrasings: dict[str, list[str]] | None = None,
+    questions: bool = False,
+) -> list[Chunk]:
+    """Answer pieces of every item, then (if asked) its question and its phrasings by label."""
     splitter = make_splitter(chunk_size, chunk_overlap)
     chunks: list[Chunk] = []
     for item in items:
@@ -37,4 +48,9 @@ def chunk_items(items: list[Item], chunk_size: int, chunk_overlap: int) -> list[
                     text=piece,
                 )
             )
+    for item in items:
+        asked = ([item.question] if questions else []) + (phrasings or {}).get(item.label, [])
+        for i, text in enumerate(asked):
+            kind = "question" if questions and i == 0 else "phrasing"
+            chunks.append(Chunk(len(chunks), item.source, item.qid, item.label, item.question, text, kind))
     return chunks

@@ -30,6 +30,8 @@ def _settings_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--models-dir", type=Path, dest="models_dir")
     g.add_argument("--index-dir", type=Path, dest="index_dir")
     g.add_argument("--corpus-dir", type=Path, dest="corpus_dir")
+    g.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="overrides",
+                   help="any other setting, e.g. --set asked_weight=0 (repeatable)")  # fmt: skip
 
 
 _SETTING_KEYS = ("generator", "generator_url", "embedder", "top_k", "n_threads", "max_tokens", "refuse_below",
@@ -37,7 +39,40 @@ _SETTING_KEYS = ("generator", "generator_url", "embedder", "top_k", "n_threads",
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    return Settings().with_overrides(**{k: getattr(args, k, None) for k in _SETTING_KEYS})
+    values: dict[str, object] = {k: getattr(args, k, None) for k in _SETTING_KEYS}
+    for pair in getattr(args, "overrides", None) or []:
+        name, sep, value = pair.partition("=")
+        if not sep or name not in Settings.model_fields:
+            raise SettingsError(f"--set {pair!r}: expected NAME=VALUE with NAME one of the settings")
+        values[name] = value  # pydantic converts "0", "true", "1.5" to the field's type
+    try:
+        return Settings().with_overrides(**values)
+    except ValueError as e:
+        raise SettingsError(str(e)) from e
+
+
+class SettingsError(ValueError):
+    """A setting given on the command line is unknown or has a value of the wrong type."""
+
+
+def cmd_phrasings(args: argparse.Namespace) -> int:
+    from . import phrasings
+    from .assistant import Assistant
+    from .evaluation.evalset import load_evalset
+
+    s = settings_from(args)
+    a = Assistant.load(s, progress=False)
+    path = args.output or s.corpus_dir / phrasings.FILE_NAME
+    done = phrasings.read(path)
+    avoid = [r.question for r in load_evalset(args.evalset)] if args.evalset.is_file() else []
+    wanted = set(args.items or [it.label for it in a.items])
+    todo = [it for it in a.items if it.label in wanted and (args.force or it.label not in done)]
+    print(f"phrasings for {len(todo)} items → {path} (avoiding {len(avoid)} eval questions)", file=sys.stderr)
+    for it, ps in phrasings.generate(a.generator, todo, a.characters, avoid, n=args.n):
+        done[it.label] = ps
+        phrasings.write(path, {lb: done[lb] for lb in [x.label for x in a.items] if lb in done})
+        print(f"[{it.label}] " + " | ".join(ps))
+    return 0
 
 
 def _print_answer(ans: object, as_json: bool) -> None:
@@ -318,20 +353,57 @@ def cmd_eval_judge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rates_line(name: str, r: dict) -> str:
+    fr = f"{r['false_refusals']}/{r['n_in_scope']} = {r['false_refusal_rate']:.3f} {r['false_refusal_ci']}"
+    oos = f"{r['oos_refused']}/{r['n_out_of_scope']} = {r['oos_refusal_rate']:.3f} {r['oos_refusal_ci']}"
+    return f"  {name:9s} false refusals {fr}; out of scope refused {oos}"
+
+
 def cmd_eval_retrieval(args: argparse.Namespace) -> int:
     from .assistant import Assistant
     from .evaluation import retrieval_report
+    from .evaluation.retrieval import retrieval_markdown
 
     a = Assistant.load(settings_from(args), progress=False)
     report = retrieval_report(a, _evalset(a, args.evalset))
     out = args.output
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    md = out.parent / "reports" / "retrieval.md"
+    md.parent.mkdir(parents=True, exist_ok=True)
+    md.write_text(retrieval_markdown(report), encoding="utf-8")
     for split, m in report["retrieval"].items():
-        print(f"{split:12s} n={m['n']:3d} hit@1={m['hit@1']:.3f} hit@3={m['hit@3']:.3f} mrr={m['mrr']:.3f}")
-    c = report["calibration"]
-    print(f"refusal threshold {c['threshold']}: false refusals {c['false_refusal_rate']:.3f} in scope, "
-          f"refusals {c['oos_refusal_rate']:.3f} out of scope → {out}")  # fmt: skip
+        print(f"{split:14s} n={m['n']:3d} hit@1={m['hit@1']:.3f} {m['hit@1_ci']} hit@3={m['hit@3']:.3f} "
+              f"mrr={m['mrr']:.3f}")  # fmt: skip
+    lat = report["latency_s"]
+    print(f"search latency p50 {lat['p50'] * 1000:.1f} ms, p99 {lat['p99'] * 1000:.1f} ms")
+    sc = report["scope"]
+    print(f"scope: {sc['decision']} ({sc['status']})")
+    for half in ("fitted", "held_out"):
+        print(_rates_line(half, sc[half]))
+    for block in ("cosine_baseline", "pipeline"):
+        print(f"{block}: {sc[block]['decision']}")
+        for half in ("fitted", "held_out"):
+            print(_rates_line(half, sc[block][half]))
+    print(f"→ {out}, {md}")
+    return 0
+
+
+def cmd_eval_calibrate(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+    from .evaluation.calibration import fit, rates, samples
+    from .scope import FILE_NAME
+
+    s = settings_from(args)
+    a = Assistant.load(s, progress=False)
+    all_samples = samples(a, _evalset(a, args.evalset))
+    fitted = [x for x in all_samples if not x.held_out]
+    model = fit(fitted, a.index.manifest.embedder_id, args.max_false_refusal)
+    path = s.corpus_dir / FILE_NAME
+    model.save(path)
+    print(f"{model.describe()}; weights {model.weights}, bias {model.bias} → {path}")
+    for half, part in (("fitted", fitted), ("held_out", [x for x in all_samples if x.held_out])):
+        print(_rates_line(half, rates(model, part)))
     return 0
 
 
@@ -435,6 +507,22 @@ def build_parser() -> argparse.ArgumentParser:
     _settings_flags(ep)
     ep.set_defaults(func=cmd_eval_retrieval)
 
+    ep = esub.add_parser("calibrate", help="fit the in-scope decision on half the eval → corpus/scope.json")
+    ep.add_argument("--evalset", type=Path, default=evalset)
+    ep.add_argument("--max-false-refusal", type=float, default=0.01, dest="max_false_refusal",
+                    help="share of the fitted half's in-scope questions it may refuse")  # fmt: skip
+    _settings_flags(ep)
+    ep.set_defaults(func=cmd_eval_calibrate)
+
+    sp = sub.add_parser("phrasings", help="generate other ways to ask for each item → corpus/phrasings.tsv")
+    sp.add_argument("--items", nargs="*", help="only these labels (default: items without phrasings)")
+    sp.add_argument("--force", action="store_true", help="regenerate items that already have phrasings")
+    sp.add_argument("-n", type=int, default=6, help="phrasings per item")
+    sp.add_argument("-o", "--output", type=Path, help="default: <corpus_dir>/phrasings.tsv")
+    sp.add_argument("--evalset", type=Path, default=evalset, help="questions the phrasings must not copy")
+    _settings_flags(sp)
+    sp.set_defaults(func=cmd_phrasings)
+
     sp = sub.add_parser("bench", help="speed: per generator, vs. the bandwidth bound and vs. LangChain")
     sp.add_argument("generators", nargs="*", help="registered generators (default: the settings' one)")
     sp.add_argument("--langchain", action="append", metavar="GENERATOR",
@@ -467,6 +555,7 @@ def main(argv: list[str] | None = None) -> int:
         ModelError,
         GeneratorError,
         BenchError,
+        SettingsError,
         FileNotFoundError,
         ImportError,  # an optional extra is missing: the message names it
     ) as e:

@@ -205,6 +205,19 @@ class Composer:
         flips = bool(checks.negations(reason) - checks.negations(self.question))
         return verdict.startswith(("不", "没")) != flips
 
+    def _closest_to_question(self, evidence: list[Evidence], n: int = 2) -> list[Evidence]:
+        """With no conclusion to show, the quotes are what the asker gets: the model's choice, then
+        the top item's sentences closest to the question (the model often chose poorly then)."""
+        top = self.prompt.sources[0] if self.prompt.sources else None
+        if top is None:
+            return evidence
+        shown = [top.sentences[i] for i in top.shown]
+        extra = [
+            Evidence(top.hit.source, top.hit.qid, top.hit.label, top.sentences.index(t), t)
+            for t in checks.best_support(self.question, shown, n=n)
+        ]
+        return evidence + [e for e in extra if all(e.text != x.text for x in evidence)]
+
     def _conclusion(self) -> str | None:
         """The conclusion text so far (after the last "结论："), or None while it has not started."""
         start = self.raw.rfind("结论：")
@@ -272,6 +285,7 @@ class Composer:
             mode = "no_conclusion"
             out.append(NO_CONCLUSION_TEXT)
             self.kept.append(NO_CONCLUSION_TEXT)
+            evidence = self._closest_to_question(evidence)
         out.append(quote_block(evidence))
         return out, Composed("".join(self.kept), evidence, mode, self.notes)
 

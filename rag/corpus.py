@@ -15,9 +15,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
+from .normalise import LOOKALIKES, normalise  # noqa: F401 - re-exported for callers
 from .records import Item
 
 PARSER_VERSION = "3"  # bump when parsing changes: it is part of the index's corpus hash
@@ -28,23 +28,6 @@ DOC_TITLES = {
     YIDI_ID: "跨省异地就医备案问答（网页）",
 }
 FILES = {HUBEI_ID: "hubei-faq.txt", YIDI_ID: "yidi-web.txt"}
-
-# Look-alike characters in the scraped page that OpenCC does not map (seeds README + found by hand).
-LOOKALIKES = {
-    "看疒": "看病",
-    "朤": "月",
-    "筞": "策",
-    "哋": "地",
-    "僦": "就",
-    "昰": "是",
-    "┅": "一",
-    "覀": "西",
-    "洳": "如",
-    "嘚": "的",
-    "呮": "只",
-    "鼡": "用",
-    "伱": "你",
-}
 
 # Items whose answers state Hubei-only rules; any answer containing these words counts too.
 HUBEI_SPECIFIC = {"12", "17", "35", "38", "39"}
@@ -63,24 +46,6 @@ def cn_numeral(text: str) -> int:
 
 class CorpusError(ValueError):
     """The corpus is missing or does not parse into the expected items."""
-
-
-# ----------------------------------------------------------------------------------- normalising
-@lru_cache(maxsize=1)
-def _opencc():  # type: ignore[no-untyped-def]
-    try:
-        import opencc
-    except ImportError as e:  # pragma: no cover - dependency of the package
-        raise ImportError("opencc is required: pip install -e . (it is a core dependency)") from e
-    return opencc.OpenCC("t2s")
-
-
-def normalise(text: str) -> str:
-    """Traditional → simplified (OpenCC) plus the look-alike map; NFKC-ish whitespace clean-up."""
-    text = _opencc().convert(text)
-    for bad, good in LOOKALIKES.items():
-        text = text.replace(bad, good)
-    return text.replace("\u3000", " ").replace("\xa0", " ")
 
 
 # ------------------------------------------------------------------------------ hubei booklet

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -17,7 +19,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 class Embedder:
     """Wraps a sentence-transformers model; uses its query/document prompts when it has them."""
 
-    def __init__(self, name_or_path: str, models_dir: Path, n_threads: int) -> None:
+    def __init__(self, name_or_path: str, models_dir: Path, n_threads: int, int8: bool = False) -> None:
         path, self.model_id = resolve(name_or_path, "embedder", models_dir)
         try:
             import torch
@@ -29,6 +31,9 @@ class Embedder:
         hf_logging.disable_progress_bar()  # a "Loading weights" bar on every start is noise
         torch.set_num_threads(n_threads)
         self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        if int8:
+            self.model = _int8(self.model)
+            self.model_id += "+int8"  # other vectors: an index built without it is stale
         dim = (
             getattr(self.model, "get_embedding_dimension", None)
             or self.model.get_sentence_embedding_dimension
@@ -55,3 +60,13 @@ class Embedder:
         else:
             vecs = self.model.encode(texts, normalize_embeddings=True)
         return np.asarray(vecs, dtype=np.float32)
+
+
+def _int8(model: Any) -> Any:
+    """Linear layers with int8 weights, quantised on the fly (PyTorch dynamic quantisation): a
+    question embeds about 2x faster on CPU; the index is built with the same model."""
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao points to torchao; the API still works
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)

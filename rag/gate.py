@@ -3,8 +3,8 @@
 Decided before any generation, from what the question says and what retrieval found:
 
 * a request to invent, guess or confirm without the documents is refused, whatever matches;
-* a question whose best item is not close enough (dense cosine below ``refuse_below``) is refused
-  with the closest items as "可能相关";
+* a question that retrieval says is out of scope (:mod:`rag.scope`) is refused with the closest
+  items as "可能相关";
 * a question about another province or city is not answered from Hubei-only items: they are left
   out, and the question is refused if nothing else remains.
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from . import compose
 from .question import Query
 from .records import Hit
+from .scope import Scope
 
 
 @dataclass
@@ -29,10 +30,6 @@ class Decision:
     @property
     def refused(self) -> bool:
         return bool(self.refusal)
-
-
-def confident(hits: list[Hit], refuse_below: float) -> bool:
-    return bool(hits) and max(h.dense for h in hits) >= refuse_below
 
 
 def context_hits(hits: list[Hit], max_items: int, min_ratio: float) -> list[Hit]:
@@ -47,7 +44,7 @@ def decide(
     query: Query,
     hits: list[Hit],
     *,
-    refuse_below: float,
+    scope: Scope,
     max_items: int,
     min_ratio: float,
     regional: set[str],
@@ -55,7 +52,7 @@ def decide(
     """``regional``: labels of items whose rules hold only in Hubei."""
     if query.invention:
         return Decision([], compose.invention_text(hits), [f"asks to invent or guess: {query.invention}"])
-    if not confident(hits, refuse_below):
+    if not scope.in_scope(hits):
         return Decision([], compose.refusal_text(hits))
     context = context_hits(hits, max_items, min_ratio)
     region = compose.other_region(query.asked)

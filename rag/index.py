@@ -7,6 +7,7 @@ the index is never silently stale.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -26,7 +27,7 @@ from .records import Chunk
 if TYPE_CHECKING:
     from .embedding import Embedder
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: chunks have a kind (answer pieces, questions, phrasings)
 FILES = ("manifest.json", "chunks.json", "vectors.faiss")
 
 
@@ -58,6 +59,15 @@ class DenseIndex:
         k = min(k, len(self.chunks))
         scores, ids = self.faiss_index.search(query_vec.reshape(1, -1).astype(np.float32), k)
         return scores[0], ids[0]
+
+
+def content_hash(corpus_hash: str, chunks: list[Chunk]) -> str:
+    """What the vectors are computed from: the corpus, plus every chunk's kind and embedded text
+    (an edited phrasings file or a changed chunking setting changes it too)."""
+    h = hashlib.sha256(corpus_hash.encode())
+    for c in chunks:
+        h.update(f"\x00{c.kind}\x00{c.embed_text()}".encode())
+    return h.hexdigest()
 
 
 def read_index(index_dir: Path) -> DenseIndex:
@@ -116,6 +126,8 @@ def build_index(
         )
         (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), indent=1), encoding="utf-8")
         old = index_dir.with_name(index_dir.name + ".old")
+        if (index_dir / "kv").is_dir():  # the prompt heads' KV states do not depend on the vectors
+            os.replace(index_dir / "kv", tmp / "kv")
         if index_dir.exists():
             shutil.rmtree(old, ignore_errors=True)
             os.replace(index_dir, old)

@@ -1,7 +1,10 @@
-"""Stage 3b: keyword search — BM25 (bm25s) over jieba search-mode tokens.
+"""Stage 3b: keyword search — BM25 (bm25s) over jieba search-mode tokens and character bigrams.
 
 Why jieba + bm25s rather than hand-written code: jieba's dictionary segments Chinese words
 (医保/报销/异地就医) far better than character n-grams, and bm25s scores with sparse matrices.
+Character bigrams beside the words keep a match when one character is wrong (医宝卡 still shares
+"卡" words and the bigram-free rest; 意地就医 keeps 就医) or when jieba cuts a terse question
+differently from the document.
 """
 
 from __future__ import annotations
@@ -30,22 +33,34 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
-def tokenize(text: str) -> list[str]:
-    tokens = _jieba().lcut_for_search(text.lower())
-    return [t for t in tokens if t.strip() and _WORD.search(t) and t not in STOPWORDS]
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def bigrams(text: str) -> list[str]:
+    """Overlapping character pairs of every run of Chinese characters, marked so they never
+    collide with a two-character jieba word."""
+    return ["#" + run[i : i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)]
+
+
+def tokenize(text: str, ngrams: bool = False) -> list[str]:
+    text = text.lower()
+    words = _jieba().lcut_for_search(text)
+    tokens = [t for t in words if t.strip() and _WORD.search(t) and t not in STOPWORDS]
+    return tokens + bigrams(text) if ngrams else tokens
 
 
 class KeywordIndex:
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(self, texts: list[str], ngrams: bool = True) -> None:
         import bm25s
 
+        self.ngrams = ngrams
         self._bm25 = bm25s.BM25()
-        self._bm25.index([tokenize(t) for t in texts], show_progress=False)
+        self._bm25.index([tokenize(t, ngrams) for t in texts], show_progress=False)
         self._size = len(texts)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document for the query (zeros when no token matches)."""
-        tokens = [t for t in tokenize(query) if t in self._bm25.vocab_dict]
+        tokens = [t for t in tokenize(query, self.ngrams) if t in self._bm25.vocab_dict]
         if not tokens:
             return np.zeros(self._size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)

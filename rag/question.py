@@ -36,8 +36,9 @@ def clean_question(question: object, max_chars: int) -> tuple[str, list[str]]:
         raise QuestionError("问题是空的，请输入您想了解的医保问题。")
     notes = []
     if len(text) > max_chars:
-        notes.append(f"问题过长（{len(text)} 字），只使用了前 {max_chars} 字。")
-        text = text[:max_chars]
+        # People tell their story first and ask last: keep the end, where the question is.
+        notes.append(f"问题过长（{len(text)} 字），只使用了最后 {max_chars} 字。")
+        text = text[-max_chars:]
     return text, notes
 
 

@@ -30,21 +30,28 @@ class Item:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A piece of one item's answer; carries the question so it can be found by the question."""
+    """What the index holds for an item: a piece of its answer (``kind="answer"``, carrying the
+    question so it can be found by it), or a way to ask for it — its own question
+    (``"question"``) or a reviewed phrasing (``"phrasing"``), whose ``text`` is that question."""
 
     chunk_id: int
     source: str
     qid: str
     label: str
     question: str
-    text: str  # the answer piece
+    text: str  # the answer piece, or the question/phrasing
+    kind: str = "answer"
 
     @property
     def key(self) -> str:
         return f"{self.source}:{self.qid}"
 
+    @property
+    def is_answer(self) -> bool:
+        return self.kind == "answer"
+
     def embed_text(self) -> str:
-        return f"{self.question}\n{self.text}"
+        return f"{self.question}\n{self.text}" if self.is_answer else self.text
 
 
 @dataclass

@@ -1,11 +1,16 @@
 """Stage 4: hybrid retrieval — dense (FAISS) + keyword (BM25), fused by reciprocal rank per item.
 
-Chunks are scored, then grouped by the item they belong to: an item is as relevant as its best
-chunk. Both raw scores are kept on each :class:`Hit`: the fused score ranks, the dense cosine
-decides refusals (it is comparable across questions, RRF scores are not).
+The question is normalised like the documents (traditional → simplified, look-alikes, full-width
+letters). Chunks are scored, then grouped by the item they belong to, in three rankings: items by
+their best answer piece (dense), by the closest way of asking for them — their own question or a
+reviewed phrasing (dense), and by their best BM25 chunk of any kind. The rankings are fused by
+weighted reciprocal rank. Raw scores stay on each :class:`Hit` for the scope decision
+(:mod:`rag.scope`): RRF scores rank, cosines and BM25 scores say how close the match is.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import faiss
 import numpy as np
@@ -13,7 +18,8 @@ import numpy as np
 from .embedding import Embedder
 from .index import DenseIndex
 from .keyword import KeywordIndex
-from .records import Hit, Item
+from .normalise import normalise_query
+from .records import Chunk, Hit, Item
 
 # Multi-threaded FAISS search of one query is slower than one thread (thread start-up dominates).
 faiss.omp_set_num_threads(1)
@@ -22,6 +28,15 @@ faiss.omp_set_num_threads(1)
 def rrf(ranks: list[int | None], weights: list[float], k: int) -> float:
     """Weighted reciprocal-rank fusion of 0-based ranks; None: the retriever did not return it."""
     return sum(w / (k + r + 1) for r, w in zip(ranks, weights, strict=True) if r is not None)
+
+
+def _best_per_item(chunks: list[Chunk], ranked: Iterable[tuple[float, int]]) -> dict[str, tuple[float, int]]:
+    """The first (best) chunk of each item in a ranked list of (score, chunk id), in rank order."""
+    best: dict[str, tuple[float, int]] = {}
+    for score, i in ranked:
+        if i >= 0:
+            best.setdefault(chunks[i].key, (float(score), int(i)))
+    return best
 
 
 class HybridRetriever:
@@ -33,38 +48,55 @@ class HybridRetriever:
         candidates: int,
         rrf_k: int,
         bm25_weight: float,
+        asked_weight: float = 1.0,
+        keyword_ngrams: bool = True,
+        normalise: bool = True,
+        dense_chars: int = 0,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.items = {it.key: it for it in items}
-        self.keyword = KeywordIndex([c.embed_text() for c in index.chunks])
+        self.keyword = KeywordIndex([c.embed_text() for c in index.chunks], ngrams=keyword_ngrams)
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.bm25_weight = bm25_weight
+        self.asked_weight = asked_weight
+        self.normalise = normalise
+        self.dense_chars = dense_chars
+        self.first_answer: dict[str, int] = {}
+        for c in index.chunks:
+            if c.is_answer:
+                self.first_answer.setdefault(c.key, c.chunk_id)
 
     def search(self, query: str, k: int) -> list[Hit]:
         chunks = self.index.chunks
-        qvec = self.embedder.embed_queries([query])[0]
-        d_scores, d_ids = self.index.search(qvec, self.candidates)
+        if self.normalise:
+            query = normalise_query(query)
+        # A long question is mostly its story: its end, where people ask, is what the dense side
+        # embeds (embedding time grows with length; BM25 still reads every word).
+        tail = query[-self.dense_chars :] if self.dense_chars else query
+        qvec = self.embedder.embed_queries([tail])[0]
+        # Items have several vectors each (answer pieces, question, phrasings): look deep enough
+        # that every kind contributes ``candidates`` items. Exact search over a few thousand
+        # vectors takes well under a millisecond.
+        depth = min(len(chunks), max(self.candidates * 20, 2000))
+        d_scores, d_ids = self.index.search(qvec, depth)
+        dense_hits = list(zip(d_scores, d_ids, strict=True))
+        answer = _best_per_item(chunks, ((s, i) for s, i in dense_hits if i >= 0 and chunks[i].is_answer))
+        asked = _best_per_item(chunks, ((s, i) for s, i in dense_hits if i >= 0 and not chunks[i].is_answer))
         b_all = self.keyword.scores(query)
-        b_ids = [i for i in np.argsort(-b_all)[: self.candidates] if b_all[i] > 0]
-
-        # Best chunk per item for each retriever, in rank order.
-        dense: dict[str, tuple[float, int]] = {}
-        for s, i in zip(d_scores, d_ids, strict=True):
-            if i >= 0:
-                dense.setdefault(chunks[i].key, (float(s), int(i)))
-        bm25: dict[str, tuple[float, int]] = {}
-        for i in b_ids:
-            bm25.setdefault(chunks[i].key, (float(b_all[i]), int(i)))
-        d_rank = {key: r for r, key in enumerate(dense)}
-        b_rank = {key: r for r, key in enumerate(bm25)}
+        b_top = [int(i) for i in np.argsort(-b_all)[:depth] if b_all[i] > 0]
+        bm25 = _best_per_item(chunks, ((b_all[i], i) for i in b_top))
+        ranks = [{key: r for r, key in enumerate(list(m)[: self.candidates])} for m in (answer, asked, bm25)]
+        weights = [1.0, self.asked_weight, self.bm25_weight]
 
         hits = []
-        for key in set(dense) | set(bm25):
+        for key in set().union(*ranks):
             item = self.items[key]
-            best = dense.get(key, bm25.get(key))
-            assert best is not None
+            best_answer = answer.get(key)
+            if best_answer is None and key in bm25 and chunks[bm25[key][1]].is_answer:
+                best_answer = bm25[key]
+            text_id = best_answer[1] if best_answer else self.first_answer[key]
             hits.append(
                 Hit(
                     source=item.source,
@@ -72,9 +104,9 @@ class HybridRetriever:
                     label=item.label,
                     question=item.question,
                     section=item.section,
-                    text=chunks[best[1]].text,
-                    score=rrf([d_rank.get(key), b_rank.get(key)], [1.0, self.bm25_weight], self.rrf_k),
-                    dense=dense[key][0] if key in dense else 0.0,
+                    text=chunks[text_id].text,
+                    score=rrf([r.get(key) for r in ranks], weights, self.rrf_k),
+                    dense=max(answer.get(key, (0.0,))[0], asked.get(key, (0.0,))[0]),
                     bm25=bm25[key][0] if key in bm25 else 0.0,
                     full_text=item.answer,
                 )

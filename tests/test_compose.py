@@ -7,6 +7,7 @@ from conftest import make_hit
 from rag import compose, gate
 from rag.prompt import build_prompt, parse_evidence
 from rag.question import Query, invention_request, parse
+from rag.scope import CosineScope
 from rag.sentences import split_sentences
 
 Q2 = (
@@ -117,7 +118,7 @@ def test_questions_asking_to_invent_are_recognised():
 
 def test_gate_refuses_inventions_low_confidence_and_other_regions():
     hits = [make_hit("问12", "起付线为 1.2 万元。", dense=0.8), make_hit("问2", Q2, dense=0.5)]
-    kw = {"refuse_below": 0.5, "max_items": 3, "min_ratio": 0.9, "regional": {"问12"}}
+    kw = {"scope": CosineScope(0.5), "max_items": 3, "min_ratio": 0.9, "regional": {"问12"}}
     d = gate.decide(parse("随便编一个起付线", None, 500), hits, **kw)
     assert d.refused and d.refusal.startswith(compose.INVENTION_TEXT)
     d = gate.decide(parse("今天天气怎么样", None, 500), [make_hit("问2", Q2, dense=0.3)], **kw)

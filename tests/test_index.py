@@ -22,15 +22,13 @@ def test_fresh_index_loads_fast_and_without_rebuilding(assistant, settings):
 
 
 def test_stale_or_broken_index_is_rebuilt(assistant, settings, tmp_path):
-    from rag.chunking import chunk_items
-    from rag.corpus import corpus_hash
+    from rag.assistant import index_inputs
     from rag.index import load_or_build
 
     emb = assistant.retriever.embedder
     index_dir = tmp_path / "idx"
     shutil.copytree(settings.index_dir, index_dir)
-    chunks = chunk_items(assistant.items, settings.chunk_size, settings.chunk_overlap)
-    h = corpus_hash(settings.corpus_dir)
+    chunks, h = index_inputs(settings, assistant.items)
     args = (chunks, emb, h, settings.chunk_size, settings.chunk_overlap)
 
     assert load_or_build(index_dir, *args, progress=False)[1] == "loaded"
@@ -50,3 +48,22 @@ def test_stale_or_broken_index_is_rebuilt(assistant, settings, tmp_path):
     _, status = load_or_build(index_dir, *args, progress=False)
     assert "missing chunks.json" in status
     assert load_or_build(index_dir, *args, progress=False)[1] == "loaded"
+
+
+def test_an_edited_phrasing_makes_the_index_stale(assistant, settings, tmp_path):
+    """The phrasings file is part of what the vectors are computed from."""
+    from rag import phrasings
+    from rag.assistant import index_inputs
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(settings.corpus_dir, corpus)
+    s = settings.model_copy(update={"corpus_dir": corpus})
+    _, before = index_inputs(s, assistant.items)
+    asked = phrasings.read(corpus / phrasings.FILE_NAME)
+    asked["问2"] = [*asked.get("问2", []), "老板说不交医保多给钱，能答应吗"]
+    phrasings.write(corpus / phrasings.FILE_NAME, asked)
+    chunks, after = index_inputs(s, assistant.items)
+    assert after != before
+    assert any(c.kind == "phrasing" and c.text == "老板说不交医保多给钱，能答应吗" for c in chunks)
+    # Switching the phrasings off is a different index too.
+    assert index_inputs(s.model_copy(update={"index_phrasings": False}), assistant.items)[1] != after

@@ -44,3 +44,31 @@ def test_bad_questions(assistant):
         assistant.retrieve(None)  # type: ignore[arg-type]
     # A 20,000-character paste is truncated, not an error.
     assert assistant.retrieve("医保" * 10_000)
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        ("醫保卡可以借給朋友去藥店拿藥嗎？", {"问40"}),  # traditional characters
+        ("老闆說不給我交醫保，多發工資，這樣合法嗎", {"问2"}),
+        ("意地就医备按怎么办", {"异地就医·备案办理", "问26"}),  # two pinyin typos
+        ("医宝卡丢了 看病怎么报", {"问10"}),
+        ("生育险 男的", {"问34"}),  # terse keywords
+        ("我的 medical insurance card 能借给同事用吗", {"问40"}),  # mixed Chinese and English
+    ],
+)
+def test_questions_asked_the_hard_ways_find_their_item(assistant, question, gold):
+    assert {h.label for h in assistant.retrieve(question, k=3)} & gold
+
+
+def test_a_long_story_is_searched_by_the_question_at_its_end(assistant):
+    story = "我今年五十多了，在老家种了二十年地，孩子们都在外地打工，家里还有两头牛，" * 12
+    hits = assistant.retrieve(story + "请问男的到底要不要交生育保险？", k=3)
+    assert "问34" in {h.label for h in hits}
+
+
+def test_the_index_holds_every_way_to_ask(assistant):
+    kinds = {c.kind for c in assistant.index.chunks}
+    assert {"answer", "question"} <= kinds
+    hit = assistant.retrieve("男的也要交生育保险吗？", k=1)[0]
+    assert hit.text in hit.full_text  # the shown chunk is a piece of the answer, never a phrasing

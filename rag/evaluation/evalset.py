@@ -2,6 +2,8 @@
 
 * ``key_points.tsv``      per FAQ item: the yes/no verdict (if any) and 2–5 key points;
 * ``paraphrases.tsv``     colloquial rewordings: target item, question, every item that answers it;
+* ``robustness.tsv``      the same format, asked the hard ways: traditional characters, typos,
+                          terse keywords, mixed Chinese and English, long stories ending in a question;
 * ``polarity.tsv``        yes/no questions whose polarity differs from the FAQ's own question
                           (公司不给交医保**算违法吗** → yes): target, question, verdict, more gold;
 * ``false_premise.tsv``   questions asserting a rule the documents contradict: target, question,
@@ -28,6 +30,7 @@ EVAL_DIR = Path(__file__).resolve().parent.parent.parent / "eval"
 SPLITS = (
     "faq",
     "paraphrase",
+    "robustness",
     "polarity",
     "false_premise",
     "followup",
@@ -116,6 +119,10 @@ def build_evalset(items: list[Item], eval_dir: Path = EVAL_DIR) -> list[EvalReco
         records.append(
             rec(f"para-{target}-{counts[target]}", "paraphrase", question, gold or [target], kp[target][0])
         )
+    rob = eval_dir / "robustness.tsv"
+    for i, (n, (target, question, *gold)) in enumerate(_rows(rob, 2) if rob.exists() else [], 1):
+        check("robustness.tsv", n, [target, *gold])
+        records.append(rec(f"rob-{i:02d}", "robustness", question, gold or [target], kp[target][0]))
     for i, (n, (target, question, verdict, *more)) in enumerate(_rows(eval_dir / "polarity.tsv", 3), 1):
         gold = [target, *_labels(",".join(more))]
         check("polarity.tsv", n, gold)
