@@ -174,10 +174,63 @@ def unsupported(sentence: str, support: Iterable[str], question: str = "") -> tu
         and not any(claimed <= facts.numbers(s) | facts.places(s) for s in support)
     ):
         return "its number and place come from different source sentences", "原文没有这样说"
+    # Asked about another region ("北京…报销比例是多少"), a number answers it only if a source
+    # sentence says it of that region: "6倍左右" from a national rule is not 北京's rate.
+    asked = facts.places(question) - facts.HOME_PLACES
+    numbers = facts.numbers(text)
+    said_of = [s for s in support if asked & facts.places(s)]
+    if asked and numbers and not any(numbers <= facts.numbers(s) for s in said_of):
+        return f"its numbers are not said of {sorted(asked)} in the source", "原文没有说这个地方的数字"
     words = content_words(text)
     novel = [w for w in words if w not in source and w not in question]
     if len(novel) >= 2 and len(novel) > UNSUPPORTED_SHARE * len(words):
         return f"content words not in the source: {novel}", "只能说原文里写了的内容"
+    flipped = polarity_conflict(text, support)
+    if flipped:
+        said, source_said = flipped
+        return f"says “{said}” where its source says “{source_said}”", f"原文说的是“{source_said}”"
+    return None
+
+
+# Modal verbs whose polarity decides an answer: "能/可以" and "需要/必须". Words that only contain
+# them (可能, 功能, 能力…) are not modals.
+_MODALS = {"能": re.compile(r"可以|能够|能"), "需": re.compile(r"需要|必须")}
+_NOT_MODAL = re.compile(r"可能|功能|智能|性能|技能|本能|才能|能力|能源|职能|不可能")
+_NEGATED = ("不", "没", "未", "无", "非", "毋")
+_NEGATIVE_ONLY = {"需": re.compile(r"无需|不必|不用")}
+
+
+def _polarities(text: str, family: str) -> dict[str, set[str]]:
+    """The forms of a modal family a text uses ("能" / "不能", "需要" / "不需要"), each with the
+    character pairs of the clauses it governs (the modal itself left out)."""
+    found: dict[str, set[str]] = {}
+    for clause in _CLAUSE.split(_NOT_MODAL.sub("", text)):
+        forms = set()
+        for m in _MODALS[family].finditer(clause):
+            negated = clause[max(0, m.start() - 1) : m.start()] in _NEGATED
+            forms.add(("不" if negated else "") + ("能" if family == "能" else "需要"))
+        if family in _NEGATIVE_ONLY and _NEGATIVE_ONLY[family].search(clause):
+            forms.add("不需要")
+        rest = _MODALS[family].sub("", clause)
+        for form in forms:
+            found.setdefault(form, set()).update(_bigrams(rest))
+    return found
+
+
+def polarity_conflict(text: str, support: Iterable[str]) -> tuple[str, str] | None:
+    """A sentence that says "不能" where every sentence it rests on says "能" about the same thing
+    (a clause sharing words with it), or the reverse: the small model's commonest wrong answer is
+    the right sentence read backwards."""
+    source = "\n".join(support)
+    for family in _MODALS:
+        said, source_said = _polarities(text, family), _polarities(source, family)
+        if len(said) == 1 and len(source_said) == 1 and said.keys() != source_said.keys():
+            (form, about), (source_form, source_about) = (
+                next(iter(said.items())),
+                next(iter(source_said.items())),
+            )
+            if about & source_about:
+                return form, source_form
     return None
 
 
@@ -193,7 +246,19 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
     """The question turned into a statement, agreeing with the asker: for a request to confirm a
     claim ("…对吧？", "是不是…"), a reply closer to the question than to its source that keeps the
     question's negations and adds no number of its own (so it corrects nothing); for any yes/no
-    question, a near-verbatim restatement (these were right about half the time when measured)."""
+    question, a near-verbatim restatement (these were right about half the time when measured);
+    for any question, a sentence made only of the question's own words ("医保报不报。", "诱导住院。",
+    the FAQ story's first sentence), which answers nothing."""
+    if _A_NOT_A.search(text):
+        return True  # "医保报不报。": a question's form in a statement
+    bare = prose(text).rstrip(TERMINAL + "”’」』）) ")
+    if bare not in VERDICT_WORDS and "还是" not in question and _adds_nothing(text, question):
+        # For a yes/no question, restating what it asks is an answer ("…报得更多。"); restating the
+        # rest of it (the story around the ask) is not.
+        asks = [c for c in _CLAUSE.split(question) if c and yes_no_words(c)]
+        grams = _bigrams(text)
+        if not any(len(grams & _bigrams(c)) >= 0.5 * len(grams) for c in asks):
+            return True
     if not yes_no_words(question) or "还是" in question or text.startswith(_VERDICT_START):
         return False  # "A还是B" restated chooses one; "是的，…" commits to an answer
     to_question = similarity(text, question)
@@ -201,6 +266,16 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
     if is_confirmation(question):
         return agrees and to_question >= 0.3 and to_question > similarity(text, "".join(support))
     return agrees and to_question >= ECHO_VERBATIM
+
+
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
+
+
+def _adds_nothing(text: str, question: str) -> bool:
+    """At most one character pair of the sentence is not in the question (a joint between two
+    copied phrases): it restates the question instead of answering it."""
+    grams = _bigrams(text)
+    return len(grams) >= 2 and len(grams - _bigrams(question)) <= 1
 
 
 def negations(text: str) -> set[str]:

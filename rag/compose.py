@@ -184,6 +184,10 @@ class Composer:
                 issues = []
         if not issues and self._verdict and self._contradicts(self._verdict, sentence):
             issues = [checks.Issue("unsupported", sentence, f"contradicts the verdict {self._verdict}")]
+        if not issues and self._verdict:
+            flipped = checks.polarity_conflict(self._verdict + sentence, self._support(self.evidence))
+            if flipped:
+                issues = [checks.Issue("unsupported", sentence, f"verdict {flipped[0]}, source {flipped[1]}")]
         if issues:
             self._verdict = ""  # a verdict whose reason fails is not shown alone either
             self.dropped.append((sentence, issues[0]))

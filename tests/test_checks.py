@@ -96,6 +96,24 @@ def test_fragments_questions_turns_and_echoes():
     assert "echo" not in kinds(
         "把医保卡借给别人用是违法的。", ["医保卡只限本人使用。"], "把医保卡借给别人用违法吗？"
     )
+    # Whatever the question, a sentence made only of its words answers nothing (graded broken).
+    story = "小王在一个私营企业工作。老板说不给你缴纳基本医疗保险了。这样可以吗？"
+    for sentence, q in [
+        ("医保报不报。", "出车祸医保报不报？"),
+        ("诱导住院。", "诱导住院"),
+        ("乙类药自付。", "乙类药 自付"),
+        ("小王在一个私营企业工作。", story),
+        ("像你这种情况，算不算要备案的人。", "我常驻成都，像你这种情况，算不算要备案的人？"),
+    ]:
+        assert "echo" in kinds(sentence, ["原文。"], q), sentence
+    for sentence, q in [
+        ("不可以。", story),  # a bare verdict is an answer
+        ("异地就医备案去参保地医保中心办。", "异地就医备案去哪里办？"),
+        ("只有社保卡，不能看病买药。", "只有社保卡，能看病买药吗？"),  # it commits to a verdict
+        ("在基层医院看病报得更多。", "在基层医院看病是不是报得更多？"),  # restating the ask: "yes"
+        ("跨省备案是备案到城市。", "跨省备案是备案到城市还是到医院？"),  # a choice made
+    ]:
+        assert "echo" not in kinds(sentence, ["原文。"], q), sentence
 
 
 def test_markers_duplicate_and_dangling():
@@ -138,3 +156,30 @@ def test_a_number_and_a_place_must_come_from_one_source_sentence():
     q = "北京职工医保门诊报销比例是多少？"
     assert "unsupported" in kinds("北京职工医保门诊报销比例是90%。", support, q)
     assert "unsupported" not in kinds("按深圳政策，报销比例90%。", support, "深圳报销比例多少？")
+
+
+def test_a_conclusion_that_reads_its_source_backwards_is_unsupported():
+    pay = ["个人账户可以支付在定点医疗机构住院发生的由个人负担的医疗费用。"]
+    assert checks.polarity_conflict("住院自己掏的那部分不能用这钱付。", pay) == ("不能", "能")
+    assert "unsupported" in kinds("住院自己掏的那部分不能用这钱付。", pay)
+    emergency = ["大部分城市异地急诊不需要提前备案，先救治后报销。"]
+    assert checks.polarity_conflict("异地急诊需要提前备案。", emergency) == ("需要", "不需要")
+    # Same polarity, other words for it, a source with both, or words that only contain a modal.
+    assert checks.polarity_conflict("不能，医保卡只限本人使用。", ["医保卡只限本人使用，不得转借。"]) is None
+    devices = ["个人账户可以用于购买家用医疗器械。"]
+    assert checks.polarity_conflict("可以用个人账户买家用血压计。", devices) is None
+    assert checks.polarity_conflict("不能直接结算。", ["门诊可以试点结算，住院以外的不能直接结算。"]) is None
+    assert checks.polarity_conflict("不能报销。", ["这可能是功能性疾病。"]) is None
+    # "可以" about one thing where the source says "不能" about another: no conflict.
+    lost_card = ["参保人社保卡丢失的，不能直接刷卡结算。"]
+    assert checks.polarity_conflict("可以先垫付，再手工报销。", lost_card) is None
+
+
+def test_a_number_answers_a_question_about_another_region_only_if_said_of_it():
+    national = ["统筹基金年最高支付限额分别达到当地职工年平均工资的6倍左右。"]
+    q = "北京职工医保门诊报销比例是多少？"
+    assert "unsupported" in kinds("住院保障比例为6倍左右。", national, q)
+    limit = "最高支付限额为当地职工年平均工资的6倍左右。"
+    assert "unsupported" not in kinds(limit, national, "最高支付限额是多少？")
+    beijing = ["假设在北京就医，起付线为400元。"]
+    assert "unsupported" not in kinds("在北京就医，起付线为400元。", beijing, "在北京看病起付线多少？")
