@@ -17,7 +17,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import compose, gate, phrasings
-from .characters import find_characters
+from .characters import of_items as characters_of
 from .chunking import chunk_items
 from .corpus import corpus_hash, load_items
 from .embedding import Embedder
@@ -119,7 +119,7 @@ class Assistant:
     @cached_property
     def characters(self) -> frozenset[str]:
         """Story characters of the documents (小王, 赵大爷…): masked in prompts, checked in answers."""
-        return frozenset(find_characters(f"{it.question}\n{it.answer}" for it in self.items))
+        return characters_of(self.items)
 
     def build_prompt(self, query: Query, context: list[Hit], examples: bool = True) -> Prompt:
         s = self.settings

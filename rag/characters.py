@@ -12,8 +12,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .keyword import _jieba
+
+if TYPE_CHECKING:
+    from .records import Item
 
 # The ~120 most common Chinese surnames (single characters): general knowledge, not document data.
 SURNAMES = (
@@ -55,6 +59,11 @@ def _full_names(texts: list[str]) -> set[str]:
             if n >= 2 and word[0] in SURNAMES and not word.startswith(("小", "老")):
                 names.add(word)
     return names
+
+
+def of_items(items: Iterable[Item]) -> frozenset[str]:
+    """The story characters of a corpus: named in its items' questions and answers."""
+    return frozenset(find_characters(f"{it.question}\n{it.answer}" for it in items))
 
 
 def in_text(text: str, characters: Iterable[str]) -> list[str]:

@@ -57,20 +57,23 @@ class SettingsError(ValueError):
 
 def cmd_phrasings(args: argparse.Namespace) -> int:
     from . import phrasings
-    from .assistant import Assistant
+    from .characters import of_items
+    from .corpus import load_items
     from .evaluation.evalset import load_evalset
+    from .generation import make_generator
 
+    # Items and the generator only: the index (which the phrasings feed) is not needed here.
     s = settings_from(args)
-    a = Assistant.load(s, progress=False)
+    items = load_items(s.corpus_dir)
     path = args.output or s.corpus_dir / phrasings.FILE_NAME
     done = phrasings.read(path)
     avoid = [r.question for r in load_evalset(args.evalset)] if args.evalset.is_file() else []
-    wanted = set(args.items or [it.label for it in a.items])
-    todo = [it for it in a.items if it.label in wanted and (args.force or it.label not in done)]
+    wanted = set(args.items or [it.label for it in items])
+    todo = [it for it in items if it.label in wanted and (args.force or it.label not in done)]
     print(f"phrasings for {len(todo)} items → {path} (avoiding {len(avoid)} eval questions)", file=sys.stderr)
-    for it, ps in phrasings.generate(a.generator, todo, a.characters, avoid, n=args.n):
+    for it, ps in phrasings.generate(make_generator(s), todo, of_items(items), avoid, n=args.n):
         done[it.label] = ps
-        phrasings.write(path, {lb: done[lb] for lb in [x.label for x in a.items] if lb in done})
+        phrasings.write(path, {x.label: done[x.label] for x in items if x.label in done})
         print(f"[{it.label}] " + " | ".join(ps))
     return 0
 

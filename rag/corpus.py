@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .normalise import LOOKALIKES, normalise  # noqa: F401 - re-exported for callers
+from .normalise import normalise
 from .records import Item
 
 PARSER_VERSION = "3"  # bump when parsing changes: it is part of the index's corpus hash

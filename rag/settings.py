@@ -102,8 +102,8 @@ class Settings(BaseSettings):
     refuse_below: float = Field(
         0.50,
         description=(
-            "Refuse when the best item's dense cosine similarity is below this. Calibrated on the "
-            "in-scope paraphrases vs. the out-of-scope split (eval/calibration.json)."
+            "Fallback scope decision, used when <corpus_dir>/scope.json is missing or was fitted for "
+            "another embedder: refuse when the best item's dense cosine similarity is below this."
         ),
     )
     context_items: int = Field(
