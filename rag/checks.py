@@ -15,6 +15,14 @@ whatever produced it. Each rule is plain code over the text:
 * ``unsupported``       a sentence whose numbers, bounds, places or content words are not in the
   source sentence(s) it rests on — not the whole item, so "90%" from a 深圳 example cannot support
   a claim about 北京.
+
+Counted by the evaluation, not yet enforced by the pipeline (it shows such answers as they are):
+
+* ``copied_asker``      a sentence that repeats a long run of the asker's own words ("走路上被电瓶车
+  撞了，人家要带我去检查，…是错误的。") instead of replying in a few;
+* ``copied_source``     a sentence that is a long source sentence copied whole, not a reply;
+* ``quoted_story``      a quoted evidence sentence about a story character the asker did not
+  mention ("赵大爷的做法是错误的。"): the story retold through the quotes.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from . import facts
 from .characters import in_text
@@ -36,7 +45,12 @@ KINDS = (
     "dangling_marker",
     "unfinished",
     "unsupported",
+    "copied_asker",
+    "copied_source",
+    "quoted_story",
 )
+COPIED_ASKER_CHARS = 16  # a reply may restate the asker's condition; this many in a row is a copy
+COPIED_SOURCE_CHARS = 40  # …and a source sentence this long, nearly whole, is a passage, not a reply
 MARKER = re.compile(r"[\[【]\s*([^\[\]【】\n]{1,24}?)\s*[\]】]")
 TERMINAL = "。！？!?…"
 _INVENTED_TURN = re.compile(r"(?:^|[\n。！？!?\]】])\s*(?:问|答|Q|A|用户|助手|客服|提问|回答)\s*[:：]")
@@ -351,6 +365,33 @@ def check_sentence(
     why = unsupported(text, support, question)
     if why:
         issues.append(Issue("unsupported", sentence, *why))
+    run = _common_run(text, question)
+    if len(run) >= COPIED_ASKER_CHARS:
+        issues.append(Issue("copied_asker", sentence, run))
+    if any(_copies_whole(text, s) for s in support):
+        issues.append(Issue("copied_source", sentence))
+    return issues
+
+
+def _common_run(a: str, b: str) -> str:
+    """The longest run of characters two texts share."""
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return a[m.a : m.a + m.size]
+
+
+def _copies_whole(text: str, source: str) -> bool:
+    run = _common_run(prose(text), prose(source))
+    return len(run) >= COPIED_SOURCE_CHARS and len(run) >= 0.8 * len(prose(source).strip())
+
+
+def check_quotes(quotes: Iterable[str], question: str, characters: Iterable[str]) -> list[Issue]:
+    """Quoted evidence sentences that name a story character the asker did not mention."""
+    characters = list(characters)
+    issues = []
+    for quote in quotes:
+        names = [c for c in in_text(quote, characters) if c not in question]
+        if names:
+            issues.append(Issue("quoted_story", quote, "、".join(names)))
     return issues
 
 
@@ -384,12 +425,13 @@ def check_body(
     characters: Iterable[str],
     story_questions: Iterable[str] = (),
     allowed_labels: Iterable[str] | None = None,
+    quotes: Iterable[str] = (),
 ) -> list[Issue]:
-    """Every issue of an answer body. ``support_for(sentence, cited_labels)`` gives the source
-    sentences a sentence rests on."""
+    """Every issue of an answer body and its quoted evidence. ``support_for(sentence,
+    cited_labels)`` gives the source sentences a sentence rests on."""
     characters = list(characters)
     story = list(story_questions)
-    issues = check_markers(body, allowed_labels)
+    issues = check_markers(body, allowed_labels) + check_quotes(quotes, question, characters)
     for s in sentences(body):
         labels = [m.group(1) for m in MARKER.finditer(s)]
         issues += check_sentence(s, support_for(s, labels), question, characters, story)

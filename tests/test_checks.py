@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag import checks, facts
+from rag import checks, compose, facts
 from rag.characters import find_characters, mask
 
 Q39 = [
@@ -183,3 +183,22 @@ def test_a_number_answers_a_question_about_another_region_only_if_said_of_it():
     assert "unsupported" not in kinds(limit, national, "最高支付限额是多少？")
     beijing = ["假设在北京就医，起付线为400元。"]
     assert "unsupported" not in kinds("在北京就医，起付线为400元。", beijing, "在北京看病起付线多少？")
+
+
+def test_the_eval_counts_copies_of_the_asker_or_the_source_and_stories_in_the_quotes():
+    asked = "走路上被电瓶车撞了，人家要带我去检查，我说有医保让他走了，回头自己拿医报去报，这样对不对"
+    copy = "走路上被电瓶车撞了，人家要带我去检查，我说有医保让他走了，回头自己拿医报去报是错误的。"
+    assert "copied_asker" in kinds(copy, ["赵大爷的做法是错误的。"], asked)
+    reply = "这样做是错误的，应由撞人的一方承担。"
+    assert "copied_asker" not in kinds(reply, ["赵大爷的做法是错误的。"], asked)
+    source = (
+        "个人账户基金用于支付在定点医疗机构或定点零售药店发生的，符合基本医疗保险药品目录范围内的医药费用。"
+    )
+    assert "copied_source" in kinds("个人账户里的钱" + source[6:], [source], "个人账户的钱能干什么？")
+    assert "copied_source" not in kinds("可以支付定点药店的医药费用。", [source], "个人账户的钱能干什么？")
+    quotes = ["赵大爷的做法是错误的。", "交通事故应由第三方责任人承担医疗费用。"]
+    issues = checks.check_quotes(quotes, "被车撞了医保报吗", ["赵大爷"])
+    assert [(i.kind, i.detail) for i in issues] == [("quoted_story", "赵大爷")]
+    assert checks.check_quotes(quotes, "赵大爷被车撞了医保报吗", ["赵大爷"]) == []
+    # Counted, not enforced: the pipeline drops none of these kinds (yet).
+    assert not {"copied_asker", "copied_source", "quoted_story"} & compose.DROP

@@ -145,8 +145,9 @@ def answer_issues(row: dict[str, Any], ctx: EvalContext) -> list[checks.Issue]:
 
     stories = [ctx.items[lb].question for lb in cited if lb in ctx.items]
     return checks.check_body(
-        body, row["question"], support_for, ctx.characters, stories, allowed_labels=set(ctx.items)
-    )
+        body, row["question"], support_for, ctx.characters, stories, allowed_labels=set(ctx.items),
+        quotes=evidence,
+    )  # fmt: skip
 
 
 def score(rec: EvalRecord, row: dict[str, Any], ctx: EvalContext) -> dict[str, Any]:
