@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import compose, gate, phrasings
+from . import compose, facts, gate, phrasings
 from .characters import of_items as characters_of
 from .chunking import chunk_items
 from .corpus import corpus_hash, load_items
@@ -73,7 +73,8 @@ class Assistant:
             settings.asked_weight, settings.keyword_ngrams, dense_chars=settings.dense_query_chars,
         )  # fmt: skip
         self._generator = generator
-        self._hubei = {it.label for it in items if it.hubei_specific}
+        self.regional = {it.label: it.region for it in items if it.region}
+        self.home = facts.region_places(set(self.regional.values()))
         self.scope, self.scope_status = load_scope(
             settings.corpus_dir, index.manifest.embedder_id, settings.refuse_below
         )
@@ -109,6 +110,19 @@ class Assistant:
         if load_generator:
             a.generator  # noqa: B018 - load now rather than on the first question
         return a
+
+    def refreshed(self) -> Assistant:
+        """The assistant over the corpus as it is now (after ``rag docs add/remove``): the same
+        embedder and generator; only new or changed chunks are embedded (see rag.index)."""
+        s = self.settings
+        items = load_items(s.corpus_dir)
+        chunks, digest = index_inputs(s, items)
+        embedder = self.retriever.embedder
+        index, status = load_or_build(
+            s.index_dir, chunks, embedder, digest, s.chunk_size, s.chunk_overlap,
+            batch_size=s.embed_batch_size, progress=False,
+        )  # fmt: skip
+        return type(self)(s, items, index, embedder, self._generator, index_status=status)
 
     @property
     def generator(self) -> Generator:
@@ -167,7 +181,7 @@ class Assistant:
         s = self.settings
         return gate.decide(
             query, hits, scope=self.scope, max_items=s.context_items,
-            min_ratio=s.context_min_ratio, regional=self._hubei,
+            min_ratio=s.context_min_ratio, regional=self.regional,
         )  # fmt: skip
 
     def stream(
@@ -204,7 +218,7 @@ class Assistant:
                 holder.answer = self._extractive(decision.context[0], done)
                 yield holder.answer.text
                 return
-            composer = compose.Composer(prompt, query.asked, self.characters)
+            composer = compose.Composer(prompt, query.asked, self.characters, self.home)
             stats = GenerationStats()
             shown: list[str] = []
             g0 = time.perf_counter()
@@ -232,7 +246,7 @@ class Assistant:
                 notes.append("the model's reply had no usable evidence: answered from the best item")
                 holder.answer = self._extractive(decision.context[0], done)
             else:
-                note = compose.hubei_note([e.label for e in composed.evidence], self._hubei)
+                note = compose.region_note([e.label for e in composed.evidence], self.regional)
                 text = compose.join(shown + rest) + note
                 holder.answer = done(
                     text, "generated", citations=compose.citations_for(composed.evidence, decision.context),
@@ -276,7 +290,7 @@ class Assistant:
 
     def _extractive(self, best: Hit, done: object) -> Answer:
         body = compose.extractive_answer(best)
-        text = body + compose.hubei_note([best.label], self._hubei)
+        text = body + compose.region_note([best.label], self.regional)
         return done(text, "extractive", citations=[compose.citation(best)], body=body)  # type: ignore[operator]
 
     def answer_batch(self, questions: Iterable[str], progress: bool = True) -> list[Answer]:
@@ -326,10 +340,24 @@ class Assistant:
         counts: dict[str, int] = {}
         if getattr(gen, "cache", None) is None:
             return counts
+        if dropped := self.prune_heads():
+            counts["dropped"] = dropped  # states of heads whose items are gone or changed
         for p in tqdm(self.prompt_heads(), desc="warming", unit="head", disable=not progress):
             how = gen.warm(p.messages, p.cache_head) or "skipped"
             counts[how] = counts.get(how, 0) + 1
         return counts
+
+    def prune_heads(self) -> int:
+        """Drop the cached KV states of heads no current item has (after a document was removed or
+        changed); returns how many. A no-op without a head cache."""
+        gen = self.generator
+        cache = getattr(gen, "cache", None)
+        if cache is None:
+            return 0
+        keep: set[str] = set()
+        for p in self.prompt_heads():
+            keep |= gen.head_keys(p.messages, p.cache_head)  # type: ignore[attr-defined]
+        return cache.prune(keep)
 
     def item(self, label: str) -> Item | None:
         return next((it for it in self.items if it.label == label), None)

@@ -92,7 +92,7 @@ def record(qid: str, question: Any, answer: Answer | None, error: str | None = N
         return {"id": qid, "question": question, "answer": None, "body": None, "refused": None,
                 "citations": [], "evidence": [], "retrieved": [], "timings": {}, "error": error}  # fmt: skip
     d = answer.to_dict()
-    evidence = [{"label": e["label"], "text": e["text"]} for e in d["evidence"]]
+    evidence = [{"label": e["label"], "text": e["shown"] or e["text"]} for e in d["evidence"]]  # as shown
     return {"id": qid, "question": question, "answer": d["answer"], "body": d["body"],
             "refused": d["refused"], "citations": d["citations"], "evidence": evidence,
             "retrieved": d["retrieved"], "timings": d["timings"], "error": error}  # fmt: skip

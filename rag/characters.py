@@ -71,10 +71,10 @@ def in_text(text: str, characters: Iterable[str]) -> list[str]:
     return [c for c in sorted(characters, key=len, reverse=True) if c in text]
 
 
-def mask(text: str, characters: Iterable[str], keep: str = "") -> str:
+def mask(text: str, characters: Iterable[str], keep: str = "", word: str = MASK) -> str:
     """Replace character names with a neutral word, except names that ``keep`` (the asker's
     question) uses itself."""
     for name in in_text(text, characters):
         if name not in keep:
-            text = text.replace(name, MASK)
+            text = text.replace(name, word)
     return text

@@ -144,9 +144,12 @@ def content_words(text: str) -> list[str]:
     ]  # fmt: skip
 
 
-def unsupported(sentence: str, support: Iterable[str], question: str = "") -> tuple[str, str] | None:
+def unsupported(
+    sentence: str, support: Iterable[str], question: str = "", home: frozenset[str] = frozenset()
+) -> tuple[str, str] | None:
     """Why a sentence is not supported by its source sentence(s) — for people, and as a hint for the
-    model — or None when it is."""
+    model — or None when it is. ``home``: places the documents' regional rules are about
+    (rag.facts.region_places), which an answer may name without the asker having named them."""
     text = prose(sentence)
     support = list(support)
     source = "\n".join(support)
@@ -171,7 +174,7 @@ def unsupported(sentence: str, support: Iterable[str], question: str = "") -> tu
     extra_places = facts.places(text) - facts.places(source)
     # A place the asker did not name, taken from a story in the source ("只需要备案到北京市" for a
     # question about 重庆): the source's example, not the asker's case. Lists of places are facts.
-    named = facts.places(text) - facts.places(question) - facts.HOME_PLACES
+    named = facts.places(text) - facts.places(question) - home
     if not extra_places and named and len(facts.places(text)) < 3:
         extra_places = named
     if extra_places:
@@ -190,7 +193,7 @@ def unsupported(sentence: str, support: Iterable[str], question: str = "") -> tu
         return "its number and place come from different source sentences", "原文没有这样说"
     # Asked about another region ("北京…报销比例是多少"), a number answers it only if a source
     # sentence says it of that region: "6倍左右" from a national rule is not 北京's rate.
-    asked = facts.places(question) - facts.HOME_PLACES
+    asked = facts.places(question) - home
     numbers = facts.numbers(text)
     said_of = [s for s in support if asked & facts.places(s)]
     if asked and numbers and not any(numbers <= facts.numbers(s) for s in said_of):
@@ -328,6 +331,7 @@ def check_sentence(
     question: str,
     characters: Iterable[str],
     story_questions: Iterable[str] = (),
+    home: frozenset[str] = frozenset(),
 ) -> list[Issue]:
     """The issues of one answer sentence whose source sentences are ``support``."""
     issues: list[Issue] = []
@@ -362,7 +366,7 @@ def check_sentence(
         or (bare[-1] in _DANGLING_CHARS and last not in _WHOLE_WORDS)
     ):
         issues.append(Issue("unfinished", sentence, f"ends on “{bare[-1:]}”"))
-    why = unsupported(text, support, question)
+    why = unsupported(text, support, question, home)
     if why:
         issues.append(Issue("unsupported", sentence, *why))
     run = _common_run(text, question)
@@ -426,6 +430,7 @@ def check_body(
     story_questions: Iterable[str] = (),
     allowed_labels: Iterable[str] | None = None,
     quotes: Iterable[str] = (),
+    home: frozenset[str] = frozenset(),
 ) -> list[Issue]:
     """Every issue of an answer body and its quoted evidence. ``support_for(sentence,
     cited_labels)`` gives the source sentences a sentence rests on."""
@@ -434,7 +439,7 @@ def check_body(
     issues = check_markers(body, allowed_labels) + check_quotes(quotes, question, characters)
     for s in sentences(body):
         labels = [m.group(1) for m in MARKER.finditer(s)]
-        issues += check_sentence(s, support_for(s, labels), question, characters, story)
+        issues += check_sentence(s, support_for(s, labels), question, characters, story, home)
     return issues
 
 

@@ -49,7 +49,8 @@ def chunk_items(
                 )
             )
     for item in items:
-        asked = ([item.question] if questions else []) + (phrasings or {}).get(item.label, [])
+        given = [*item.phrasings, *(phrasings or {}).get(item.label, [])]  # the document's, then reviewed
+        asked = ([item.question] if questions else []) + list(dict.fromkeys(given))
         for i, text in enumerate(asked):
             kind = "question" if questions and i == 0 else "phrasing"
             chunks.append(Chunk(len(chunks), item.source, item.qid, item.label, item.question, text, kind))

@@ -1,4 +1,4 @@
-"""Command line: ``rag provision | index | warm | ask | batch | serve | eval | bench``
+"""Command line: ``rag provision | index | warm | ask | batch | docs | serve | eval | bench``
 (also ``python -m rag``).
 
 A thin layer: every command builds :class:`Settings` from flags and environment, then calls the
@@ -75,6 +75,78 @@ def cmd_phrasings(args: argparse.Namespace) -> int:
         done[it.label] = ps
         phrasings.write(path, {x.label: done[x.label] for x in items if x.label in done})
         print(f"[{it.label}] " + " | ".join(ps))
+    return 0
+
+
+def _show_parsed(parsed: object, limit: int | None = None) -> None:
+    from .documents.library import Parsed
+
+    assert isinstance(parsed, Parsed)
+    e = parsed.entry
+    region = f"，地区 {e.region}" if e.region else ""
+    print(
+        f"{e.id}  《{e.title}》  {e.file}  {len(parsed.items)} 条{region}"
+        f"  （结构：{parsed.report.structure}）"
+    )
+    for it in parsed.items[:limit]:
+        answer = it.answer.replace("\n", " ")
+        more = f"  (+{len(it.phrasings)} 问法)" if it.phrasings else ""
+        print(
+            f"  [{it.label}] {it.question[:40]}{more}\n      {answer[:50]}{'…' if len(answer) > 50 else ''}"
+        )
+    if limit is not None and len(parsed.items) > limit:
+        print(f"  … {len(parsed.items) - limit} more (rag docs show {e.id})")
+    for w in parsed.report.warnings:
+        print(f"  warning: {w}")
+
+
+def _reindex(args: argparse.Namespace) -> None:
+    """Bring the index up to date with the corpus (only new or changed chunks are embedded)."""
+    from .assistant import Assistant
+
+    if getattr(args, "no_index", False):
+        print("index not updated (--no-index): it updates on the next start", file=sys.stderr)
+        return
+    a = Assistant.load(settings_from(args), progress=False)
+    print(f"index: {a.index_status}; {len(a.items)} items, {a.index.manifest.n_chunks} vectors")
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from .documents import library, manifest
+    from .documents.structure import StructureOptions
+
+    s = settings_from(args)
+    if args.docs_command == "list":
+        m = manifest.read(s.corpus_dir)
+        for entry in m.documents:
+            try:
+                parsed = library.parse_entry(entry, s.corpus_dir)
+                info = f"{len(parsed.items):3d} 条  {len(parsed.report.warnings)} warnings"
+            except ValueError as e:
+                info = f"ERROR: {e}"
+            region = entry.region or "全国"
+            print(f"{entry.id:14s} {info}  [{entry.label or '—'}] 《{entry.title}》 {entry.file} ({region})")
+        return 0
+    if args.docs_command == "show":
+        entry = manifest.read(s.corpus_dir).get(args.doc)
+        _show_parsed(library.parse_entry(entry, s.corpus_dir))
+        return 0
+    if args.docs_command == "remove":
+        entry = library.remove(s.corpus_dir, args.doc)
+        print(f"removed {entry.id} ({entry.file})")
+        _reindex(args)
+        return 0
+    options = StructureOptions(structure=args.structure) if args.structure else None
+    kwargs = dict(title=args.title or "", label=args.label or "", region=args.region or "",
+                  fmt=args.format or "", options=options,
+                  max_bytes=int(s.max_document_mb * 2**20))  # fmt: skip
+    if args.dry_run:
+        _show_parsed(library.preview(s.corpus_dir, args.file, **kwargs))
+        print("(dry run: nothing added)")
+        return 0
+    parsed = library.add(s.corpus_dir, args.file, **kwargs)
+    _show_parsed(parsed, limit=10)
+    _reindex(args)
     return 0
 
 
@@ -201,6 +273,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import BenchPlan, run_bench
 
     s = settings_from(args)
+    if args.documents:
+        from . import bench_documents
+
+        out = args.output or Path("eval/bench/documents.json")
+        bench_documents.run(s, out)
+        print(out.with_suffix(".md").read_text(encoding="utf-8"))
+        return 0
+    args.output = args.output or Path("eval/bench/bench.json")
     gens = args.generators or [s.generator]
     lc = gens if args.langchain == ["all"] else (args.langchain or [])
     plan = BenchPlan(gens, lc, n_questions=args.questions, evalset=args.evalset, out=args.output)
@@ -448,6 +528,30 @@ def build_parser() -> argparse.ArgumentParser:
     _settings_flags(sp)
     sp.set_defaults(func=cmd_batch)
 
+    sp = sub.add_parser("docs", help="the documents answered from: add, list, show, remove")
+    dsub = sp.add_subparsers(dest="docs_command", required=True)
+    dp = dsub.add_parser("add", help="add a file (txt, md, html, pdf, docx, csv, xlsx) to the corpus")
+    dp.add_argument("file", type=Path)
+    dp.add_argument("--title", help="default: the file's own title, or its name")
+    dp.add_argument("--label", help="citation prefix: [LABEL·问3] (default: the title's first 8 characters)")
+    dp.add_argument(
+        "--region", help="province or city whose rules it states, e.g. 湖北省 (default: national)"
+    )
+    dp.add_argument("--format", help="override the format found from the suffix")
+    dp.add_argument("--structure", choices=["auto", "qa", "numbered", "headings", "articles", "sections"],
+                    help="override structure detection (default auto)")  # fmt: skip
+    dp.add_argument("--dry-run", action="store_true", help="show the items it would add; change nothing")
+    dp.add_argument("--no-index", action="store_true", help="do not update the index now")
+    dp = dsub.add_parser("list", help="documents, item counts and parse warnings")
+    dp = dsub.add_parser("show", help="the items of a document as parsed")
+    dp.add_argument("doc", help="document id, file name or title")
+    dp = dsub.add_parser("remove", help="remove a document and its file")
+    dp.add_argument("doc", help="document id, file name or title")
+    dp.add_argument("--no-index", action="store_true", help="do not update the index now")
+    for dp in dsub.choices.values():
+        _settings_flags(dp)
+    sp.set_defaults(func=cmd_docs)
+
     sp = sub.add_parser("serve", help="start the web page")
     sp.add_argument("--host", default=None, help="default 127.0.0.1 (RAG_HOST)")
     sp.add_argument("--port", type=int, default=None, help="default 7860 (RAG_PORT)")
@@ -532,7 +636,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also time this generator in the LangChain pipeline ('all': every one)")  # fmt: skip
     sp.add_argument("--questions", type=int, default=40, help="in-scope eval questions to time (default 40)")
     sp.add_argument("--evalset", type=Path, default=evalset)
-    sp.add_argument("-o", "--output", type=Path, default=Path("eval/bench/bench.json"))
+    sp.add_argument("-o", "--output", type=Path, help="default eval/bench/bench.json (documents.json)")
+    sp.add_argument("--documents", action="store_true",
+                    help="instead: time adding a 100-page PDF; retrieval over 10,000 items")  # fmt: skip
     _settings_flags(sp)
     sp.set_defaults(func=cmd_bench)
     return p
@@ -544,6 +650,7 @@ def main(argv: list[str] | None = None) -> int:
     from .batch import BatchError
     from .bench import BenchError
     from .corpus import CorpusError
+    from .documents.blocks import DocumentError
     from .generation import GeneratorError
     from .index import IndexError_
     from .models import ModelError
@@ -554,6 +661,7 @@ def main(argv: list[str] | None = None) -> int:
         QuestionError,
         BatchError,
         CorpusError,
+        DocumentError,
         IndexError_,
         ModelError,
         GeneratorError,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import checks, facts
 from .characters import mask
@@ -40,6 +40,7 @@ INVENTION_TEXT = (
 NO_CONCLUSION_TEXT = "抱歉，资料没有直接回答这个问题，请咨询当地医保经办机构。资料中可能相关的原文如下。"
 # Sentences shorter than this ("不可以。") are a verdict: shown joined to the reason that follows.
 VERDICT_CHARS = 8
+STORY_MASK = "〔参保人〕"  # a character's name left out of a quote (brackets: the quote was edited)
 # Why a dropped conclusion is asked for again, in the model's terms.
 # Phrased so that a model copying them says nothing the checks would let through.
 RETRY_REASONS = {
@@ -57,7 +58,7 @@ DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "
 def quote_block(evidence: list[Evidence]) -> str:
     if not evidence:
         return ""
-    return "\n\n依据：\n" + "\n".join(f"[{e.label}]「{e.text}」" for e in evidence)
+    return "\n\n依据：\n" + "\n".join(f"[{e.label}]「{e.shown or e.text}」" for e in evidence)
 
 
 def citation(hit: Hit, sentences: tuple[str, ...] = ()) -> Citation:
@@ -90,8 +91,11 @@ class Composed:
 class Composer:
     """Feed the model's text in pieces; get back the pieces of the answer that may be shown."""
 
-    def __init__(self, prompt: Prompt, question: str, characters: Iterable[str]) -> None:
+    def __init__(
+        self, prompt: Prompt, question: str, characters: Iterable[str], home: frozenset[str] = frozenset()
+    ) -> None:
         self.prompt = prompt
+        self.home = home
         self.question = question
         self.characters = frozenset(characters)
         self.story = [s.hit.question for s in prompt.sources]
@@ -147,7 +151,7 @@ class Composer:
 
     def _issues(self, sentence: str, evidence: list[Evidence]) -> list[checks.Issue]:
         found = checks.check_sentence(
-            sentence, self._support(evidence), self.question, self.characters, self.story
+            sentence, self._support(evidence), self.question, self.characters, self.story, self.home
         )
         return [i for i in found if i.kind in DROP]
 
@@ -222,6 +226,53 @@ class Composer:
         ]
         return evidence + [e for e in extra if all(e.text != x.text for x in evidence)]
 
+    def _is_story(self, e: Evidence) -> bool:
+        return bool(checks.check_quotes([e.text], self.question, self.characters))
+
+    def _unnamed(self, e: Evidence) -> Evidence:
+        """The quote as shown with the story characters' names left out."""
+        return replace(e, shown=mask(e.text, self.characters, self.question, STORY_MASK))
+
+    def _without_stories(self, evidence: list[Evidence], conclusion: bool) -> list[Evidence]:
+        """The quotes without the FAQ's stories: a quote naming a character the asker did not is
+        left out ("「赵大爷的做法是错误的。」" under a question about an 电瓶车) unless the reply rests on
+        it — it is the closest quote to a shown sentence — or it is its item's only quote, or
+        nothing was concluded (then the quotes are the answer). A story sentence that stays is shown
+        with the name as an editorial "〔参保人〕", as in any edited quotation; the record keeps the
+        source text.
+
+        Tried and read in an eval run: replacing such a quote by the item's closest plain sentence,
+        or dropping it whenever the item had another quote, left replies above quotes that no longer
+        said what the reply did ("打架受伤不能报销" above only "如果医院…使用了医保报销，则…违法的")."""
+        if not any(self._is_story(e) for e in evidence):
+            return evidence
+        if not conclusion:
+            # Nothing concluded: the quotes are the answer, so none is left out (one dropped
+            # because another was closer to the question was the one that answered it).
+            return [self._unnamed(e) if self._is_story(e) else e for e in evidence]
+        said = [checks.prose(k) for k in self.kept]
+        masked = [mask(e.text, self.characters, self.question) for e in evidence]
+        needed = {
+            masked.index(best)
+            for sentence in said
+            if sentence.strip()
+            for best in checks.best_support(mask(sentence, self.characters, self.question), masked, n=1)
+        }
+        out: list[Evidence] = []
+        for i, e in enumerate(evidence):
+            if not self._is_story(e):
+                out.append(e)
+            elif i in needed or not any(x.label == e.label for j, x in enumerate(evidence) if j != i):
+                out.append(self._unnamed(e))
+            else:
+                self.notes.append(f"left out a quote about a story character: {e.text}")
+        # Leaving quotes out must not leave an item cited in the reply without any.
+        for label in dict.fromkeys(e.label for e in evidence):
+            if not any(e.label == label for e in out):
+                first = next(i for i, e in enumerate(evidence) if e.label == label)
+                out.insert(min(first, len(out)), self._unnamed(evidence[first]))
+        return out
+
     def _conclusion(self) -> str | None:
         """The conclusion text so far (after the last "结论："), or None while it has not started."""
         start = self.raw.rfind("结论：")
@@ -290,6 +341,7 @@ class Composer:
             out.append(NO_CONCLUSION_TEXT)
             self.kept.append(NO_CONCLUSION_TEXT)
             evidence = self._closest_to_question(evidence)
+        evidence = self._without_stories(evidence, conclusion=mode == "generated")
         out.append(quote_block(evidence))
         return out, Composed("".join(self.kept), evidence, mode, self.notes)
 
@@ -356,22 +408,29 @@ def invention_text(hits: list[Hit]) -> str:
     return INVENTION_TEXT + related(hits)
 
 
-def other_region(question: str) -> str | None:
-    """The first province or city other than Hubei that a question names."""
-    return next((p for p in facts.places_in_order(question) if p not in facts.HOME_PLACES), None)
+def other_region(question: str, region: str) -> str | None:
+    """The first province or city a question names that is not (in) ``region``."""
+    home = facts.region_places([region])
+    return next((p for p in facts.places_in_order(question) if p not in home), None)
 
 
-def region_refusal_text(region: str, hits: list[Hit]) -> str:
+def region_refusal_text(place: str, region: str, hits: list[Hit]) -> str:
     labels = "".join(f"[{h.label}]" for h in hits[:3])
     return (
-        f"资料中只有湖北省的相关规定{labels}，不能用来回答{region}的情况。为避免给出错误的政策建议，"
-        f"请咨询{region}当地医保经办机构。" + related(hits)
+        f"资料中只有{region}的相关规定{labels}，不能用来回答{place}的情况。为避免给出错误的政策建议，"
+        f"请咨询{place}当地医保经办机构。" + related(hits)
     )
 
 
-def hubei_note(labels: Iterable[str], hubei_labels: set[str]) -> str:
-    found = [lb for lb in dict.fromkeys(labels) if lb in hubei_labels]
-    if not found:
-        return ""
-    marks = "".join(f"[{lb}]" for lb in found)
-    return f"\n\n注意：{marks}是湖北省的规定，其他省份请以当地医保部门的政策为准。"
+def region_note(labels: Iterable[str], regional: dict[str, str]) -> str:
+    """ "注意：[问12]是湖北省的规定…" for the cited items whose document states a region's rules."""
+    by_region: dict[str, list[str]] = {}
+    for lb in dict.fromkeys(labels):
+        if lb in regional:
+            by_region.setdefault(regional[lb], []).append(lb)
+    notes = []
+    for region, found in by_region.items():
+        marks = "".join(f"[{lb}]" for lb in found)
+        others = "其他省份" if region.endswith(("省", "自治区")) else "其他地区"
+        notes.append(f"注意：{marks}是{region}的规定，{others}请以当地医保部门的政策为准。")
+    return "\n\n" + "\n".join(notes) if notes else ""

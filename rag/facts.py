@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 _CN_DIGIT = "零〇一二两三四五六七八九十百千万亿"
@@ -104,8 +105,23 @@ def places(text: str) -> set[str]:
     return set(_PLACES.findall(text))
 
 
-# Where the documents' own rules come from (a per-document setting once documents carry a region).
-HOME_PLACES = frozenset({"湖北", "武汉"})
+# The province of each city above: a question about 武汉 is about 湖北's rules (general knowledge).
+CITY_PROVINCE = {
+    "深圳": "广东", "广州": "广东", "杭州": "浙江", "南京": "江苏", "成都": "四川", "西安": "陕西",
+    "苏州": "江苏", "青岛": "山东", "厦门": "福建", "济南": "山东", "郑州": "河南", "长沙": "湖南",
+    "沈阳": "辽宁", "大连": "辽宁", "哈尔滨": "黑龙江", "昆明": "云南", "合肥": "安徽", "福州": "福建",
+    "武汉": "湖北", "徐州": "江苏", "南昌": "江西",
+}  # fmt: skip
+
+
+def region_places(regions: Iterable[str]) -> frozenset[str]:
+    """The place names a question may use for these regions: "湖北省" → 湖北 and its cities."""
+    out: set[str] = set()
+    for region in regions:
+        for place in places(region):
+            out.add(place)
+            out |= {city for city, province in CITY_PROVINCE.items() if province == place}
+    return frozenset(out)
 
 
 def places_in_order(text: str) -> list[str]:

@@ -5,8 +5,9 @@ Decided before any generation, from what the question says and what retrieval fo
 * a request to invent, guess or confirm without the documents is refused, whatever matches;
 * a question that retrieval says is out of scope (:mod:`rag.scope`) is refused with the closest
   items as "可能相关";
-* a question about another province or city is not answered from Hubei-only items: they are left
-  out, and the question is refused if nothing else remains.
+* a question about another province or city is not answered from items that state one region's
+  rules (their document's region, see rag.documents.manifest): they are left out, and the
+  question is refused if nothing else remains.
 
 Otherwise the items that go into the prompt: the best by rank, and others only if nearly as close.
 """
@@ -47,22 +48,27 @@ def decide(
     scope: Scope,
     max_items: int,
     min_ratio: float,
-    regional: set[str],
+    regional: dict[str, str],
 ) -> Decision:
-    """``regional``: labels of items whose rules hold only in Hubei."""
+    """``regional``: label → region of the items whose rules hold only in that region."""
     if query.invention:
         return Decision([], compose.invention_text(hits), [f"asks to invent or guess: {query.invention}"])
     if not scope.in_scope(hits):
         return Decision([], compose.refusal_text(hits))
     context = context_hits(hits, max_items, min_ratio)
-    region = compose.other_region(query.asked)
-    if region and any(h.label in regional for h in context):
-        # Hubei's amounts and rates do not answer a question about another region (the 1.5B once
+    away = {
+        h.label: (place, regional[h.label])
+        for h in context
+        if h.label in regional and (place := compose.other_region(query.asked, regional[h.label]))
+    }
+    if away:
+        # One region's amounts and rates do not answer a question about another (the 1.5B once
         # answered "北京…比例为60%" from Hubei's rule): leave them out.
-        kept = [h for h in context if h.label not in regional]
+        place, region = next(iter(away.values()))
+        kept = [h for h in context if h.label not in away]
         if not kept:
-            return Decision([], compose.region_refusal_text(region, context))
+            return Decision([], compose.region_refusal_text(place, region, context))
         return Decision(
-            kept, notes=[f"Hubei-only items left out of the prompt: the question is about {region}"]
+            kept, notes=[f"{region}-only items left out of the prompt: the question is about {place}"]
         )
     return Decision(context)

@@ -2,7 +2,9 @@
 
 The manifest records what the index was built from (corpus hash, embedder id, chunking settings).
 ``load_or_build`` rebuilds when any of them changed, or when a file is missing or unreadable, so
-the index is never silently stale.
+the index is never silently stale. A rebuild is incremental: vectors are kept by embedder and
+embedded text (``vectors-cache/``), so adding, changing or removing one document embeds only its
+chunks; the flat FAISS index itself is rebuilt from the vectors in milliseconds.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 2  # 2: chunks have a kind (answer pieces, questions, phrasings)
 FILES = ("manifest.json", "chunks.json", "vectors.faiss")
+CACHE_DIR = "vectors-cache"  # survives rebuilds, like the generator's KV heads in kv/
 
 
 class IndexError_(RuntimeError):
@@ -46,6 +49,7 @@ class Manifest:
     n_chunks: int
     build_seconds: float = 0.0
     built_at: str = ""
+    embedded: int = 0  # chunks embedded by this build; the rest came from the vector cache
 
 
 @dataclass
@@ -98,23 +102,32 @@ def build_index(
     chunk_overlap: int,
     batch_size: int = 16,
     progress: bool = True,
+    use_cache: bool = True,
 ) -> DenseIndex:
     t0 = time.perf_counter()
     texts = [c.embed_text() for c in chunks]
-    parts = []
-    bar = tqdm(total=len(texts), desc="embedding chunks", unit="chunk", disable=not progress)
-    for start in range(0, len(texts), batch_size):
-        parts.append(embedder.embed_documents(texts[start : start + batch_size], batch_size))
-        bar.update(len(parts[-1]))
+    keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+    cached = read_vector_cache(index_dir / CACHE_DIR, embedder.model_id) if use_cache else {}
+    if use_cache and not cached:
+        cached = _vectors_of(index_dir, embedder.model_id)
+    todo = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in cached))
+    bar = tqdm(total=len(todo), desc="embedding chunks", unit="chunk", disable=not progress or not todo)
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        for text, vec in zip(batch, embedder.embed_documents(batch, batch_size), strict=True):
+            cached[hashlib.sha1(text.encode()).hexdigest()] = np.asarray(vec, dtype=np.float32)
+        bar.update(len(batch))
     bar.close()
-    vecs = np.vstack(parts).astype(np.float32)
+    if not chunks:
+        raise IndexError_("nothing to index: the corpus has no items")
+    vecs = np.vstack([cached[k] for k in keys]).astype(np.float32)
     fi = faiss.IndexFlatIP(vecs.shape[1])  # exact search: ~100 vectors, nothing to approximate
     fi.add(vecs)
     manifest = Manifest(
         FORMAT_VERSION, corpus_hash, embedder.model_id, chunk_size, chunk_overlap,
         dim=int(vecs.shape[1]), n_chunks=len(chunks),
         build_seconds=round(time.perf_counter() - t0, 3),
-        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), embedded=len(todo),
     )  # fmt: skip
     # Write into a sibling temp dir and swap it in: a crash mid-write leaves the old index intact.
     index_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -128,6 +141,8 @@ def build_index(
         old = index_dir.with_name(index_dir.name + ".old")
         if (index_dir / "kv").is_dir():  # the prompt heads' KV states do not depend on the vectors
             os.replace(index_dir / "kv", tmp / "kv")
+        # Only the current chunks' vectors are kept: the cache cannot grow without bound.
+        write_vector_cache(tmp / CACHE_DIR, embedder.model_id, keys, vecs)
         if index_dir.exists():
             shutil.rmtree(old, ignore_errors=True)
             os.replace(index_dir, old)
@@ -136,6 +151,47 @@ def build_index(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return DenseIndex(manifest, chunks, fi)
+
+
+def _vectors_of(index_dir: Path, embedder_id: str) -> dict[str, np.ndarray]:
+    """The vectors of an index built before the cache existed (or whose cache was lost)."""
+    try:
+        old = read_index(index_dir)
+    except IndexError_:
+        return {}
+    if old.manifest.embedder_id != embedder_id:
+        return {}
+    vecs = old.faiss_index.reconstruct_n(0, old.faiss_index.ntotal)
+    return {
+        hashlib.sha1(c.embed_text().encode()).hexdigest(): v for c, v in zip(old.chunks, vecs, strict=True)
+    }
+
+
+def _cache_file(directory: Path, embedder_id: str) -> Path:
+    return directory / (hashlib.sha1(embedder_id.encode()).hexdigest()[:16] + ".npz")
+
+
+def read_vector_cache(directory: Path, embedder_id: str) -> dict[str, np.ndarray]:
+    """Vectors by sha1 of the embedded text, for this embedder; empty if missing or unreadable."""
+    path = _cache_file(directory, embedder_id)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["embedder"]) != embedder_id:
+                return {}
+            return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+    except (OSError, KeyError, ValueError):  # missing or corrupt: embed again, never fail
+        return {}
+
+
+def write_vector_cache(directory: Path, embedder_id: str, keys: list[str], vecs: np.ndarray) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    unique = dict(zip(keys, range(len(keys)), strict=True))
+    np.savez(
+        _cache_file(directory, embedder_id),
+        embedder=np.array(embedder_id),
+        keys=np.array(list(unique)),
+        vectors=vecs[list(unique.values())],
+    )
 
 
 _INPUTS = ("format_version", "corpus_hash", "embedder_id", "chunk_size", "chunk_overlap")
@@ -171,6 +227,8 @@ def load_or_build(
         return idx, "loaded"
     print(f"rag: building the index ({status})", file=sys.stderr)
     idx = build_index(
-        index_dir, chunks, embedder, corpus_hash, chunk_size, chunk_overlap, batch_size, progress
-    )
-    return idx, f"rebuilt: {status}"
+        index_dir, chunks, embedder, corpus_hash, chunk_size, chunk_overlap, batch_size, progress,
+        use_cache=not rebuild,  # --rebuild embeds everything afresh
+    )  # fmt: skip
+    reused = idx.manifest.n_chunks - idx.manifest.embedded
+    return idx, f"rebuilt: {status} (embedded {idx.manifest.embedded} chunks, {reused} from the cache)"

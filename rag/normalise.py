@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # Look-alike characters in the scraped page that OpenCC does not map (seeds README + found by hand).
@@ -56,3 +57,25 @@ def normalise(text: str) -> str:
 def normalise_query(text: str) -> str:
     """What retrieval searches for: :func:`normalise`, full-width letters/digits, lower case."""
     return normalise(text).translate(_FULLWIDTH_ALNUM).lower()
+
+
+_INTERROGATIVE = re.compile(r"怎么|怎样|什么|吗|哪|如何|是否|多少|为何|为什么|呢|几")
+_CLAUSE_START = re.compile(r"[，,。：:；;！!？、\n]")
+
+
+def restore_separators(text: str, lost: str = "?") -> str:
+    """A scraped page whose encoding lost punctuation shows ``lost`` in its place ("填写转诊申请表?
+    首诊医院…出具意见?医院…审核"). Between two Chinese characters, one that ends a clause without a
+    question word was a list separator: it becomes "、". A real question mark stays."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch == lost and 0 < i < len(text) - 1 and _is_han(text[i - 1]) and _is_han(text[i + 1]):
+            clause = _CLAUSE_START.split(text[:i])[-1]
+            if not _INTERROGATIVE.search(clause):
+                ch = "、"
+        out.append(ch)
+    return "".join(out)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"

@@ -17,7 +17,8 @@ class Item:
     label: str  # citation label without brackets, unique across documents: "问12", "异地就医·问6"
     question: str
     answer: str
-    hubei_specific: bool = False
+    region: str = ""  # the province or city whose rule this item states ("" for national rules)
+    phrasings: tuple[str, ...] = ()  # other ways to ask it, given by the document (Q&A tables)
 
     @property
     def key(self) -> str:
@@ -86,6 +87,9 @@ class Evidence:
     label: str
     index: int  # 0-based position among the item's sentences (rag.sentences)
     text: str
+    # As shown, when it differs from ``text``: a story character's name replaced by an editorial
+    # "〔参保人〕" (the reply rests on that sentence; the asker did not name the character).
+    shown: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

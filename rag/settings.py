@@ -177,6 +177,15 @@ class Settings(BaseSettings):
         ),
     )
 
+    admin_token: str | None = Field(
+        None,
+        description=(
+            "When set (RAG_ADMIN_TOKEN), the web page's 资料库 tab adds or removes documents only for "
+            "whoever gives this token, from any machine; when unset, only the machine itself (loopback)."
+        ),
+    )
+    max_document_mb: float = Field(50.0, description="Largest document `rag docs add` accepts, in MiB.")
+
     @property
     def kv_dir(self) -> Path:
         return self.kv_cache_dir or self.index_dir / "kv"

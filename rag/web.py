@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from .assistant import Assistant, QuestionError
-from .corpus import DOC_TITLES
 from .generation import GeneratorError
 from .models import provisioned
 from .records import Answer
@@ -90,14 +89,15 @@ def render_answer(ans: Answer, sections: dict[str, tuple[str, str]] | None = Non
     if ans.refused:
         body = f'<div class="refusal">⚠️ {body}</div>'
     quotes = "".join(
-        f'<blockquote class="evidence">{link_citations(f"[{e.label}]")} {html.escape(e.text)}</blockquote>'
+        f'<blockquote class="evidence">{link_citations(f"[{e.label}]")} {html.escape(e.shown or e.text)}'
+        "</blockquote>"
         for e in ans.evidence
     )
     evidence = f'<div class="evidence-block"><p><b>依据（原文）</b></p>{quotes}</div>' if quotes else ""
     region = f'<p class="notice">注意：{link_citations(note)}</p>' if note else ""
     blocks = []
     for c in ans.citations:
-        doc, section = sections.get(c.label, (DOC_TITLES.get(c.source, c.source), ""))
+        doc, section = sections.get(c.label, (c.source, ""))
         where = html.escape(doc + (f" · {section}" if section else ""))
         title = html.escape(c.question)
         blocks.append(
@@ -127,9 +127,21 @@ class Service:
     """The assistants behind the page: one per generator, all sharing the first one's index."""
 
     def __init__(self, base: Assistant) -> None:
+        self._use(base)
+        self.lock = threading.Lock()  # one corpus change at a time
+
+    def _use(self, base: Assistant) -> None:
         self.base = base
         self.assistants = {base.settings.generator: base}
         self.sections = {it.label: (it.doc_title, it.section) for it in base.items}
+
+    def reload(self) -> str:
+        """After a corpus change: the same models over the new items (questions already being
+        answered finish on the old ones)."""
+        fresh = self.base.refreshed()
+        dropped = fresh.prune_heads()  # KV states of heads whose items are gone or changed
+        self._use(fresh)
+        return f"{fresh.index_status}; {dropped} cached prompt heads dropped"
 
     def generators(self) -> list[str]:
         names = provisioned("generator", self.base.settings.models_dir)
@@ -174,6 +186,138 @@ def eval_overview(eval_dir: Path) -> tuple[str, str | None]:
     return "\n".join(lines), None
 
 
+def documents_table(service: Service) -> list[list[str]]:
+    from .documents import library, manifest
+
+    rows = []
+    corpus = service.base.settings.corpus_dir
+    counts: dict[str, int] = {}
+    for it in service.base.items:
+        counts[it.source] = counts.get(it.source, 0) + 1
+    for e in manifest.read(corpus).documents:
+        warnings = ""
+        if e.id not in counts:  # listed but not loaded yet (added by hand since the start)
+            try:
+                counts[e.id] = len(library.parse_entry(e, corpus).items)
+            except ValueError as err:
+                warnings = str(err)
+        rows.append([e.id, e.title, e.label or "—", e.region or "全国", str(counts.get(e.id, 0)), e.file,
+                     e.added, warnings])  # fmt: skip
+    return rows
+
+
+def parsed_markdown(parsed: Any) -> str:
+    """The items of a parsed document as a person checks them before they go live."""
+    e = parsed.entry
+    lines = [f"**《{html.escape(e.title)}》**：{len(parsed.items)} 条（结构：{parsed.report.structure}），"
+             f"引用为 [{html.escape(parsed.items[0].label)}] 这样的标签。", "",
+             "| 标签 | 问题 | 回答开头 |", "|---|---|---|"]  # fmt: skip
+    for it in parsed.items[:200]:
+        answer = it.answer.replace("\n", " ")[:60]
+        cells = [f"[{it.label}]", it.question[:60], answer]
+        lines.append("| " + " | ".join(html.escape(c).replace("|", "｜") for c in cells) + " |")
+    if len(parsed.items) > 200:
+        lines.append(f"\n… 另有 {len(parsed.items) - 200} 条")
+    lines += [f"\n- ⚠️ {html.escape(w)}" for w in parsed.report.warnings[:20]]
+    return "\n".join(lines)
+
+
+def may_edit(service: Service, host: str | None, token: str) -> bool:
+    """Who may change the corpus: with an admin token configured, whoever gives it (behind a reverse
+    proxy every request comes from loopback, so then loopback alone is not enough); without one,
+    only the machine itself."""
+    configured = service.base.settings.admin_token
+    if configured:
+        return token == configured
+    return host in ("127.0.0.1", "::1", "localhost")
+
+
+def library_tab(service: Service) -> None:
+    """资料库: the documents answered from; a file is previewed (its items as parsed) before it is added."""
+    import gradio as gr
+
+    from .documents import library
+    from .documents.blocks import DocumentError
+
+    headers = ["id", "标题", "引用前缀", "地区", "条目数", "文件", "加入日期", "问题"]
+    table = gr.Dataframe(
+        documents_table(service),
+        headers=headers,
+        label="资料库中的文件",
+        interactive=False,
+        elem_id="doc-table",
+    )
+    with gr.Row():
+        upload = gr.File(
+            label="加入文件（txt、md、html、pdf、docx、csv、xlsx）", type="filepath", elem_id="doc-file"
+        )
+        with gr.Column():
+            title = gr.Textbox(label="标题（默认取文件中的标题或文件名）")
+            label = gr.Textbox(label="引用前缀（如 穗医保 → [穗医保·问3]）", elem_id="doc-label")
+            region = gr.Textbox(label="地区（如 广东省；全国性文件留空）", elem_id="doc-region")
+            token = gr.Textbox(label="管理口令（本机访问时不需要）", type="password")
+    with gr.Row():
+        preview_btn = gr.Button("预览条目", elem_id="doc-preview")
+        add_btn = gr.Button("确认加入", variant="primary", elem_id="doc-add")
+        remove_id = gr.Textbox(label="要删除的文件 id")
+        remove_btn = gr.Button("删除", variant="stop")
+    status = gr.Markdown(elem_id="library-status")
+
+    def options(path: str | None, t: str, lb: str, rg: str) -> tuple[Path, dict[str, Any]]:
+        if not path:
+            raise DocumentError("not_found", "请先选择一个文件")
+        src = Path(path)
+        max_bytes = int(service.base.settings.max_document_mb * 2**20)
+        return src, {"title": t.strip(), "label": lb.strip(), "region": rg.strip(), "max_bytes": max_bytes}
+
+    def guarded(request: gr.Request, tok: str) -> None:
+        host = request.client.host if request and request.client else None
+        if not may_edit(service, host, tok):
+            raise DocumentError("not_found", f"只有本机或持有管理口令的用户可以修改资料库（请求来自 {host}）")
+
+    def preview(path: str | None, t: str, lb: str, rg: str, tok: str, request: gr.Request) -> str:
+        try:
+            guarded(request, tok)
+            src, kw = options(path, t, lb, rg)
+            return parsed_markdown(library.preview(service.base.settings.corpus_dir, src, **kw)) + (
+                "\n\n确认无误后点“确认加入”。"
+            )
+        except DocumentError as e:
+            return f"⚠️ {html.escape(str(e))}"
+
+    def add(path: str | None, t: str, lb: str, rg: str, tok: str, request: gr.Request) -> tuple[Any, str]:
+        try:
+            guarded(request, tok)
+            src, kw = options(path, t, lb, rg)
+            with service.lock:
+                parsed = library.add(service.base.settings.corpus_dir, src, **kw)
+                how = service.reload()
+            return documents_table(service), f"✅ 已加入 {len(parsed.items)} 条，现在就可以提问。（{how}）"
+        except DocumentError as e:
+            return gr.skip(), f"⚠️ {html.escape(str(e))}"
+
+    def remove(doc: str, tok: str, request: gr.Request) -> tuple[Any, str]:
+        try:
+            guarded(request, tok)
+            with service.lock:
+                entry = library.remove(service.base.settings.corpus_dir, doc.strip())
+                how = service.reload()
+            return documents_table(service), f"已删除 {html.escape(entry.title)}。（{how}）"
+        except DocumentError as e:
+            return gr.skip(), f"⚠️ {html.escape(str(e))}"
+
+    # Gradio passes the request to a parameter annotated gr.Request; this module's annotations are
+    # strings (from __future__) naming a locally imported gr, so they are given as objects here.
+    for handler in (preview, add, remove):
+        handler.__annotations__["request"] = gr.Request
+    inputs = [upload, title, label, region, token]
+    preview_btn.click(preview, inputs, status, api_visibility="private")
+    add_btn.click(add, inputs, [table, status], api_visibility="private", concurrency_id="llm")
+    remove_btn.click(
+        remove, [remove_id, token], [table, status], api_visibility="private", concurrency_id="llm"
+    )
+
+
 def build_app(service: Service) -> Any:
     import gradio as gr
 
@@ -214,7 +358,7 @@ def build_app(service: Service) -> Any:
     gens = service.generators()
     with gr.Blocks(title="医保问答助手") as demo:
         gr.Markdown(
-            "## 医保问答助手\n根据《湖北省医疗保障政策问答》和一份跨省异地就医问答回答问题，每句话注明出处"
+            "## 医保问答助手\n根据资料库中的医保文件回答问题，每句话注明出处"
             "（点击 [问N] 查看原文）。资料没有覆盖的问题会直接说明，不作推测。"
         )
         with gr.Tab("问答"):
@@ -235,6 +379,8 @@ def build_app(service: Service) -> Any:
                     generator = gr.Dropdown(gens, value=service.base.settings.generator, label="生成模型")
                     k = gr.Slider(1, 10, value=service.base.settings.top_k, step=1, label="检索来源数")
                     timing = gr.Markdown("上一个回答的耗时会显示在这里。", elem_id="timing")
+        with gr.Tab("资料库"):
+            library_tab(service)
         with gr.Tab("评测结果"):
             md, png = eval_overview(ROOT / "eval")
             gr.Markdown(md)

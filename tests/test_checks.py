@@ -12,8 +12,11 @@ Q39 = [
 SHENZHEN = "能报多少按深圳政策: (8 万 - 起付线400)* 报销比例90%≈7万约占总费用的70%;"
 
 
-def kinds(sentence, support, question="", characters=()):
-    return {i.kind for i in checks.check_sentence(sentence, support, question, characters)}
+HUBEI = facts.region_places(["湖北省"])  # what the assistant derives from the documents' regions
+
+
+def kinds(sentence, support, question="", characters=(), home=HUBEI):
+    return {i.kind for i in checks.check_sentence(sentence, support, question, characters, home=home)}
 
 
 @pytest.mark.parametrize(
@@ -55,6 +58,9 @@ def test_a_number_the_cited_sentence_does_not_state_is_unsupported():
     assert "unsupported" not in kinds(
         "湖北省没有对住院天数进行限制。", ["湖北省没有对住院天数进行限制。"], "住院天数有限制吗？"
     )
+    # Without a document of that region, the place is the source's example, not the asker's case.
+    hubei = ["湖北省没有对住院天数进行限制。"]
+    assert "unsupported" in kinds(hubei[0], hubei, "住院天数有限制吗？", home=frozenset())
     # Chinese numerals are read: 一百块 is 100, which the source does not state.
     assert "unsupported" in kinds("老板多发的一百块工资可以抵医保。", Q39)
 

@@ -118,22 +118,28 @@ def test_questions_asking_to_invent_are_recognised():
 
 def test_gate_refuses_inventions_low_confidence_and_other_regions():
     hits = [make_hit("问12", "起付线为 1.2 万元。", dense=0.8), make_hit("问2", Q2, dense=0.5)]
-    kw = {"scope": CosineScope(0.5), "max_items": 3, "min_ratio": 0.9, "regional": {"问12"}}
+    kw = {"scope": CosineScope(0.5), "max_items": 3, "min_ratio": 0.9, "regional": {"问12": "湖北省"}}
     d = gate.decide(parse("随便编一个起付线", None, 500), hits, **kw)
     assert d.refused and d.refusal.startswith(compose.INVENTION_TEXT)
     d = gate.decide(parse("今天天气怎么样", None, 500), [make_hit("问2", Q2, dense=0.3)], **kw)
     assert d.refused and d.refusal.startswith(compose.REFUSAL_TEXT)
     d = gate.decide(parse("北京大病保险起付线多少", None, 500), hits, **kw)
-    assert d.refused and "北京" in d.refusal
+    assert d.refused and "北京" in d.refusal and "只有湖北省的相关规定" in d.refusal
+    d = gate.decide(parse("武汉大病保险起付线多少", None, 500), hits, **kw)  # a city of the region
+    assert not d.refused
     d = gate.decide(Query("起付线多少", "起付线多少"), hits, **kw)
     assert not d.refused and [h.label for h in d.context] == ["问12"]
 
 
-def test_hubei_note_and_region_names():
-    assert "[问12]是湖北省的规定" in compose.hubei_note(["问12", "问2"], {"问12"})
-    assert compose.hubei_note(["问2"], {"问12"}) == ""
-    assert compose.other_region("北京职工医保门诊报销比例是多少？") == "北京"
-    assert compose.other_region("湖北省的门诊报销比例是多少？") is None
+def test_region_notes_and_region_names():
+    regional = {"问12": "湖北省", "穗·第3条": "广州市"}
+    note = compose.region_note(["问12", "问2", "穗·第3条"], regional)
+    assert "注意：[问12]是湖北省的规定，其他省份请" in note and "[穗·第3条]是广州市的规定，其他地区请" in note
+    assert compose.region_note(["问2"], regional) == ""
+    assert compose.other_region("北京职工医保门诊报销比例是多少？", "湖北省") == "北京"
+    assert compose.other_region("湖北省的门诊报销比例是多少？", "湖北省") is None
+    assert compose.other_region("武汉的门诊报销比例是多少？", "湖北省") is None
+    assert compose.other_region("武汉的门诊报销比例是多少？", "广州市") == "武汉"
 
 
 def test_a_verdict_its_own_reason_denies_is_not_shown():
@@ -168,3 +174,49 @@ def test_after_an_explicit_verdict_a_restatement_is_its_reason():
         "依据：A1\n结论：不能。医院内部的人举报骗保，最高只能拿查实金额的3%。",
     )
     assert composed.body.startswith("不能。")  # a corrected number is not a contradiction
+
+
+def test_quotes_about_story_characters_are_left_out_or_replaced():
+    q = "举报骗保能拿多少钱？"
+    p = prompt_for(q, make_hit("问39", Q39))
+    # The model chose both sentences: the one about 李大爷 is left out, the other still supports it.
+    text, composed = feed(compose.Composer(p, q, CHARS), "依据：A1、A2\n结论：举报骗保最高奖励10万元。")
+    assert composed.body == "举报骗保最高奖励10万元。[问39]"
+    assert [e.text for e in composed.evidence] == ["提供欺诈骗保线索者最高奖励10万元。"]
+    assert "李大爷" not in text
+    # Only the story sentence chosen, nothing concluded: the item's sentence without a character
+    # is quoted instead.
+    text, composed = feed(compose.Composer(p, q, CHARS), "依据：A2\n结论：")
+    assert composed.mode == "no_conclusion" and "李大爷" not in text
+    assert "「提供欺诈骗保线索者最高奖励10万元。」" in text
+    # The asker named the character: the quote stays.
+    q2 = "李大爷举报骗保拿了多少奖励？"
+    p2 = prompt_for(q2, make_hit("问39", Q39))
+    _, composed = feed(compose.Composer(p2, q2, CHARS), "依据：A2\n结论：按查实金额的2%奖励。")
+    assert any("李大爷" in e.text for e in composed.evidence)
+
+
+def test_a_story_sentence_the_reply_rests_on_is_quoted_without_the_name():
+    q = "举报骗保奖励按什么比例？"
+    p = prompt_for(q, make_hit("问39", Q39))
+    text, composed = feed(compose.Composer(p, q, CHARS), "依据：A2\n结论：按查实金额的2%进行奖励。")
+    assert composed.body == "按查实金额的2%进行奖励。[问39]"
+    assert "「〔参保人〕举报的线索真实、确凿，医保部门按照查实金额的2%进行奖励。」" in text
+    assert "李大爷" not in text and composed.evidence[0].text.startswith(
+        "李大爷"
+    )  # the record keeps the source
+
+
+def test_a_story_quote_the_reply_rests_on_stays_even_when_the_item_has_another():
+    q14 = (
+        "老王和小刘打架受伤，两人的医疗费用属于应当由第三人负担的情形，因此不能予以医保报销。"
+        "如果医院在他俩的治疗费用结算时使用了医保报销，则医院的行为是违法的。"
+    )
+    q = "跟人打架打伤了，治疗费能走医保吗？"
+    p = build_prompt(q, [make_hit("问14", q14)], frozenset({"老王", "小刘"}))
+    text, _ = feed(compose.Composer(p, q, frozenset({"老王", "小刘"})), "依据：A1、A2\n结论：不能报销。")
+    assert (
+        "「〔参保人〕和〔参保人〕打架受伤，两人的医疗费用属于应当由第三人负担的情形，因此不能予以医保报销。」"
+        in text
+    )
+    assert "老王" not in text

@@ -70,3 +70,13 @@ def test_prompt_head_is_the_top_item_whole_and_depends_on_nothing_else():
     assert "A1 " + "甲" * 100 in a.cache_head and "A2 " + "丙" * 100 in a.cache_head  # the top item whole
     assert user_a.count("\nB") == 3  # others: only their sentences closest to the question
     assert user_a.index("[问4]") < user_a.index("【问题】社保卡丢了怎么办？")
+
+
+def test_prune_drops_the_states_of_heads_that_no_longer_exist(tmp_path):
+    c = PrefixCache(2**20, tmp_path)
+    for i in range(3):
+        c.put(head_key([i]), state([i], 512))
+    assert c.prune({head_key([0]), head_key([2])}) == 1  # item 1's document was removed
+    assert sorted(p.stem for p in tmp_path.glob("*.kv")) == sorted([head_key([0]), head_key([2])])
+    assert c.get(head_key([1])) is None and c.get(head_key([0])) is not None
+    assert c.stats()["bytes"] == 2 * (512 + 4)  # the kv bytes and one token each

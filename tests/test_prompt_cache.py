@@ -66,3 +66,8 @@ def test_warm_covers_every_head_once(assistant, tmp_path):
     assert counts.get("computed", 0) + counts.get("live", 0) == len(heads)
     assert len(list(tmp_path.rglob("*.kv"))) == counts.get("computed", 0) + 1  # and the shared base
     assert a.warm(progress=False) == {"loaded": len(heads)}  # second time: nothing to compute
+    # A head no item has any more (its document was removed or changed) is dropped.
+    folder = next(tmp_path.rglob("*.kv")).parent
+    (folder / ("0" * 40 + ".kv")).write_bytes(b"a removed item's head")
+    assert a.warm(progress=False) == {"dropped": 1, "loaded": len(heads)}
+    assert not (folder / ("0" * 40 + ".kv")).exists()

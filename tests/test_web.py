@@ -1,5 +1,7 @@
 """The page's rendering helpers (pure). The page itself is exercised in issue #4's browser test."""
 
+from pathlib import Path
+
 from conftest import make_hit
 
 from rag.records import Answer, Citation, Timings
@@ -16,7 +18,7 @@ def test_citations_become_links_and_text_is_escaped():
 def test_render_shows_sources_and_marks_refusals():
     cite = Citation("hubei-faq", "2", "问2", "老板不交医保可以吗？", "不可以。用人单位有法定义务。")
     ans = Answer("q", "不可以[问2]。", [cite], False, [make_hit("问2", "x")], Timings(0.1, 1.0, 2.0, 2.1))
-    html = render_answer(ans)
+    html = render_answer(ans, {"问2": ("湖北省医疗保障政策问答", "")})  # titles come from the manifest
     assert (
         '<details id="src-问2" class="source">' in html
         and "用人单位有法定义务" in html
@@ -39,3 +41,26 @@ def test_render_quotes_the_evidence_and_highlights_it_in_the_source():
     assert html.index("不缴医保是违法的") < html.index('<blockquote class="evidence">')
     assert "<mark>不给员工缴纳医保是违法的。</mark>" in html
     assert html.count("「") == 0  # the quotes are drawn as blockquotes, not repeated as text
+
+
+def test_library_tab_guards_changes_and_shows_items_before_they_go_live(tmp_path):
+    from types import SimpleNamespace
+
+    from rag.documents import library
+    from rag.settings import Settings
+    from rag.web import may_edit, parsed_markdown
+
+    service = SimpleNamespace(base=SimpleNamespace(settings=Settings(admin_token="s3cret")))
+    # A token configured: required from everyone (behind a proxy every request is from loopback).
+    assert may_edit(service, "10.0.0.7", "s3cret") and may_edit(service, "127.0.0.1", "s3cret")
+    assert not may_edit(service, "10.0.0.7", "") and not may_edit(service, "127.0.0.1", "wrong")
+    open_service = SimpleNamespace(base=SimpleNamespace(settings=Settings()))
+    assert may_edit(open_service, "127.0.0.1", "") and may_edit(open_service, "::1", "")
+    assert not may_edit(open_service, "10.0.0.7", "")  # no token configured: loopback only
+
+    src = tmp_path / "faq.md"
+    src.write_text("# 某市医保问答\n\n## 医保卡丢了怎么办？\n\n到经办机构挂失补办。\n\n"
+                   "## 断缴能补吗？\n\n三个月内可以补缴。\n", encoding="utf-8")  # fmt: skip
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    md = parsed_markdown(library.preview(corpus, src, label="某市"))
+    assert "**《某市医保问答》**：2 条" in md and "| [某市·" in md and "医保卡丢了怎么办？" in md

@@ -64,6 +64,7 @@ class EvalContext:
     items: dict[str, Item]
     sentences: dict[str, list[str]]
     characters: frozenset[str]
+    home: frozenset[str] = frozenset()  # places of the documents' regions (rag.facts.region_places)
 
     @classmethod
     def of(cls, items: list[Item]) -> EvalContext:
@@ -71,6 +72,7 @@ class EvalContext:
             {it.label: it for it in items},
             {it.label: split_sentences(it.answer) for it in items},
             frozenset(find_characters(f"{it.question}\n{it.answer}" for it in items)),
+            facts.region_places({it.region for it in items if it.region}),
         )
 
 
@@ -134,6 +136,7 @@ def answer_issues(row: dict[str, Any], ctx: EvalContext) -> list[checks.Issue]:
     # The pipeline's own fixed sentence ("资料没有直接回答…") states nothing to check.
     body = body_of(row).replace(NO_CONCLUSION_TEXT, "")
     evidence = [e["text"] for e in row.get("evidence") or []]
+    shown = [e.get("shown") or e["text"] for e in row.get("evidence") or []]  # what the reader sees
     cited = row.get("citations") or []
 
     def support_for(sentence: str, labels: list[str]) -> list[str]:
@@ -146,7 +149,7 @@ def answer_issues(row: dict[str, Any], ctx: EvalContext) -> list[checks.Issue]:
     stories = [ctx.items[lb].question for lb in cited if lb in ctx.items]
     return checks.check_body(
         body, row["question"], support_for, ctx.characters, stories, allowed_labels=set(ctx.items),
-        quotes=evidence,
+        quotes=shown, home=ctx.home,
     )  # fmt: skip
 
 

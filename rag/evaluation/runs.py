@@ -37,7 +37,10 @@ def answer_row(rec: EvalRecord, ans: Answer) -> dict[str, Any]:
         "mode": ans.mode,
         "refused": ans.refused,
         "citations": [c.label for c in ans.citations],
-        "evidence": [{"label": e.label, "text": e.text} for e in ans.evidence],
+        "evidence": [
+            {"label": e.label, "text": e.text, **({"shown": e.shown} if e.shown else {})}
+            for e in ans.evidence
+        ],
         "retrieved": [h.label for h in ans.retrieved],
         "timings": ans.timings.to_dict(),
         "notes": ans.notes,

@@ -129,5 +129,18 @@ class PrefixCache:
         if path is not None:
             path.unlink(missing_ok=True)
 
+    def prune(self, keep: set[str]) -> int:
+        """Delete the states of heads not in ``keep`` (items removed or changed since): from RAM and
+        disk. Returns how many files were deleted."""
+        with self._lock:
+            for key in [k for k in self._mem if k not in keep]:
+                self._bytes -= self._mem.pop(key).nbytes
+        if self.dir is None:
+            return 0
+        stale = [p for p in self.dir.glob("*.kv") if p.stem not in keep]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
+
     def stats(self) -> dict[str, int]:
         return {"entries": len(self._mem), "bytes": self._bytes, "hits": self.hits, "misses": self.misses}

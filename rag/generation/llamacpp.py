@@ -188,6 +188,15 @@ class LlamaCppGenerator:
         self.cache.put(key, PrefixState(tuple(head), self._save_kv()))
         stats.head_cache = "computed"
 
+    def head_keys(self, messages: list[dict[str, str]], cache_head: str) -> set[str]:
+        """Cache keys of this prompt's head and of the shared base it is computed from."""
+        tokens, prompt, _ = self._render(messages)
+        bos = tokens[:1] == [self.llm.token_bos()]
+        head, base = self._head_tokens(tokens, prompt, cache_head, add_bos=bos)
+        return (
+            {head_key(head), head_key(head[:base])} if head and base else {head_key(head)} if head else set()
+        )
+
     def warm(self, messages: list[dict[str, str]], cache_head: str) -> str:
         """Compute (or load from disk) the KV state of this prompt's head without generating."""
         if self.cache is None:
