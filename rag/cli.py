@@ -113,6 +113,7 @@ def _reindex(args: argparse.Namespace) -> None:
 
 def cmd_docs(args: argparse.Namespace) -> int:
     from .documents import library, manifest
+    from .documents.blocks import DocumentError
     from .documents.structure import StructureOptions
 
     s = settings_from(args)
@@ -140,14 +141,25 @@ def cmd_docs(args: argparse.Namespace) -> int:
     kwargs = dict(title=args.title or "", label=args.label or "", region=args.region or "",
                   fmt=args.format or "", options=options,
                   max_bytes=int(s.max_document_mb * 2**20))  # fmt: skip
+    if len(args.files) > 1 and (args.title or args.label):
+        raise SettingsError("--title and --label name one document: add the files one by one to name them")
+    added = failed = 0
+    for path in args.files:
+        # Each file is checked and added on its own: one bad file does not stop (or undo) the others.
+        try:
+            if args.dry_run:
+                _show_parsed(library.preview(s.corpus_dir, path, **kwargs))
+            else:
+                _show_parsed(library.add(s.corpus_dir, path, **kwargs), limit=10)
+                added += 1
+        except DocumentError as e:
+            failed += 1
+            print(f"rag: error: {e}", file=sys.stderr)
     if args.dry_run:
-        _show_parsed(library.preview(s.corpus_dir, args.file, **kwargs))
         print("(dry run: nothing added)")
-        return 0
-    parsed = library.add(s.corpus_dir, args.file, **kwargs)
-    _show_parsed(parsed, limit=10)
-    _reindex(args)
-    return 0
+    elif added:
+        _reindex(args)  # once, for every file added
+    return 2 if failed else 0
 
 
 def _print_answer(ans: object, as_json: bool) -> None:
@@ -531,7 +543,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("docs", help="the documents answered from: add, list, show, remove")
     dsub = sp.add_subparsers(dest="docs_command", required=True)
     dp = dsub.add_parser("add", help="add a file (txt, md, html, pdf, docx, csv, xlsx) to the corpus")
-    dp.add_argument("file", type=Path)
+    dp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="one or more files")
     dp.add_argument("--title", help="default: the file's own title, or its name")
     dp.add_argument("--label", help="citation prefix: [LABEL·问3] (default: the title's first 8 characters)")
     dp.add_argument(

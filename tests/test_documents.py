@@ -244,3 +244,22 @@ def test_a_writers_default_title_is_not_the_documents_title() -> None:
     assert _title_of(Extracted(title="Microsoft Word - 广州医保问答.docx")) == "广州医保问答"
     assert _title_of(Extracted(title="untitled", blocks=[Block("正文")])) == ""
     assert _title_of(Extracted(blocks=[Block("某市医保问答", "heading", 1), Block("正文")])) == "某市医保问答"
+
+
+def test_cli_adds_several_files_and_a_bad_one_does_not_stop_the_others(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = hotline_xlsx(corpus.parent / "hotline.xlsx")
+    bad = corpus.parent / "empty.txt"
+    bad.write_bytes(b"")
+    rules = corpus.parent / "rules.md"
+    rules.write_text(
+        "# 某市办法\n\n第一条 本办法适用于本市。\n\n第二条 参保人员应按时缴费。\n", encoding="utf-8"
+    )
+    flags = ["--corpus-dir", str(corpus), "--no-index"]
+    assert main(["docs", "add", str(good), str(bad), str(rules), *flags]) == 2
+    out, err = capsys.readouterr()
+    assert "empty.txt 是空文件" in err and "hotline" in out and "某市办法·第2条" in out
+    assert {d.id for d in manifest.read(corpus).documents} == {"hubei-faq", "yidi-web", "hotline", "rules"}
+    assert main(["docs", "add", str(good), str(rules), "--label", "x", *flags]) == 2  # a label names one file
+    assert "add the files one by one" in capsys.readouterr().err
