@@ -81,8 +81,7 @@ def add_pdf(s: Settings, pages: int) -> dict[str, Any]:
     from .assistant import Assistant
     from .documents import formats, library
     from .documents.blocks import Extracted
-    from .documents.manifest import DocumentEntry
-    from .documents.structure import ParseReport, detect
+    from .documents.structure import ParseReport, StructureOptions, detect
 
     base = Assistant.load(s, progress=False)
     with tempfile.TemporaryDirectory() as tmp:
@@ -96,7 +95,7 @@ def add_pdf(s: Settings, pages: int) -> dict[str, Any]:
         extracted: Extracted = formats.extract(pdf)
         t_extract = time.perf_counter() - t0
         t0 = time.perf_counter()
-        drafts = detect(extracted, DocumentEntry(id="b", file="b.pdf", title="b").options, ParseReport())
+        drafts = detect(extracted, StructureOptions(), ParseReport())
         t_detect = time.perf_counter() - t0
         t0 = time.perf_counter()
         parsed = library.add(corpus, pdf, label="测试手册")

@@ -110,12 +110,14 @@ def build_index(
     cached = read_vector_cache(index_dir / CACHE_DIR, embedder.model_id) if use_cache else {}
     if use_cache and not cached:
         cached = _vectors_of(index_dir, embedder.model_id)
-    todo = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in cached))
+    todo = {k: t for t, k in zip(texts, keys, strict=True) if k not in cached}  # key → text, once each
     bar = tqdm(total=len(todo), desc="embedding chunks", unit="chunk", disable=not progress or not todo)
-    for start in range(0, len(todo), batch_size):
-        batch = todo[start : start + batch_size]
-        for text, vec in zip(batch, embedder.embed_documents(batch, batch_size), strict=True):
-            cached[hashlib.sha1(text.encode()).hexdigest()] = np.asarray(vec, dtype=np.float32)
+    pending = list(todo.items())
+    for start in range(0, len(pending), batch_size):
+        batch = pending[start : start + batch_size]
+        vecs = embedder.embed_documents([t for _, t in batch], batch_size)
+        for (key, _), vec in zip(batch, vecs, strict=True):
+            cached[key] = np.asarray(vec, dtype=np.float32)
         bar.update(len(batch))
     bar.close()
     if not chunks:

@@ -23,7 +23,6 @@ from .manifest import DocumentEntry, Manifest
 from .structure import ParseReport, StructureOptions, detect
 
 PARSER_VERSION = "4"  # bump when parsing changes: it is part of the index's corpus hash
-MAX_BYTES = 50 * 2**20
 LABEL_SEP = "·"
 _NO_TITLE = {"untitled", "无标题", "title", "document", "文档", "anonymous"}
 
@@ -43,7 +42,7 @@ def parse_entry(
     if not path.is_file():
         raise DocumentError("not_found", f"{entry.id}: file missing: {path}")
     if extracted is None:
-        extracted = formats.extract(path, entry.format or None, MAX_BYTES)
+        extracted = formats.extract(path, entry.format or None)
     report = ParseReport()
     report.warnings.extend(extracted.warnings)
     drafts = detect(extracted, entry.options, report)
@@ -141,17 +140,10 @@ def preview(
     region: str = "",
     fmt: str = "",
     options: StructureOptions | None = None,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int = formats.MAX_BYTES,
 ) -> Parsed:
     """Parse a file as it would be added, checking everything an add checks; changes nothing."""
-    if not src.is_file():
-        raise DocumentError("not_found", f"no such file: {src}")
-    fmt = fmt or formats.format_for(src)
-    size = src.stat().st_size
-    if size > max_bytes:
-        raise DocumentError(
-            "too_large", f"{src.name} is {size / 2**20:.1f} MiB; the limit is {max_bytes / 2**20:.0f} MiB"
-        )
+    fmt = formats.check_file(src, fmt or None, max_bytes)  # before hashing a file that may be huge
     m = manifest.read(corpus_dir)
     digest = _sha256(src)
     same = [d for d in m.documents if d.sha256 == digest]
@@ -174,10 +166,7 @@ def preview(
     if entry.label in {d.label for d in m.documents}:
         raise DocumentError("duplicate", f"the citation label '{entry.label}' is taken: give another --label")
     parsed = parse_entry(entry, corpus_dir, src, extracted)
-    existing = set()
-    for d in m.documents:
-        existing |= {it.label for it in parse_entry(d, corpus_dir).items}
-    clash = existing & {it.label for it in parsed.items}
+    clash = {it.label for it in load(corpus_dir)} & {it.label for it in parsed.items}
     if clash:
         raise DocumentError(
             "duplicate", f"citation labels already used: {sorted(clash)[:5]}; give another --label"

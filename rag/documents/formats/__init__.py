@@ -81,13 +81,9 @@ def format_for(path: Path) -> str:
     )
 
 
-def extract(path: Path, fmt: str | None = None, max_bytes: int = MAX_BYTES) -> Extracted:
-    """Read ``path`` as ``fmt`` (default: by suffix) into blocks or question/answer pairs.
-
-    Raises DocumentError: not_found, unsupported, too_large, empty, mojibake, unreadable, or what the
-    format itself finds (needs_ocr, encrypted, no_items).
-    """
-    path = Path(path)
+def check_file(path: Path, fmt: str | None = None, max_bytes: int = MAX_BYTES) -> str:
+    """The checks that need no reading: the file exists, its format is known, its size is allowed.
+    Returns the format name."""
     if not path.is_file():
         raise DocumentError("not_found", f"找不到文件：{path}")
     fmt = fmt or format_for(path)
@@ -102,6 +98,17 @@ def extract(path: Path, fmt: str | None = None, max_bytes: int = MAX_BYTES) -> E
         )
     if size == 0:
         raise DocumentError("empty", f"{path.name} 是空文件。")
+    return fmt
+
+
+def extract(path: Path, fmt: str | None = None, max_bytes: int = MAX_BYTES) -> Extracted:
+    """Read ``path`` as ``fmt`` (default: by suffix) into blocks or question/answer pairs.
+
+    Raises DocumentError: not_found, unsupported, too_large, empty, mojibake, unreadable, or what the
+    format itself finds (needs_ocr, encrypted, no_items).
+    """
+    path = Path(path)
+    fmt = check_file(path, fmt, max_bytes)
     try:
         extracted = FORMATS[fmt](path)
     except (DocumentError, ImportError):
