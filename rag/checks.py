@@ -171,7 +171,9 @@ def unsupported(
             f"the source bounds {lost} ({words}); the answer does not",
             f"原文的数字前有“{words}”，不能省掉",
         )
-    extra_places = facts.places(text) - facts.places(source)
+    # A place the asker named may be restated ("在广州长期居住的…"); one from nowhere may not, nor
+    # the documents' own region (``home``): a rule said of it must come from a sentence that says so.
+    extra_places = facts.places(text) - facts.places(source) - (facts.places(question) - home)
     # A place the asker did not name, taken from a story in the source ("只需要备案到北京市" for a
     # question about 重庆): the source's example, not the asker's case. Lists of places are facts.
     named = facts.places(text) - facts.places(question) - home
@@ -206,6 +208,38 @@ def unsupported(
     if flipped:
         said, source_said = flipped
         return f"says “{said}” where its source says “{source_said}”", f"原文说的是“{source_said}”"
+    qualifier = dropped_qualifier(text, support)
+    if qualifier:
+        why = f"the source says this of “{qualifier}” only; the answer says it of all"
+        return why, f"原文只说“{qualifier}”"
+    return None
+
+
+# Words that limit a rule to some places or cases, and the answer's own ways of limiting a claim.
+_QUALIFIER = re.compile(
+    r"有些|有的(?:地|城|省)|(?:大|一|小)?部分(?:地区|城市|省|统筹)|大多数|多数(?:地|城)|个别|尚未|不一定"
+)
+_LIMITED = re.compile(r"一般|可能|视|各地|具体|有些|有的|部分|大多|多数|个别|尚未|不一定|目前|暂")
+_RULE = re.compile(r"能|可以|需|必须|不|没|无法|只")
+_SOURCE_CLAUSE = re.compile(r"[，,。；;！!？?]")
+
+
+def dropped_qualifier(text: str, support: Iterable[str]) -> str | None:
+    """A rule restated without the qualifier its source clause has: "不能报销普通门诊" from "只有部分
+    地区可以报销普通门诊", "需要提前备案" from "有些城市会…要求临时电话备案". The small model drops these
+    and turns a rule of some places into a rule of all; the qualifier found, or None."""
+    if _LIMITED.search(text):
+        return None
+    for clause in _CLAUSE.split(text):
+        grams = _bigrams(clause)
+        if len(grams) < 3 or not _RULE.search(clause):
+            continue
+        for s in support:
+            for part in _SOURCE_CLAUSE.split(s):
+                m = _QUALIFIER.search(part)
+                shared = len(grams & _bigrams(part))
+                if m and shared >= 4 and shared >= 0.4 * len(grams):  # more than a topic in common
+                    return m.group()
     return None
 
 
@@ -214,7 +248,7 @@ def unsupported(
 _MODALS = {"能": re.compile(r"可以|能够|能"), "需": re.compile(r"需要|必须")}
 _NOT_MODAL = re.compile(r"可能|功能|智能|性能|技能|本能|才能|能力|能源|职能|不可能")
 _NEGATED = ("不", "没", "未", "无", "非", "毋")
-_NEGATIVE_ONLY = {"需": re.compile(r"无需|不必|不用")}
+_NEGATIVE_ONLY = {"需": re.compile(r"无需|不必|不用|不需(?!要)")}
 
 
 def _polarities(text: str, family: str) -> dict[str, set[str]]:

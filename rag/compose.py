@@ -25,8 +25,9 @@ from dataclasses import dataclass, field, replace
 from . import checks, facts
 from .characters import mask
 from .generation import GenerationStats, Generator
+from .normalise import normalise
 from .prompt import MAX_SENTENCE_CHARS, Prompt, parse_evidence
-from .question import yes_no_words
+from .question import is_confirmation, yes_no_words
 from .records import Citation, Evidence, Hit
 
 REFUSAL_TEXT = (
@@ -96,7 +97,8 @@ class Composer:
     ) -> None:
         self.prompt = prompt
         self.home = home
-        self.question = question
+        # Checked in the documents' script: "廣州" and "小張" in the question are 广州 and 小张.
+        self.question = normalise(question)
         self.characters = frozenset(characters)
         self.story = [s.hit.question for s in prompt.sources]
         self.raw = ""
@@ -212,6 +214,32 @@ class Composer:
             return False  # "不能。…只能拿2%": it corrects the asker's number rather than negating
         flips = bool(checks.negations(reason) - checks.negations(self.question))
         return verdict.startswith(("不", "没")) != flips
+
+    def _correction(self) -> Evidence | None:
+        """For a request to confirm a number ("最高能奖20万，是真的吗？"): the chosen sentence stating a
+        number of the same kind (money, rate, time, multiple) when the cited items state the asker's
+        number nowhere. The reply is then the question's own "no" above that sentence: a number the
+        documents state otherwise is the one verdict a rule can read."""
+        if not self.evidence or not is_confirmation(self.question):
+            return None
+        asked = facts.quantities(self.question)
+        labels = {e.label for e in self.evidence}
+        stated = {
+            q for src in self.prompt.sources if src.hit.label in labels
+            for sentence in src.sentences for q in facts.quantities(sentence)
+        }  # fmt: skip
+        if not asked or asked & stated:
+            return None
+        kinds = {kind for _, kind in asked}
+        # From the model's choice and the top item's sentences closest to the question: the model
+        # often chose the story's figure ("李大爷…2%") over the rule the asker asks about.
+        pool = self._closest_to_question(self.evidence)
+        ranked = sorted(pool, key=lambda e: -checks.similarity(e.text, self.question))
+        return next((e for e in ranked if any(k in kinds for _, k in facts.quantities(e.text))), None)
+
+    def _no_word(self) -> str:
+        pairs = yes_no_words(self.question)
+        return "不是" if ("是", "不是") in pairs or not pairs else pairs[0][1]
 
     def _closest_to_question(self, evidence: list[Evidence], n: int = 2) -> list[Evidence]:
         """With no conclusion to show, the quotes are what the asker gets: the model's choice, then
@@ -336,12 +364,21 @@ class Composer:
         if not evidence:
             return out, Composed("", [], "unparsed", self.notes)
         mode = "generated"
+        fix = None if self.kept else self._correction()
+        if fix is not None:
+            # The model's reply (mostly the asker's number echoed) did not survive the checks.
+            text = f"{self._no_word()}。[{fix.label}]"
+            self.kept.append(text)
+            out.append(text)
+            evidence = [fix] + [e for e in self._closest_to_question(evidence) if e.text != fix.text]
+            self.notes.append(f"the asker's number is not the documents': answered by rule from {fix.text}")
         if not self.kept:
             mode = "no_conclusion"
             out.append(NO_CONCLUSION_TEXT)
             self.kept.append(NO_CONCLUSION_TEXT)
             evidence = self._closest_to_question(evidence)
-        evidence = self._without_stories(evidence, conclusion=mode == "generated")
+        # After a correction by rule every quote stays (masked): the reply is only "不是".
+        evidence = self._without_stories(evidence, conclusion=mode == "generated" and fix is None)
         out.append(quote_block(evidence))
         return out, Composed("".join(self.kept), evidence, mode, self.notes)
 
@@ -419,6 +456,32 @@ def region_refusal_text(place: str, region: str, hits: list[Hit]) -> str:
     return (
         f"资料中只有{region}的相关规定{labels}，不能用来回答{place}的情况。为避免给出错误的政策建议，"
         f"请咨询{place}当地医保经办机构。" + related(hits)
+    )
+
+
+# A question for a figure: an amount, a rate, a count, a date or a time limit.
+_FIGURE = re.compile(
+    r"多少|几(?:年|月|号|天|个月|倍|成|岁|万|千|百)|比例是|比例多|标准是|什么时候|哪天|截止|多久"
+)
+# Words of a question about care away from home, which the national 异地就医 rules answer.
+_AWAY = re.compile(r"异地|跨省|外地|外省|备案|转诊|老家|当地|出差|旅游")
+
+
+def local_figure_place(question: str, home: frozenset[str]) -> str | None:
+    """The place whose own figure a question asks for ("广州城乡居民医保一年交多少钱"), when it names
+    exactly one place, none of the documents' regions (``home``), and is not about care away
+    from home ("在上海住院按哪里的比例" names two, or says 异地)."""
+    named = set(facts.places_in_order(question))
+    if len(named) != 1 or not _FIGURE.search(question) or _AWAY.search(question):
+        return None
+    place = next(iter(named))
+    return None if place in home else place
+
+
+def local_figure_text(place: str, hits: list[Hit]) -> str:
+    return (
+        f"资料中没有{place}当地的具体标准（金额、比例、时间等各地不同），我不能替{place}给出数字。"
+        f"为避免给出错误的政策建议，请咨询{place}当地医保经办机构。" + related(hits)
     )
 
 

@@ -19,7 +19,14 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 class Embedder:
     """Wraps a sentence-transformers model; uses its query/document prompts when it has them."""
 
-    def __init__(self, name_or_path: str, models_dir: Path, n_threads: int, int8: bool = False) -> None:
+    def __init__(
+        self,
+        name_or_path: str,
+        models_dir: Path,
+        n_threads: int,
+        int8: bool = False,
+        int8_queries: bool = False,
+    ) -> None:
         path, self.model_id = resolve(name_or_path, "embedder", models_dir)
         try:
             import torch
@@ -34,6 +41,8 @@ class Embedder:
         if int8:
             self.model = _int8(self.model)
             self.model_id += "+int8"  # other vectors: an index built without it is stale
+        # Questions only: the index keeps full-precision vectors (and its id), questions embed faster.
+        self.query_model = _int8(self.model) if int8_queries and not int8 else self.model
         dim = (
             getattr(self.model, "get_embedding_dimension", None)
             or self.model.get_sentence_embedding_dimension
@@ -56,9 +65,9 @@ class Embedder:
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         if self._has_prompts:
-            vecs = self.model.encode_query(texts, normalize_embeddings=True)
+            vecs = self.query_model.encode_query(texts, normalize_embeddings=True)
         else:
-            vecs = self.model.encode(texts, normalize_embeddings=True)
+            vecs = self.query_model.encode(texts, normalize_embeddings=True)
         return np.asarray(vecs, dtype=np.float32)
 
 

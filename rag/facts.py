@@ -59,14 +59,11 @@ def _fmt(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-@lru_cache(maxsize=4096)
-def numbers(text: str) -> frozenset[str]:
-    """The values a text states: "10万元" → 100000, "百分之九十" → 90%, "一百块" → 100, "1.2万" → 12000.
-    Percentages keep their sign, so 90% and 90元 differ."""
+def _arabic(text: str) -> str:
+    """The text with its amounts in digits ("两千元" → " 2000 元") and list numbering blanked."""
     text = unicodedata.normalize("NFKC", text)
     text = _ENUMERATION.sub(" ", text)
     text = re.sub(r"(?<=\d)[,，](?=\d{3})", "", text)
-    out: set[str] = set()
 
     def cn(m: re.Match[str]) -> str:
         if m.group(0) == "一" and _ARTICLE.match(m.string, m.start()):
@@ -74,12 +71,45 @@ def numbers(text: str) -> frozenset[str]:
         v = _cn_value(m.group(0))
         return f" {v} " if v is not None else m.group(0)
 
-    text = _CN_NUMBER.sub(cn, text)
+    return _CN_NUMBER.sub(cn, text)
+
+
+@lru_cache(maxsize=4096)
+def numbers(text: str) -> frozenset[str]:
+    """The values a text states: "10万元" → 100000, "百分之九十" → 90%, "一百块" → 100, "1.2万" → 12000.
+    Percentages keep their sign, so 90% and 90元 differ."""
+    text = _arabic(text)
+    out: set[str] = set()
     for m in _NUMBER.finditer(text):
         value = float(m.group(1)) * {"万": 1e4, "亿": 1e8}.get(m.group(2) or "", 1)
         pct = text[m.end() : m.end() + 1] in "%"
         out.add(_fmt(value) + ("%" if pct and m.end() < len(text) else ""))
     return frozenset(out)
+
+
+# The kind of quantity a unit names: two numbers of one kind can answer the same question.
+_KINDS = (
+    ("percent", re.compile(r"%|％|个百分点")),
+    ("money", re.compile(r"元|块")),
+    ("multiple", re.compile(r"倍")),
+    ("time", re.compile(r"个月|个工作日|工作日|个年度|年|月|天|日|周|小时")),
+)
+
+
+def quantities(text: str) -> frozenset[tuple[str, str]]:
+    """(value, kind) for each number a text states with a unit: "最高奖励10万元" → (100000, money),
+    "有效期为3个月" → (3, time), "两倍" → (2, multiple). Numbers without a unit are left out."""
+    text = _arabic(text)
+    found = set()
+    for m in _NUMBER.finditer(text):
+        value = float(m.group(1)) * {"万": 1e4, "亿": 1e8}.get(m.group(2) or "", 1)
+        unit = re.sub(r"^[\s多余几]+", "", text[m.end() : m.end() + 6])
+        kind = next((k for k, pattern in _KINDS if pattern.match(unit)), None)
+        if kind is None and m.group(2):
+            kind = "money"  # "20万" alone is an amount of money
+        if kind:
+            found.add((_fmt(value), kind))
+    return frozenset(found)
 
 
 def bounded(text: str) -> dict[str, str]:

@@ -7,7 +7,10 @@ Decided before any generation, from what the question says and what retrieval fo
   items as "可能相关";
 * a question about another province or city is not answered from items that state one region's
   rules (their document's region, see rag.documents.manifest): they are left out, and the
-  question is refused if nothing else remains.
+  question is refused if nothing else remains;
+* a question asking for one named place's own figure (its rate, amount, deadline) is refused
+  unless a document states that place's rules: the national rules have no local figures, and
+  the small model fills the gap with another place's example (the 深圳 90% for 北京).
 
 Otherwise the items that go into the prompt: the best by rank, and others only if nearly as close.
 """
@@ -16,7 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import compose
+from . import compose, facts
+from .normalise import normalise
 from .question import Query
 from .records import Hit
 from .scope import Scope
@@ -56,10 +60,11 @@ def decide(
     if not scope.in_scope(hits):
         return Decision([], compose.refusal_text(hits))
     context = context_hits(hits, max_items, min_ratio)
+    asked = normalise(query.asked)  # places in the documents' script: 廣州 is 广州
     away = {
         h.label: (place, regional[h.label])
         for h in context
-        if h.label in regional and (place := compose.other_region(query.asked, regional[h.label]))
+        if h.label in regional and (place := compose.other_region(asked, regional[h.label]))
     }
     if away:
         # One region's amounts and rates do not answer a question about another (the 1.5B once
@@ -71,4 +76,7 @@ def decide(
         return Decision(
             kept, notes=[f"{region}-only items left out of the prompt: the question is about {place}"]
         )
+    place = compose.local_figure_place(asked, facts.region_places(set(regional.values())))
+    if place:
+        return Decision([], compose.local_figure_text(place, context), [f"asks for {place}'s own figure"])
     return Decision(context)

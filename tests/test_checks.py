@@ -40,6 +40,14 @@ def test_numbers_in_digits_and_chinese_numerals(text, values):
     assert facts.numbers(text) == values
 
 
+def test_quantities_carry_the_kind_their_unit_names():
+    assert facts.quantities("听说举报骗保最高能奖20万，是真的吗？") == {("200000", "money")}
+    assert facts.quantities("统筹基金一年最多只能报平均工资的两倍吧") == {("1", "time"), ("2", "multiple")}
+    assert facts.quantities("备案有效期为3个月，奖励不超过查实金额的3%") == {("3", "time"), ("3", "percent")}
+    assert facts.quantities("百分之九十") == {("90", "percent")}
+    assert facts.quantities("第1条 共收录药品2709个") == set()  # numbering, and a count of no listed kind
+
+
 def test_bounds_are_read_around_the_number():
     assert facts.bounded("提供欺诈骗保线索者最高奖励10万元") == {"100000": "最高"}
     assert facts.bounded("3万元（含）以下部分赔付60%") == {"30000": "以下"}
@@ -179,6 +187,20 @@ def test_a_conclusion_that_reads_its_source_backwards_is_unsupported():
     # "可以" about one thing where the source says "不能" about another: no conflict.
     lost_card = ["参保人社保卡丢失的，不能直接刷卡结算。"]
     assert checks.polarity_conflict("可以先垫付，再手工报销。", lost_card) is None
+
+
+def test_a_rule_of_some_places_restated_as_a_rule_of_all_is_unsupported():
+    outpatient = ["对大部分地区来说,异地就医只能报销住院和急诊费用只有部分地区可以报销普通门诊,具体如下图:"]
+    assert checks.dropped_qualifier("异地就医但不能报销普通门诊。", outpatient) == "部分地区"
+    assert "unsupported" in kinds("异地就医能报住院和急诊费用，但不能报销普通门诊。", outpatient)
+    clinic = ["跨省异地就医门诊费用直接结算尚未在全国全面开展。"]
+    assert checks.dropped_qualifier("异地备案后门诊费用不能直接结算。", clinic) == "尚未"
+    # The answer keeps a qualifier of its own, or shares only a topic with the qualified clause.
+    assert checks.dropped_qualifier("大部分地区不能报销普通门诊。", outpatient) is None
+    assert checks.dropped_qualifier("门诊费用目前不能在全国直接结算。", clinic) is None
+    emergency = ["对于异地急诊大部分城市都支持 “先救治,后报销”不需要提前备案。"]
+    assert checks.dropped_qualifier("出差遇到车祸需要异地急诊。", emergency) is None
+    assert checks.dropped_qualifier("可以报销普通门诊。", ["普通门诊可以报销。"]) is None
 
 
 def test_a_number_answers_a_question_about_another_region_only_if_said_of_it():

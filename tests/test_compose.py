@@ -89,6 +89,33 @@ def test_sentences_failing_the_checks_are_dropped_and_the_reply_says_so():
     assert any("unsupported" in n for n in composed.notes) and any("character" in n for n in composed.notes)
 
 
+def test_a_question_in_traditional_characters_is_checked_in_simplified():
+    # "廣州" in the question is the asker naming 广州: a reply may name it (the check once read it
+    # as a place only the reply named, and dropped the sentence).
+    item = "退休人员在异地长期居住的，办理异地就医备案后可以直接结算住院费用。"
+    question = "我媽在廣州長住，住院能直接結算嗎？"
+    c = compose.Composer(prompt_for(question, make_hit("问25", item)), question, CHARS)
+    _, composed = feed(c, "依据：A1\n结论：在广州长期居住的，办理异地就医备案后可以直接结算住院费用。")
+    assert composed.mode == "generated", composed.notes
+    assert composed.body.startswith("在广州长期居住的")
+
+
+def test_a_number_the_documents_state_otherwise_is_denied_by_rule():
+    # The model echoes the asker's 20万; the check drops it; the quote states 10万元 of the same kind.
+    question = "听说举报骗保最高能奖20万，是真的吗？"
+    c = compose.Composer(prompt_for(question, make_hit("问39", Q39)), question, CHARS)
+    text, composed = feed(c, "依据：A1、A2\n结论：是的，举报骗保最高能奖20万。")
+    assert composed.mode == "generated" and composed.body == "不是。[问39]"
+    assert composed.evidence[0].text.endswith("最高奖励10万元。")
+    assert text.startswith("不是。[问39]\n\n依据：\n[问39]「提供欺诈骗保线索者最高奖励10万元。」")
+    # The asker's number is in the documents (2% of the recovered amount), or not of a kind the
+    # quotes state, or not asked to be confirmed: nothing is decided by rule.
+    for q in ("举报能拿查实金额的2%吧？", "听说举报要等20天才有结果，是吗？", "举报骗保能奖20万元吗？"):
+        c = compose.Composer(prompt_for(q, make_hit("问39", Q39)), q, CHARS)
+        _, composed = feed(c, "依据：A1、A2\n结论：李大爷拿到了奖励。")
+        assert composed.mode == "no_conclusion", q
+
+
 def test_model_refusal_and_unusable_replies():
     p = prompt_for("q", make_hit("问2", Q2))
     _, composed = feed(compose.Composer(p, "q", CHARS), "依据：无\n结论：资料没有说明。")
@@ -129,6 +156,19 @@ def test_gate_refuses_inventions_low_confidence_and_other_regions():
     assert not d.refused
     d = gate.decide(Query("起付线多少", "起付线多少"), hits, **kw)
     assert not d.refused and [h.label for h in d.context] == ["问12"]
+    # Another place's own figure, from national items only: not in the documents.
+    national = [make_hit("问2", Q2, dense=0.8)]
+    d = gate.decide(parse("广州城乡居民医保一年个人要交多少钱？", None, 500), national, **kw)
+    assert d.refused and "广州" in d.refusal and "不能替广州给出数字" in d.refusal
+    d = gate.decide(parse("廣州城鄉居民醫保一年個人要交多少錢？", None, 500), national, **kw)  # traditional
+    assert d.refused and "广州" in d.refusal
+    for q in (
+        "医保在成都交的，人在上海住院能报多少？",  # two places: care away from home
+        "去北京异地就医备案后能报多少？",
+        "武汉职工医保起付线是多少？",  # a place of the documents' region
+        "广州怎么撤销异地备案？",  # no figure asked
+    ):
+        assert not gate.decide(parse(q, None, 500), national, **kw).refused, q
 
 
 def test_region_notes_and_region_names():

@@ -19,6 +19,7 @@ import numpy as np
 from .. import checks, facts
 from ..characters import find_characters
 from ..compose import NO_CONCLUSION_TEXT
+from ..normalise import normalise
 from ..records import Item
 from ..sentences import split_sentences
 from .evalset import REFUSE_SPLITS, EvalRecord
@@ -148,7 +149,7 @@ def answer_issues(row: dict[str, Any], ctx: EvalContext) -> list[checks.Issue]:
 
     stories = [ctx.items[lb].question for lb in cited if lb in ctx.items]
     return checks.check_body(
-        body, row["question"], support_for, ctx.characters, stories, allowed_labels=set(ctx.items),
+        body, normalise(row["question"]), support_for, ctx.characters, stories, allowed_labels=set(ctx.items),
         quotes=shown, home=ctx.home,
     )  # fmt: skip
 
