@@ -231,10 +231,11 @@ class Composer:
         if not asked or asked & stated:
             return None
         kinds = {kind for _, kind in asked}
-        # From the model's choice and the top item's sentences closest to the question: the model
-        # often chose the story's figure ("李大爷…2%") over the rule the asker asks about.
+        # From the model's choice and the top item's sentences closest to the question, a rule before
+        # a story's example: the model often chose the story's figure ("李大爷…2%") over the rule the
+        # asker asks about ("内部人员…最高不超过…3%").
         pool = self._closest_to_question(self.evidence)
-        ranked = sorted(pool, key=lambda e: -checks.similarity(e.text, self.question))
+        ranked = sorted(pool, key=lambda e: (self._is_story(e), -checks.similarity(e.text, self.question)))
         return next((e for e in ranked if any(k in kinds for _, k in facts.quantities(e.text))), None)
 
     def _no_word(self) -> str:

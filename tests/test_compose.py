@@ -108,6 +108,12 @@ def test_a_number_the_documents_state_otherwise_is_denied_by_rule():
     assert composed.mode == "generated" and composed.body == "不是。[问39]"
     assert composed.evidence[0].text.endswith("最高奖励10万元。")
     assert text.startswith("不是。[问39]\n\n依据：\n[问39]「提供欺诈骗保线索者最高奖励10万元。」")
+    # A rule before a story's example of the same kind: the 2% of 李大爷's case is not the rule.
+    question = "内部人员举报骗保，能拿查实金额的10%吧？"
+    item = Q39 + "内部人员举报的，可适当提高奖励标准，最高不超过查实欺诈骗保金额的3%。"
+    c = compose.Composer(prompt_for(question, make_hit("问39", item)), question, CHARS)
+    _, composed = feed(c, "依据：A2\n结论：内部人员举报骗保能拿查实金额的10%。")
+    assert composed.body == "不是。[问39]" and composed.evidence[0].text.endswith("3%。")
     # The asker's number is in the documents (2% of the recovered amount), or not of a kind the
     # quotes state, or not asked to be confirmed: nothing is decided by rule.
     for q in ("举报能拿查实金额的2%吧？", "听说举报要等20天才有结果，是吗？", "举报骗保能奖20万元吗？"):
