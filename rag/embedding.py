@@ -72,8 +72,8 @@ class Embedder:
 
 
 def _int8(model: Any) -> Any:
-    """Linear layers with int8 weights, quantised on the fly (PyTorch dynamic quantisation): a
-    question embeds about 2x faster on CPU; the index is built with the same model."""
+    """A copy with int8 linear layers, quantised on the fly (PyTorch dynamic quantisation): a
+    question embeds about 2x faster on CPU."""
     import torch
 
     with warnings.catch_warnings():

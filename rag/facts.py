@@ -59,6 +59,11 @@ def _fmt(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.4f}".rstrip("0").rstrip(".")
 
 
+def _value(m: re.Match[str]) -> float:
+    """A :data:`_NUMBER` match's value: "1.2万" → 12000."""
+    return float(m.group(1)) * {"万": 1e4, "亿": 1e8}.get(m.group(2) or "", 1)
+
+
 def _arabic(text: str) -> str:
     """The text with its amounts in digits ("两千元" → " 2000 元") and list numbering blanked."""
     text = unicodedata.normalize("NFKC", text)
@@ -81,7 +86,7 @@ def numbers(text: str) -> frozenset[str]:
     text = _arabic(text)
     out: set[str] = set()
     for m in _NUMBER.finditer(text):
-        value = float(m.group(1)) * {"万": 1e4, "亿": 1e8}.get(m.group(2) or "", 1)
+        value = _value(m)
         pct = text[m.end() : m.end() + 1] in "%"
         out.add(_fmt(value) + ("%" if pct and m.end() < len(text) else ""))
     return frozenset(out)
@@ -102,7 +107,7 @@ def quantities(text: str) -> frozenset[tuple[str, str]]:
     text = _arabic(text)
     found = set()
     for m in _NUMBER.finditer(text):
-        value = float(m.group(1)) * {"万": 1e4, "亿": 1e8}.get(m.group(2) or "", 1)
+        value = _value(m)
         unit = re.sub(r"^[\s多余几]+", "", text[m.end() : m.end() + 6])
         kind = next((k for k, pattern in _KINDS if pattern.match(unit)), None)
         if kind is None and m.group(2):
@@ -122,7 +127,7 @@ def bounded(text: str) -> dict[str, str]:
             (w for w in BOUNDS_AFTER if w in after), None
         )
         if word:
-            value = float(m.group(1)) * {"万": 1e4, "亿": 1e8}.get(m.group(2) or "", 1)
+            value = _value(m)
             out[_fmt(value)] = word
     return out
 
