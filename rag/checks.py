@@ -22,7 +22,11 @@ Counted by the evaluation, not yet enforced by the pipeline (it shows such answe
   撞了，人家要带我去检查，…是错误的。") instead of replying in a few;
 * ``copied_source``     a sentence that is a long source sentence copied whole, not a reply;
 * ``quoted_story``      a quoted evidence sentence about a story character the asker did not
-  mention ("赵大爷的做法是错误的。"): the story retold through the quotes.
+  mention ("赵大爷的做法是错误的。"): the story retold through the quotes;
+* ``masked_story``      a story sentence quoted with the character's name left out ("〔参保人〕这种
+  情况，只需要备案到北京市…" under a question about 重庆): no name, but still the story's case;
+* ``partial_list``      a quote that opens a numbered list and stops at its first item ("定点药店的骗保
+  行为有：1. 盗刷…的；"): read alone it looks like the whole list.
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ KINDS = (
     "copied_asker",
     "copied_source",
     "quoted_story",
+    "masked_story",
+    "partial_list",
 )
 COPIED_ASKER_CHARS = 16  # a reply may restate the asker's condition; this many in a row is a copy
 COPIED_SOURCE_CHARS = 40  # …and a source sentence this long, nearly whole, is a passage, not a reply
@@ -422,14 +428,25 @@ def _copies_whole(text: str, source: str) -> bool:
     return len(run) >= COPIED_SOURCE_CHARS and len(run) >= 0.8 * len(prose(source).strip())
 
 
+# An editorial mark where a quote left a name out ("〔参保人〕", see rag.compose.STORY_MASK).
+_EDITED_NAME = re.compile(r"〔[^〔〕]{1,6}〕")
+# A list's heading and its first item, ending where the item does: "…有：1. …；".
+_FIRST_ITEM_ONLY = re.compile(r"[：:]\s*[（(]?[1一][)）]?\s*[.、．]?[^；;]*[；;]\s*$")
+
+
 def check_quotes(quotes: Iterable[str], question: str, characters: Iterable[str]) -> list[Issue]:
-    """Quoted evidence sentences that name a story character the asker did not mention."""
+    """Quoted evidence sentences that name a story character the asker did not mention, that are a
+    story's sentence with the name left out, or that cut a numbered list after its first item."""
     characters = list(characters)
     issues = []
     for quote in quotes:
         names = [c for c in in_text(quote, characters) if c not in question]
         if names:
             issues.append(Issue("quoted_story", quote, "、".join(names)))
+        if _EDITED_NAME.search(quote):
+            issues.append(Issue("masked_story", quote))
+        if _FIRST_ITEM_ONLY.search(quote):
+            issues.append(Issue("partial_list", quote))
     return issues
 
 

@@ -228,5 +228,14 @@ def test_the_eval_counts_copies_of_the_asker_or_the_source_and_stories_in_the_qu
     issues = checks.check_quotes(quotes, "被车撞了医保报吗", ["赵大爷"])
     assert [(i.kind, i.detail) for i in issues] == [("quoted_story", "赵大爷")]
     assert checks.check_quotes(quotes, "赵大爷被车撞了医保报吗", ["赵大爷"]) == []
+    # A story sentence with the name left out is still the story; a list cut after its first item
+    # reads as the whole list.
+    masked = "〔参保人〕这种情况，只需要备案到北京市。"
+    assert [i.kind for i in checks.check_quotes([masked], "去重庆要备案到哪", ["王阿姨"])] == ["masked_story"]
+    cut = "定点药店的骗保行为有：1. 盗刷医疗保障身份凭证，为参保人员套取现金的；"
+    whole = "定点药店的骗保行为有：1. 盗刷医疗保障身份凭证的；2. 为参保人员串换药品的。"
+    assert [i.kind for i in checks.check_quotes([cut], "药店骗保", [])] == ["partial_list"]
+    assert checks.check_quotes([whole, "参保人（1）可以报销；"], "药店骗保", []) == []
     # Counted, not enforced: the pipeline drops none of these kinds (yet).
-    assert not {"copied_asker", "copied_source", "quoted_story"} & compose.DROP
+    counted = {"copied_asker", "copied_source", "quoted_story", "masked_story", "partial_list"}
+    assert not counted & compose.DROP
