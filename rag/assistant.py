@@ -71,6 +71,7 @@ class Assistant:
         self.retriever = HybridRetriever(
             index, items, embedder, settings.candidates, settings.rrf_k, settings.bm25_weight,
             settings.asked_weight, settings.keyword_ngrams, dense_chars=settings.dense_query_chars,
+            follow_up_weight=settings.follow_up_weight,
         )  # fmt: skip
         self._generator = generator
         self.regional = {it.label: it.region for it in items if it.region}
@@ -171,7 +172,7 @@ class Assistant:
     # ---------------------------------------------------------------------------------- queries
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         query = parse(question, None, self.settings.max_question_chars)
-        return self.retriever.search(query.search, k or self.settings.top_k)
+        return self.retriever.find(query, k or self.settings.top_k)
 
     def is_confident(self, hits: list[Hit]) -> bool:
         """Whether the question these hits were retrieved for is in scope (see rag.scope)."""
@@ -196,7 +197,7 @@ class Assistant:
         t0 = time.perf_counter()
         query = parse(question, history, self.settings.max_question_chars)
         if hits is None:
-            hits = self.retriever.search(query.search, k or self.settings.top_k)
+            hits = self.retriever.find(query, k or self.settings.top_k)
         timings = Timings(retrieval_s=time.perf_counter() - t0)
         notes = list(query.notes)
         holder = AnswerStream(iter(()))
@@ -218,7 +219,7 @@ class Assistant:
                 holder.answer = self._extractive(decision.context[0], done)
                 yield holder.answer.text
                 return
-            composer = compose.Composer(prompt, query.asked, self.characters, self.home)
+            composer = compose.Composer(prompt, query.asked, self.characters, self.home, query.previous)
             stats = GenerationStats()
             shown: list[str] = []
             g0 = time.perf_counter()

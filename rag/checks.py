@@ -39,6 +39,7 @@ from difflib import SequenceMatcher
 from . import facts
 from .characters import in_text
 from .keyword import STOPWORDS, _jieba, tokenize
+from .normalise import normalise
 from .question import is_confirmation, yes_no_words
 
 KINDS = (
@@ -100,9 +101,10 @@ _VERDICT_START = (
     "算的",
     "算，",
 )
-DENIAL = re.compile(
-    "没有|并无|不存在|并非|未规定|没规定|从未"
-)  # more than half of a sentence's content words absent from its source
+# Words with which a sentence denies a claim, so the asker's number in it is denied, not stated:
+# "资料没有住院满14天必须出院的规定", "…最多只能住14天是不正确的", "不是2020年才开始的" (that number only).
+DENIAL = re.compile(r"没有|并无|不存在|并非|未规定|没规定|从未|不正确|不属实|不是真的|是错误的|是假的")
+_DENIED = re.compile(r"不是\s*([\d.一二三四五六七八九十两百千万]+\s*[万亿%％]?)")
 
 
 @dataclass(frozen=True)
@@ -159,18 +161,22 @@ def unsupported(
     text = prose(sentence)
     support = list(support)
     source = "\n".join(support)
-    missing = facts.numbers(text) - facts.numbers(source)
     # The asker's own number, in a sentence that says the documents have no such rule, is denied,
-    # not claimed ("资料没有住院满14天必须出院的规定").
-    if missing and missing <= facts.numbers(question) and DENIAL.search(text):
-        missing = set()
+    # not claimed ("资料没有住院满14天必须出院的规定"); after "不是" only that number is ("是14天，不是20天").
+    asker_numbers = facts.numbers(question)
+    if DENIAL.search(text):
+        denied = asker_numbers
+    else:
+        denied = asker_numbers & {v for m in _DENIED.finditer(text) for v in facts.numbers(m.group(1))}
+    stated = facts.numbers(text) - denied
+    missing = stated - facts.numbers(source)
     if missing:
         return (
             f"numbers {sorted(missing)} not in the source sentence",
             "只能用原文里出现的数字",
         )
     source_bounds = facts.bounded(source)
-    lost = [v for v in facts.numbers(text) if v in source_bounds and not facts.has_bound(text)]
+    lost = [v for v in stated if v in source_bounds and not facts.has_bound(text)]
     if lost:
         words = "/".join(dict.fromkeys(source_bounds[v] for v in lost))
         return (
@@ -192,9 +198,9 @@ def unsupported(
         )
     # A number said of a place must be said of it in one sentence: "北京…90%" is not supported by
     # "…北京" in one sentence and "…90%" in another (the 深圳 example).
-    claimed = facts.numbers(text) | facts.places(text)
+    claimed = stated | facts.places(text)
     if (
-        facts.numbers(text)
+        stated
         and facts.places(text)
         and not any(claimed <= facts.numbers(s) | facts.places(s) for s in support)
     ):
@@ -202,9 +208,8 @@ def unsupported(
     # Asked about another region ("北京…报销比例是多少"), a number answers it only if a source
     # sentence says it of that region: "6倍左右" from a national rule is not 北京's rate.
     asked = facts.places(question) - home
-    numbers = facts.numbers(text)
     said_of = [s for s in support if asked & facts.places(s)]
-    if asked and numbers and not any(numbers <= facts.numbers(s) for s in said_of):
+    if asked and stated and not any(stated <= facts.numbers(s) for s in said_of):
         return f"its numbers are not said of {sorted(asked)} in the source", "原文没有说这个地方的数字"
     words = content_words(text)
     novel = [w for w in words if w not in source and w not in question]
@@ -214,10 +219,36 @@ def unsupported(
     if flipped:
         said, source_said = flipped
         return f"says “{said}” where its source says “{source_said}”", f"原文说的是“{source_said}”"
+    case = other_case(text, support, question)
+    if case:
+        said, source_said = case
+        return f"says “{said}” where its source speaks of “{source_said}” only", f"原文说的是“{source_said}”"
     qualifier = dropped_qualifier(text, support)
     if qualifier:
         why = f"the source says this of “{qualifier}” only; the answer says it of all"
         return why, f"原文只说“{qualifier}”"
+    return None
+
+
+# Cases the documents give different rules for, which the small model takes one for the other: it
+# answers a 门诊 question from a sentence about 住院 ("可以。" to "门诊能直接结算吗？" above "…实现住院
+# 费用直接结算"), or says 就医地 where its source says 参保地.
+CONTRASTS = (("门诊", "住院"), ("就医地", "参保地"), ("甲类", "乙类"))
+
+
+def other_case(text: str, support: Iterable[str], question: str = "") -> tuple[str, str] | None:
+    """(the case the sentence speaks of, the other case its source speaks of) when the sentence
+    rests on a source about the other case of a pair in CONTRASTS: it names one case and its source
+    names only the other, or — a bare verdict naming neither — the question asks about one case and
+    the source speaks only of the other."""
+    source = "\n".join(support)
+    for pair in CONTRASTS:
+        for said, other in (pair, pair[::-1]):
+            if other in source and said not in source:
+                if said in text and other not in text:
+                    return said, other
+                if said in question and other not in question and not any(c in text for c in pair):
+                    return said, other
     return None
 
 
@@ -319,13 +350,21 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
     if not yes_no_words(question) or "还是" in question or text.startswith(_VERDICT_START):
         return False  # "A还是B" restated chooses one; "是的，…" commits to an answer
     to_question = similarity(text, question)
-    agrees = negations(text) == negations(question) and not facts.numbers(text) - facts.numbers(question)
+    # "是不是/有没有…" is no negation: a reply that negates ("…不一定都能走医保", "…不会没有生育保险")
+    # where the question only asks "是不是" answers it, and is no echo.
+    said = negations(text)
+    agrees = (
+        said == negations(question)
+        and said == negations(_ASKS_BOTH.sub(r"\1", question))
+        and not facts.numbers(text) - facts.numbers(question)
+    )
     if is_confirmation(question):
         return agrees and to_question >= 0.3 and to_question > similarity(text, "".join(support))
     return agrees and to_question >= ECHO_VERBATIM
 
 
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
+_ASKS_BOTH = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # 是不是, 有没有: a question's form, not a negation
 
 
 def _adds_nothing(text: str, question: str) -> bool:
@@ -372,11 +411,17 @@ def check_sentence(
     characters: Iterable[str],
     story_questions: Iterable[str] = (),
     home: frozenset[str] = frozenset(),
+    earlier: str = "",
 ) -> list[Issue]:
-    """The issues of one answer sentence whose source sentences are ``support``."""
+    """The issues of one answer sentence whose source sentences are ``support``. ``earlier``: the
+    question a follow-up leans on; the places, numbers and names in it are the asker's own too
+    ("去成都看病…" then "要是我去的医院不是备案时填的那家呢？")."""
     issues: list[Issue] = []
-    text = prose(sentence).strip()
-    names = [c for c in in_text(text, characters) if c not in question]
+    # Read in the documents' script: a reply to a traditional-character question may be written
+    # in traditional characters ("通過電話…"), and its words are the source's words.
+    text = normalise(prose(sentence).strip())
+    asker = f"{question}\n{earlier}" if earlier else question
+    names = [c for c in in_text(text, characters) if c not in asker]
     if names:
         issues.append(Issue("character", sentence, "、".join(names)))
     if _INVENTED_TURN.search(sentence):
@@ -406,7 +451,7 @@ def check_sentence(
         or (bare[-1] in _DANGLING_CHARS and last not in _WHOLE_WORDS)
     ):
         issues.append(Issue("unfinished", sentence, f"ends on “{bare[-1:]}”"))
-    why = unsupported(text, support, question, home)
+    why = unsupported(text, support, asker, home)
     if why:
         issues.append(Issue("unsupported", sentence, *why))
     run = _common_run(text, question)
@@ -482,15 +527,17 @@ def check_body(
     allowed_labels: Iterable[str] | None = None,
     quotes: Iterable[str] = (),
     home: frozenset[str] = frozenset(),
+    earlier: str = "",
 ) -> list[Issue]:
     """Every issue of an answer body and its quoted evidence. ``support_for(sentence,
-    cited_labels)`` gives the source sentences a sentence rests on."""
+    cited_labels)`` gives the source sentences a sentence rests on; ``earlier`` as for
+    check_sentence."""
     characters = list(characters)
     story = list(story_questions)
     issues = check_markers(body, allowed_labels) + check_quotes(quotes, question, characters)
     for s in sentences(body):
         labels = [m.group(1) for m in MARKER.finditer(s)]
-        issues += check_sentence(s, support_for(s, labels), question, characters, story, home)
+        issues += check_sentence(s, support_for(s, labels), question, characters, story, home, earlier)
     return issues
 
 

@@ -93,12 +93,19 @@ class Composer:
     """Feed the model's text in pieces; get back the pieces of the answer that may be shown."""
 
     def __init__(
-        self, prompt: Prompt, question: str, characters: Iterable[str], home: frozenset[str] = frozenset()
+        self,
+        prompt: Prompt,
+        question: str,
+        characters: Iterable[str],
+        home: frozenset[str] = frozenset(),
+        previous: str | None = None,
     ) -> None:
         self.prompt = prompt
         self.home = home
         # Checked in the documents' script: "廣州" and "小張" in the question are 广州 and 小张.
         self.question = normalise(question)
+        # A follow-up's previous question: what the asker said there is theirs to have restated.
+        self.earlier = normalise(previous or "")
         self.characters = frozenset(characters)
         self.story = [s.hit.question for s in prompt.sources]
         self.raw = ""
@@ -153,8 +160,9 @@ class Composer:
 
     def _issues(self, sentence: str, evidence: list[Evidence]) -> list[checks.Issue]:
         found = checks.check_sentence(
-            sentence, self._support(evidence), self.question, self.characters, self.story, self.home
-        )
+            sentence, self._support(evidence), self.question, self.characters, self.story, self.home,
+            self.earlier,
+        )  # fmt: skip
         return [i for i in found if i.kind in DROP]
 
     # -- conclusion ---------------------------------------------------------------------------

@@ -29,6 +29,9 @@ _ARTICLE = re.compile("一(?=个(?!月|工作日|百分点|年度)|次|种|项|�
 # List numbering: "1." "2、" "（3）" "一是" "（一）" "第一" (order, not a fact to check).
 _ENUMERATION = re.compile(
     r"(?:^|(?<=[：:；;。，,\s\]】]))\d{1,2}\s*[.、](?!\d)|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]{1,3}[)）]"
+    # …and a point number run into the text before it ("骗保行为有1. 盗刷…"): no amount has a "." or
+    # "、" followed by words.
+    r"|\d{1,2}\s*[.、](?=\s*[\u4e00-\u9fff])"
     r"|[一二三四五六七八九十]是|第[一二三四五六七八九十\d]+"
 )
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:多|余|几)?\s*(万|亿)?")

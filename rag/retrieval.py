@@ -19,8 +19,10 @@ from .embedding import Embedder
 from .index import DenseIndex
 from .keyword import KeywordIndex
 from .normalise import normalise_query
+from .question import Query
 from .records import Chunk, Hit, Item
 
+FOLLOW_UP_DEPTH = 10  # items of a follow-up's two searches that are fused
 # Multi-threaded FAISS search of one query is slower than one thread (thread start-up dominates).
 faiss.omp_set_num_threads(1)
 
@@ -52,6 +54,7 @@ class HybridRetriever:
         keyword_ngrams: bool = True,
         normalise: bool = True,
         dense_chars: int = 0,
+        follow_up_weight: float = 0.0,
     ) -> None:
         self.index = index
         self.embedder = embedder
@@ -63,10 +66,27 @@ class HybridRetriever:
         self.asked_weight = asked_weight
         self.normalise = normalise
         self.dense_chars = dense_chars
+        self.follow_up_weight = follow_up_weight
         self.first_answer: dict[str, int] = {}
         for c in index.chunks:
             if c.is_answer:
                 self.first_answer.setdefault(c.key, c.chunk_id)
+
+    def find(self, query: Query, k: int) -> list[Hit]:
+        """The items for a parsed question. A follow-up is searched joined to its previous question
+        (alone, "那要是吃低保呢？" says nothing about what "that" is); its items are then reordered by
+        fusing in the ranking of the follow-up's own words, which name what is newly asked ("那我该
+        找谁反映？" after a question about 诱导住院: the reporting item, not 住院 again). Only the joined
+        search's items are kept, with their scores: the follow-up's words reorder, they add nothing."""
+        if query.previous is None or not self.follow_up_weight:
+            return self.search(query.search, k)
+        depth = max(k, FOLLOW_UP_DEPTH)  # the item asked about may be below the joined top k
+        hits = self.search(query.search, depth)
+        own = {h.label: r for r, h in enumerate(self.search(query.asked, depth))}
+        joined = {h.label: r for r, h in enumerate(hits)}
+        weights = [1.0, self.follow_up_weight]
+        hits.sort(key=lambda h: -rrf([joined[h.label], own.get(h.label)], weights, self.rrf_k))
+        return hits[:k]
 
     def search(self, query: str, k: int) -> list[Hit]:
         chunks = self.index.chunks

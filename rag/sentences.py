@@ -3,7 +3,9 @@
 A sentence ends at 。！？； or a line break (the scraped page's unpunctuated lines are sentences of
 their own), with any closing quote or bracket that follows. A very short sentence ("不可以。") is
 joined to the next: alone it says nothing a reader can check. A numbered list under a heading line
-that ends in "：" is one unit with its heading (a step of a procedure means little alone).
+that ends in "：" is one unit with its heading (a step of a procedure means little alone), and so is a
+list written inside one line ("骗保行为有：1. …；2. …；3. …。"): split at each "；", the heading would
+travel with the first point only, and a reply resting on it reads as if that point were the whole list.
 """
 
 from __future__ import annotations
@@ -11,6 +13,11 @@ from __future__ import annotations
 import re
 
 _LIST_LINE = re.compile(r"^\s*(\d{1,2}\s*[.、．]|[（(]\d{1,2}[)）])")
+# A list point's number: "1." "2、" "（1）" "（一）" "一、" "一是".
+_NUMERAL = "[一二三四五六七八九十]{1,3}"
+_POINT = rf"(?:\d{{1,2}}\s*[.、．]|[（(](?:\d{{1,2}}|{_NUMERAL})[)）]|{_NUMERAL}[、是])"
+_INLINE_HEAD = re.compile(r"[：:]\s*" + _POINT)
+_INLINE_POINT = re.compile(r"\s*" + _POINT)
 _END = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$")
 MIN_CHARS = 8
 
@@ -31,12 +38,27 @@ def _blocks(text: str) -> list[str]:
     return blocks
 
 
+def _line_units(line: str) -> list[str]:
+    """One line's sentences, an inline list joined to its heading (sliced from the line, so the
+    unit is verbatim whatever spacing sits between the points)."""
+    spans = [(m.start(), m.end()) for m in _END.finditer(line) if m.group(0).strip()]
+    merged: list[tuple[int, int]] = []
+    in_list = False
+    for start, end in spans:
+        if in_list and _INLINE_POINT.match(line, start):
+            merged[-1] = (merged[-1][0], end)
+            continue
+        merged.append((start, end))
+        in_list = bool(_INLINE_HEAD.search(line, start, end))
+    return [line[a:b].strip() for a, b in merged]
+
+
 def split_sentences(text: str) -> list[str]:
     """The sentences of a text, in order, each exactly as written (stripped of outer spaces)."""
     units: list[str] = []
     for block in _blocks(text):
         head, _, rest = block.partition("\n")
-        parts = [m.group(0).strip() for m in _END.finditer(head) if m.group(0).strip()]
+        parts = _line_units(head)
         if rest:  # a heading with its list: the heading's last sentence and the list are one unit
             parts[-1] += "\n" + rest
         units.extend(parts)

@@ -101,6 +101,15 @@ class Settings(BaseSettings):
             "BM25 still reads the whole question."
         ),
     )
+    follow_up_weight: float = Field(
+        0.5,
+        ge=0,
+        description=(
+            "A follow-up ('那要是…呢？') is searched joined to its previous question; its items are then "
+            "reordered by fusing in the ranking of the follow-up's own words with this weight (the "
+            "joined ranking has 1.0), so the new thing asked about moves up. 0: joined ranking only."
+        ),
+    )
     index_questions: bool = Field(True, description="Index each item's own question as its own vector.")
     index_phrasings: bool = Field(
         True, description="Index the reviewed phrasings of corpus/phrasings.tsv (see rag.phrasings)."

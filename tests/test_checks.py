@@ -83,6 +83,10 @@ def test_the_askers_number_may_be_denied_but_not_asserted():
     src = ["湖北省没有对住院天数进行限制。"]
     assert "unsupported" in kinds("不是吧，医保规定住院满14天必须出院。", src, q)
     assert "unsupported" not in kinds("资料没有住院满14天必须出院的规定。", src, q)
+    told = "医院说医保住院最多只能住14天，是真的吗？"
+    assert "unsupported" not in kinds("医院说医保住院最多只能住14天是不正确的。", src, told)
+    assert "unsupported" not in kinds("不是14天，湖北省没有对住院天数进行限制。", src, q)
+    assert "unsupported" in kinds("是14天，不是20天。", src, "住院最多14天还是20天？")
 
 
 def test_content_words_absent_from_the_source_are_unsupported():
@@ -106,6 +110,10 @@ def test_fragments_questions_turns_and_echoes():
     assert "echo" in kinds("贫困户的大病保险起付线为1.2万元。", ["贫困人口大病保险起付线为5000元。"], q)
     assert "echo" not in kinds("贫困户的起付线为5000元。", ["贫困人口大病保险起付线为5000元。"], q)
     assert "echo" not in kinds("是的，备案信息变了要重新备案。", ["重新备案"], "备案信息变了要重新备案吧？")
+    # "是不是…" asks; it negates nothing: a reply that negates is an answer, one that does not agrees.
+    q = "只要是医生开的药，是不是都能走医保？"
+    assert "echo" not in kinds("只要是医生开的药，不一定都能走医保。", ["目录内的药才能报销。"], q)
+    assert "echo" in kinds("只要是医生开的药，都能走医保。", ["目录内的药才能报销。"], q)
     # An ordinary yes/no question may be answered by restating it.
     assert "echo" not in kinds(
         "把医保卡借给别人用是违法的。", ["医保卡只限本人使用。"], "把医保卡借给别人用违法吗？"
@@ -201,6 +209,39 @@ def test_a_rule_of_some_places_restated_as_a_rule_of_all_is_unsupported():
     emergency = ["对于异地急诊大部分城市都支持 “先救治,后报销”不需要提前备案。"]
     assert checks.dropped_qualifier("出差遇到车祸需要异地急诊。", emergency) is None
     assert checks.dropped_qualifier("可以报销普通门诊。", ["普通门诊可以报销。"]) is None
+
+
+def test_a_conclusion_resting_on_the_other_case_of_a_pair_is_unsupported():
+    inpatient = ["备案后只要携带社保卡就可以实现住院费用直接结算了。"]
+    assert checks.other_case("看门诊也可以直接结算。", inpatient) == ("门诊", "住院")
+    # A bare verdict names no case: the question's case is the one it answers.
+    assert checks.other_case("可以。", inpatient, "备案后门诊看病能直接结算吗？") == ("门诊", "住院")
+    assert "unsupported" in kinds("看门诊也可以直接结算。", inpatient)
+    # The source speaks of both, the sentence of both, or the question asks about both: no conflict.
+    both = ["住院费用已可直接结算，门诊费用直接结算尚在试点。"]
+    assert checks.other_case("门诊费用直接结算尚在试点。", both) is None
+    assert checks.other_case("乙类药品比甲类药品价格高。", ["甲类药品是临床必需的药品。"]) is None
+    assert checks.other_case("可以。", inpatient, "住院可以直接结算，门诊呢？") is None
+    assert checks.other_case("住院可以直接结算。", inpatient, "门诊能直接结算吗？") is None
+
+
+def test_a_reply_in_traditional_characters_and_list_numbers_in_it_are_read_as_the_source():
+    channels = ["可以通过以下 3 种方式举报：（1）电话…；（2）微信…；（3）写信，邮寄至湖北省医疗保障局。"]
+    asked = "湖北这边可以透过哪些管道检举？"  # callers pass the question in simplified characters
+    assert "unsupported" not in kinds("湖北這邊可以通過電話、微信或書面資料舉報。", channels, asked)
+    pharmacy = ["定点药店的骗保行为有：1. 盗刷医疗保障身份凭证的；2. 为参保人员串换药品的；"]
+    listed = "定点药店的骗保行为有1. 盗刷医疗保障身份凭证的；2. 串换药品的。"
+    assert facts.numbers(listed) == frozenset() and facts.numbers("比例为1.5倍") == {"1.5"}
+    assert "unsupported" not in kinds(listed, pharmacy)
+
+
+def test_a_follow_ups_previous_question_is_the_askers_words_too():
+    source = ["备案后可以在备案地区的所有异地联网定点医院直接结算。"]
+    reply = "去成都看病备案后，可以在所有异地联网定点医院直接结算。"
+    follow_up = "要是我去的医院不是备案时填的那家呢？"
+    assert "unsupported" in kinds(reply, source, follow_up)  # 成都 from nowhere
+    earlier = "去成都看病前怎么知道哪家医院能直接结算？"
+    assert not checks.check_sentence(reply, source, follow_up, (), earlier=earlier)
 
 
 def test_a_number_answers_a_question_about_another_region_only_if_said_of_it():

@@ -36,6 +36,15 @@ def test_sentences_are_exact_and_short_verdicts_join_the_next():
     assert all(x in Q2 for x in s)
     listed = split_sentences("激活步骤：\n1.立即激活\n2.身份验证\n提交后两个工作日内完成审核")
     assert listed == ["激活步骤：\n1.立即激活\n2.身份验证", "提交后两个工作日内完成审核"]
+    # A list written inside one line stays with its heading, verbatim, whatever the point numbers.
+    inline = "骗保行为有：1. 虚构医药服务的；2. 挂名住院的；3. 其他行为。举报时要提供证据。"
+    points = "骗保行为有：1. 虚构医药服务的；2. 挂名住院的；3. 其他行为。"
+    assert split_sentences(inline) == [points, "举报时要提供证据。"]
+    law = "下列费用不纳入支付范围：（一）工伤保险基金支付的；（二）应当由第三人负担的。打架的费用不能报销。"
+    assert split_sentences(law)[0].endswith("（二）应当由第三人负担的。")
+    # A "；" without a list still ends a sentence.
+    paid = split_sentences("参保人可以先行垫付；后需持相关材料手工报销。")
+    assert paid == ["参保人可以先行垫付；", "后需持相关材料手工报销。"]
 
 
 def test_prompt_numbers_sentences_masks_characters_and_caches_the_head():

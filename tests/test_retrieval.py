@@ -67,6 +67,23 @@ def test_a_long_story_is_searched_by_the_question_at_its_end(assistant):
     assert "问34" in {h.label for h in hits}
 
 
+@pytest.mark.parametrize(
+    ("previous", "follow_up", "gold"),
+    [
+        ("药店让我用医保卡买洗发水，这样行吗？", "那我该去哪举报？", "问38"),
+        ("社保卡丢了看病怎么报销？", "那以后能不能直接用手机？", "问21"),
+    ],
+)
+def test_a_follow_up_finds_what_it_newly_asks_about(assistant, previous, follow_up, gold):
+    from rag.question import parse
+
+    query = parse(follow_up, [previous], 1000)
+    joined = [h.label for h in assistant.retriever.search(query.search, 5)]
+    found = [h.label for h in assistant.retriever.find(query, 5)]
+    assert found[0] == gold and joined[0] != gold  # the joined question alone stays on the old topic
+    assert set(found) <= set(joined) | {h.label for h in assistant.retriever.search(query.search, 10)}
+
+
 def test_the_index_holds_every_way_to_ask(assistant):
     kinds = {c.kind for c in assistant.index.chunks}
     assert {"answer", "question"} <= kinds

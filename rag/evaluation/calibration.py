@@ -54,7 +54,7 @@ def samples(assistant: Assistant, records: list[EvalRecord], k: int = 10) -> lis
         if rec.split == "invent":
             continue
         query = parse(rec.question, list(rec.history), assistant.settings.max_question_chars)
-        hits = assistant.retriever.search(query.search, k)
+        hits = assistant.retriever.find(query, k)
         out.append(Sample(rec, query, hits, rec.split != "out_of_scope", held_out(rec.question)))
     return out
 

@@ -20,6 +20,7 @@ from .. import checks, facts
 from ..characters import find_characters
 from ..compose import NO_CONCLUSION_TEXT
 from ..normalise import normalise
+from ..question import is_follow_up
 from ..records import Item
 from ..sentences import split_sentences
 from .evalset import REFUSE_SPLITS, EvalRecord
@@ -148,9 +149,12 @@ def answer_issues(row: dict[str, Any], ctx: EvalContext) -> list[checks.Issue]:
         return checks.best_support(sentence, pool)
 
     stories = [ctx.items[lb].question for lb in cited if lb in ctx.items]
+    history = row.get("history") or []
+    # As in the pipeline: a follow-up's previous question is the asker's words too.
+    earlier = normalise(history[-1]) if history and is_follow_up(row["question"]) else ""
     return checks.check_body(
         body, normalise(row["question"]), support_for, ctx.characters, stories, allowed_labels=set(ctx.items),
-        quotes=shown, home=ctx.home,
+        quotes=shown, home=ctx.home, earlier=earlier,
     )  # fmt: skip
 
 

@@ -29,10 +29,12 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "- BM25": {"bm25_weight": 0.0},
     "- character bigrams": {"ngrams": False},
     "- question normalisation": {"normalise": False},
+    "- follow-up's own words": {"follow_up_weight": 0.0},
     "before (answer pieces, BM25 words, raw question)": {
         "kinds": {"answer"},
         "ngrams": False,
         "normalise": False,
+        "follow_up_weight": 0.0,
     },
 }
 
@@ -66,12 +68,13 @@ def variant(assistant: Assistant, embedder: Any, **kw: Any) -> HybridRetriever:
         sub, assistant.items, embedder, s.candidates, s.rrf_k,
         kw.get("bm25_weight", s.bm25_weight), kw.get("asked_weight", s.asked_weight),
         kw.get("ngrams", s.keyword_ngrams), kw.get("normalise", True), s.dense_query_chars,
+        kw.get("follow_up_weight", s.follow_up_weight),
     )  # fmt: skip
 
 
 def _rank(retriever: HybridRetriever, rec: EvalRecord, max_chars: int, k: int) -> int | None:
     query = parse(rec.question, list(rec.history), max_chars)
-    labels = [h.label for h in retriever.search(query.search, k)]
+    labels = [h.label for h in retriever.find(query, k)]
     return next((i for i, lb in enumerate(labels) if lb in rec.qids), None)
 
 
