@@ -94,7 +94,7 @@ class Assistant:
         on first use unless ``load_generator`` is set, so retrieval-only work never pays for it."""
         s = settings or Settings()
         items = load_items(s.corpus_dir)
-        embedder = Embedder(s.embedder, s.models_dir, s.n_threads, s.embed_int8, s.embed_int8_queries)
+        embedder = Embedder.from_settings(s)
         chunks, digest = index_inputs(s, items)
         index, status = load_or_build(
             s.index_dir,

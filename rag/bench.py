@@ -105,7 +105,7 @@ def child_retrieval(s: Settings, evalset: Path) -> dict[str, Any]:
     from .index import load_or_build
 
     t0 = time.perf_counter()
-    embedder = Embedder(s.embedder, s.models_dir, s.n_threads, s.embed_int8, s.embed_int8_queries)
+    embedder = Embedder.from_settings(s)
     load_s = time.perf_counter() - t0
     chunks, digest = index_inputs(s, load_items(s.corpus_dir))
     with tempfile.TemporaryDirectory() as tmp:

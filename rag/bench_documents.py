@@ -142,7 +142,7 @@ def retrieval_at_scale(s: Settings, n_items: int, n_questions: int = 100) -> dic
         items.append(it)
         chunks.append(Chunk(len(chunks), it.source, it.qid, it.label, question, answer))
         chunks.append(Chunk(len(chunks), it.source, it.qid, it.label, question, question, "question"))
-    embedder = Embedder(s.embedder, s.models_dir, s.n_threads, s.embed_int8, s.embed_int8_queries)
+    embedder = Embedder.from_settings(s)
     dim = len(embedder.embed_queries(["维度"])[0])
     vecs = np.random.default_rng(SYNTHETIC_DIM_SEED).standard_normal((len(chunks), dim)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)

@@ -14,7 +14,8 @@ whatever produced it. Each rule is plain code over the text:
   给报。"), which agrees with the asker whether or not the documents do;
 * ``unsupported``       a sentence whose numbers, bounds, places or content words are not in the
   source sentence(s) it rests on — not the whole item, so "90%" from a 深圳 example cannot support
-  a claim about 北京.
+  a claim about 北京 — or that reads them backwards (不能 for 能), drops their qualifier (有些/部分
+  地区), or speaks of the other case of a pair they rule on (门诊 for 住院).
 
 Counted by the evaluation, not yet enforced by the pipeline (it shows such answers as they are):
 

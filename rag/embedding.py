@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 import os
+import re
 import warnings
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .models import resolve
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 # Never reach for the hub at run time: it is unreachable here and we ship everything we need.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -26,6 +32,7 @@ class Embedder:
         n_threads: int,
         int8: bool = False,
         int8_queries: bool = False,
+        bf16_queries: bool = False,
     ) -> None:
         path, self.model_id = resolve(name_or_path, "embedder", models_dir)
         try:
@@ -42,7 +49,11 @@ class Embedder:
             self.model = _int8(self.model)
             self.model_id += "+int8"  # other vectors: an index built without it is stale
         # Questions only: the index keeps full-precision vectors (and its id), questions embed faster.
-        self.query_model = _int8(self.model) if int8_queries and not int8 else self.model
+        self.query_model = self.model
+        if int8_queries and not int8:
+            self.query_model = _int8(self.model)
+        elif bf16_queries and not int8 and native_bf16():
+            self.query_model = copy.deepcopy(self.model).to(torch.bfloat16)
         dim = (
             getattr(self.model, "get_embedding_dimension", None)
             or self.model.get_sentence_embedding_dimension
@@ -51,6 +62,12 @@ class Embedder:
         prompts = getattr(self.model, "prompts", {}) or {}
         # EmbeddingGemma defines "query" and "document" prompts; other models may define none.
         self._has_prompts = "query" in prompts and "document" in prompts
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> Embedder:
+        return cls(
+            s.embedder, s.models_dir, s.n_threads, s.embed_int8, s.embed_int8_queries, s.embed_bf16_queries
+        )
 
     def embed_documents(self, texts: list[str], batch_size: int = 16, progress: bool = False) -> np.ndarray:
         if self._has_prompts:
@@ -65,10 +82,21 @@ class Embedder:
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         if self._has_prompts:
-            vecs = self.query_model.encode_query(texts, normalize_embeddings=True)
+            vecs = self.query_model.encode_query(texts, normalize_embeddings=True, convert_to_tensor=True)
         else:
-            vecs = self.query_model.encode(texts, normalize_embeddings=True)
-        return np.asarray(vecs, dtype=np.float32)
+            vecs = self.query_model.encode(texts, normalize_embeddings=True, convert_to_tensor=True)
+        return vecs.float().cpu().numpy()  # a bfloat16 model's vectors, as float32 like the index
+
+
+@lru_cache(maxsize=1)
+def native_bf16() -> bool:
+    """Whether this CPU computes bfloat16 natively (elsewhere PyTorch emulates it, slower than
+    float32). Read from /proc/cpuinfo: Linux only; anywhere else, False."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return bool(re.search(r"\b(avx512_bf16|amx_bf16)\b", flags))
 
 
 def _int8(model: Any) -> Any:

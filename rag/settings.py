@@ -69,6 +69,15 @@ class Settings(BaseSettings):
             "questions (README, Retrieval)."
         ),
     )
+    embed_bf16_queries: bool = Field(
+        True,
+        description=(
+            "Embed questions (only) with a bfloat16 copy of the model when the CPU computes bfloat16 "
+            "natively (AVX512-BF16 or AMX); elsewhere, or when off, float32. The vectors have cosine "
+            "≥ 0.999 with float32 ones, so the index and the scope calibration stay valid; a question "
+            "embeds ~35% faster on this project's machine."
+        ),
+    )
     embed_batch_size: int = Field(16, description="Chunks per embedding batch while indexing.")
 
     # --- chunking -----------------------------------------------------------------------------
@@ -98,7 +107,8 @@ class Settings(BaseSettings):
         description=(
             "The dense side embeds only the last this many characters of a question (0: all); long "
             "questions are stories that end in the question, and embedding time grows with length. "
-            "BM25 still reads the whole question."
+            "BM25 still reads the whole question. Off: a question asked first and explained after "
+            '("…能报多少？我的情况是…") loses its ask (README, Retrieval).'
         ),
     )
     follow_up_weight: float = Field(

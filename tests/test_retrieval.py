@@ -105,3 +105,21 @@ def test_int8_questions_keep_the_index_and_stay_close_to_full_precision(assistan
     cosines = (q8.embed_queries(questions) * full.embed_queries(questions)).sum(axis=1)
     # Close (0.92–0.95 measured), not equal: the drift is what moves the scope decision's scores.
     assert cosines.min() > 0.9, cosines
+
+
+def test_bf16_questions_keep_the_index_and_match_float32_ones(assistant, settings):
+    import numpy as np
+
+    from rag.embedding import Embedder, native_bf16
+
+    f32 = Embedder(settings.embedder, settings.models_dir, settings.n_threads, bf16_queries=False)
+    assert f32.query_model is f32.model
+    if not native_bf16():
+        pytest.skip("this CPU computes bfloat16 by emulation: questions stay float32")
+    b16 = Embedder(settings.embedder, settings.models_dir, settings.n_threads, bf16_queries=True)
+    assert b16.query_model is not b16.model and b16.model_id == f32.model_id  # the index stays fresh
+    questions = ["老板不给我交医保行吗？", "異地急診需要提前備案嗎？", "起付线是什么意思？"]
+    found = b16.embed_queries(questions)
+    assert found.dtype == np.float32
+    # Near-equal (≥ 0.9993 over 200 eval questions): the scope calibration holds without refitting.
+    assert (found * f32.embed_queries(questions)).sum(axis=1).min() > 0.998
