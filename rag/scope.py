@@ -35,7 +35,10 @@ def features(hits: list[Hit]) -> list[float]:
     dense = sorted((h.dense for h in hits), reverse=True)
     by_dense = max(hits, key=lambda h: h.dense)
     by_bm25 = max(hits, key=lambda h: h.bm25)
-    agree = float(hits[0].label == by_dense.label == by_bm25.label and by_bm25.bm25 > 0)
+    # The first fused item by its score, not its place: a follow-up's items are reordered by its own
+    # words (rag.retrieval.find) after the joined question's fusion, which is what this was fitted on.
+    first = max(hits, key=lambda h: h.score)
+    agree = float(first.label == by_dense.label == by_bm25.label and by_bm25.bm25 > 0)
     margin = dense[0] - (dense[1] if len(dense) > 1 else 0.0)
     return [dense[0], margin, math.log1p(by_bm25.bm25), agree]
 

@@ -78,10 +78,12 @@ def test_a_follow_up_finds_what_it_newly_asks_about(assistant, previous, follow_
     from rag.question import parse
 
     query = parse(follow_up, [previous], 1000)
-    joined = [h.label for h in assistant.retriever.search(query.search, 5)]
-    found = [h.label for h in assistant.retriever.find(query, 5)]
+    joined_hits, found_hits = assistant.retriever.search(query.search, 5), assistant.retriever.find(query, 5)
+    joined, found = [h.label for h in joined_hits], [h.label for h in found_hits]
     assert found[0] == gold and joined[0] != gold  # the joined question alone stays on the old topic
     assert set(found) <= set(joined) | {h.label for h in assistant.retriever.search(query.search, 10)}
+    # The scope decision was fitted on the joined question's fusion: reordering must not move it.
+    assert assistant.scope.probability(found_hits) == assistant.scope.probability(joined_hits)
 
 
 def test_the_index_holds_every_way_to_ask(assistant):
