@@ -184,6 +184,16 @@ def unsupported(
             f"the source bounds {lost} ({words}); the answer does not",
             f"原文的数字前有“{words}”，不能省掉",
         )
+    # A number is the source's only where the source says it of the same thing: "新生儿出生后3个月内
+    # 要办理参保" is not supported by "转诊人员备案有效期为3个月", though both say 3个月. The answer
+    # sentence or the question it answers must share a character pair (not counting numbers and
+    # bounds) with the words around the number where the source states it.
+    unanchored = sorted(v for v in stated if not _anchored(v, f"{text}\n{question}", source))
+    if unanchored:
+        return (
+            f"numbers {unanchored} are said of something else in the source sentence",
+            "原文的这个数字说的是别的事",
+        )
     # A place the asker named may be restated ("在广州长期居住的…"); one from nowhere may not, nor
     # the documents' own region (``home``): a rule said of it must come from a sentence that says so.
     extra_places = facts.places(text) - facts.places(source) - (facts.places(question) - home)
@@ -216,7 +226,7 @@ def unsupported(
     novel = [w for w in words if w not in source and w not in question]
     if len(novel) >= 2 and len(novel) > UNSUPPORTED_SHARE * len(words):
         return f"content words not in the source: {novel}", "只能说原文里写了的内容"
-    flipped = polarity_conflict(text, support)
+    flipped = polarity_conflict(text, support, question)
     if flipped:
         said, source_said = flipped
         return f"says “{said}” where its source says “{source_said}”", f"原文说的是“{source_said}”"
@@ -229,6 +239,12 @@ def unsupported(
         why = f"the source says this of “{qualifier}” only; the answer says it of all"
         return why, f"原文只说“{qualifier}”"
     return None
+
+
+def _anchored(value: str, text: str, source: str) -> bool:
+    """Whether a source sentence states ``value`` among words the answer sentence shares."""
+    grams = _bigrams(facts.without_quantities(text))
+    return any(grams & _bigrams(c) for c in facts.number_contexts(source).get(value.rstrip("%"), []))
 
 
 # Cases the documents give different rules for, which the small model takes one for the other: it
@@ -283,7 +299,9 @@ def dropped_qualifier(text: str, support: Iterable[str]) -> str | None:
 
 # Modal verbs whose polarity decides an answer: "能/可以" and "需要/必须". Words that only contain
 # them (可能, 功能, 能力…) are not modals.
-_MODALS = {"能": re.compile(r"可以|能够|能"), "需": re.compile(r"需要|必须")}
+# A bare 可 ("可在定点零售药店购买药品…，但购买生活用品将涉嫌…骗保") is left out: what it permits is
+# a list the next clause limits, and reading it as 能 dropped right replies ("不能买洗发水").
+_MODALS = {"能": re.compile(r"可以|能够|能|允许|准许"), "需": re.compile(r"需要|必须")}
 _NOT_MODAL = re.compile(r"可能|功能|智能|性能|技能|本能|才能|能力|能源|职能|不可能")
 _NEGATED = ("不", "没", "未", "无", "非", "毋")
 _NEGATIVE_ONLY = {"需": re.compile(r"无需|不必|不用|不需(?!要)")}
@@ -294,32 +312,53 @@ def _polarities(text: str, family: str) -> dict[str, set[str]]:
     character pairs of the clauses it governs (the modal itself left out)."""
     found: dict[str, set[str]] = {}
     for clause in _CLAUSE.split(_NOT_MODAL.sub("", text)):
-        forms = set()
-        for m in _MODALS[family].finditer(clause):
-            negated = clause[max(0, m.start() - 1) : m.start()] in _NEGATED
-            forms.add(("不" if negated else "") + ("能" if family == "能" else "需要"))
-        if family in _NEGATIVE_ONLY and _NEGATIVE_ONLY[family].search(clause):
-            forms.add("不需要")
-        rest = _MODALS[family].sub("", clause)
-        for form in forms:
-            found.setdefault(form, set()).update(_bigrams(rest))
+        for form, grams in _clause_polarity(clause, family).items():
+            found.setdefault(form, set()).update(grams)
     return found
 
 
-def polarity_conflict(text: str, support: Iterable[str]) -> tuple[str, str] | None:
-    """A sentence that says "不能" where every sentence it rests on says "能" about the same thing
-    (a clause sharing words with it), or the reverse: the small model's commonest wrong answer is
-    the right sentence read backwards."""
-    source = "\n".join(support)
+def _clause_polarity(clause: str, family: str) -> dict[str, set[str]]:
+    forms = set()
+    for m in _MODALS[family].finditer(clause):
+        negated = clause[max(0, m.start() - 1) : m.start()] in _NEGATED
+        forms.add(("不" if negated else "") + ("能" if family == "能" else "需要"))
+    if family in _NEGATIVE_ONLY and _NEGATIVE_ONLY[family].search(clause):
+        forms.add("不需要")
+    rest = _bigrams(_MODALS[family].sub("", clause))
+    return {form: rest for form in forms}
+
+
+def polarity_conflict(text: str, support: Iterable[str], question: str = "") -> tuple[str, str] | None:
+    """A sentence that says "不能" where the source clauses closest to it (sharing the most character
+    pairs) say "能" about the same thing, or the reverse: the small model's commonest wrong answer
+    is the right sentence read backwards. Clause by clause, so a source that says both ("大部分城市
+    不需要提前备案…有些城市需要临时电话备案") still decides by the clause the answer restates. A
+    clause copied from the question's premise ("办理备案后又需要回参保地住院，…") is the asker's, not
+    a claim; one copied from what it asks ("需要提前备案吗" → "需要提前备案。") is the reply. A source
+    sentence that names neither case of a pair the answer names ("乙类药…不能全额报销" against "使用
+    这类药品时，可以全额纳入报销范围", where 这类 is 甲类) may be about the other case: no conflict."""
+    source = [(c, s) for s in support for c in _CLAUSE.split(_NOT_MODAL.sub("", s))]
+    own = [c for c in _CLAUSE.split(normalise(question)) if not yes_no_words(c)] if question else []
+    claims = "，".join(c for c in _CLAUSE.split(text) if not (len(c) >= 4 and any(c in q for q in own)))
+    cases = [pair for pair in CONTRASTS if any(w in claims for w in pair)]
     for family in _MODALS:
-        said, source_said = _polarities(text, family), _polarities(source, family)
-        if len(said) == 1 and len(source_said) == 1 and said.keys() != source_said.keys():
-            (form, about), (source_form, source_about) = (
-                next(iter(said.items())),
-                next(iter(source_said.items())),
-            )
-            if about & source_about:
-                return form, source_form
+        said = _polarities(claims, family)
+        if len(said) != 1:
+            continue
+        form, about = next(iter(said.items()))
+        stated = [
+            (f, len(about & grams), s) for c, s in source for f, grams in _clause_polarity(c, family).items()
+        ]
+        best = max((n for _, n, _ in stated), default=0)
+        if best == 0:
+            continue
+        closest = [(f, s) for f, n, s in stated if n == best]
+        forms = {f for f, _ in closest}
+        if form in forms or len(forms) != 1:
+            continue
+        if cases and any(not any(w in s for pair in cases for w in pair) for _, s in closest):
+            continue
+        return form, forms.pop()
     return None
 
 

@@ -163,6 +163,15 @@ class Composer:
             sentence, self._support(evidence), self.question, self.characters, self.story, self.home,
             self.earlier,
         )  # fmt: skip
+        if not any(i.kind == "unsupported" for i in found):
+            # The model may choose the one sentence that agrees with it ("有些城市…需要…备案") and
+            # leave out the closer one of the same item that says the opposite ("大部分城市…不需要提前
+            # 备案"): polarity is read against those too, as the evaluation reads it.
+            closest = [e.text for e in self._restated(sentence) if e not in evidence]
+            flipped = checks.polarity_conflict(sentence, closest, self.question) if closest else None
+            if flipped:
+                why = f"says “{flipped[0]}” where its item's closest sentence says “{flipped[1]}”"
+                found.append(checks.Issue("unsupported", sentence, why, f"原文说的是“{flipped[1]}”"))
         return [i for i in found if i.kind in DROP]
 
     # -- conclusion ---------------------------------------------------------------------------
@@ -358,15 +367,16 @@ class Composer:
             self.notes.append(f"dropped an unfinished last sentence: {leftover}")
         # A bare verdict ("是。") stands alone only when the model wrote it unprompted; one forced by
         # a retry whose reason failed the checks is a guess (they were mostly wrong when measured).
-        if (
-            self._verdict
-            and self.evidence
-            and not self.retried
-            and not self._issues(self._verdict, self.evidence)
-        ):
-            text = self._verdict + self._markers(self._verdict)
-            self.kept.append(text)
-            out.append(text)
+        if self._verdict and self.evidence and not self.retried:
+            failed = self._issues(self._verdict, self.evidence)
+            if failed:
+                self.notes.append(
+                    f"dropped a verdict ({failed[0].kind}: {failed[0].detail}): {self._verdict}"
+                )
+            else:
+                text = self._verdict + self._markers(self._verdict)
+                self.kept.append(text)
+                out.append(text)
         evidence = self.evidence or []
         if self.model_refused:
             return out, Composed("", [], "model_refused", self.notes)

@@ -135,6 +135,45 @@ def bounded(text: str) -> dict[str, str]:
     return out
 
 
+_SENTENCE_END = re.compile(r"[。!?！？\n]+")
+_UNIT_AFTER = re.compile(rf"\s*(?:多|余|几)?\s*(?:{_UNITS})?")
+_BOUND_WORDS = re.compile("|".join(sorted(set(BOUNDS_BEFORE + BOUNDS_AFTER), key=len, reverse=True)))
+_LIST_PART = rf"(?:[\d.%％\s、,，\-－~～—()（）至到和或及]|{_UNITS})+"
+_LIST_TAIL = re.compile(_LIST_PART + "$")
+_LIST_HEAD = re.compile("^" + _LIST_PART)
+NEAR = 10  # characters before a number that say what it is a number of (half as many after it)
+
+
+def number_contexts(text: str) -> dict[str, list[str]]:
+    """Each number a text states, with the words around it (within its sentence, ``NEAR``
+    characters before it and half as many after; its digits, unit and bound words taken out):
+    "转诊人员备案有效期为3个月)到确定的…" → {"3": ["转诊人员备案有效期为 确定的异地"]}. Percentages are
+    keyed without their sign."""
+    out: dict[str, list[str]] = {}
+    for clause in _SENTENCE_END.split(_arabic(unicodedata.normalize("NFKC", text))):
+        for m in _NUMBER.finditer(clause):
+            after = clause[m.end() :]
+            after = after[_UNIT_AFTER.match(after).end() :]  # type: ignore[union-attr]
+            after = _LIST_HEAD.sub("", after)  # "2017、2018、2019 年国家都调整…": the words after the list
+            # The words before a list of numbers are every number's: "电话（027-87265900、027-…）".
+            before = _LIST_TAIL.sub("", clause[: m.start()])
+            near = before[-NEAR:] + " " + after[: NEAR // 2]
+            out.setdefault(_fmt(_value(m)), []).append(without_quantities(near))
+    return out
+
+
+def without_quantities(text: str) -> str:
+    """The text with its numbers, their units and bound words blanked: what is left says what a
+    number is of."""
+    text = re.sub(r"[\d.%％]+", " ", _UNIT_AFTER_NUMBER.sub(" ", _arabic(text)))
+    return _BOUND_WORDS.sub(" ", text)
+
+
+_UNIT_AFTER_NUMBER = re.compile(
+    rf"\d+(?:\.\d+)?\s*(?:多|余|几)?\s*(?:万|亿)?\s*(?:多|余|几)?\s*(?:{_UNITS})?"
+)
+
+
 def has_bound(text: str) -> bool:
     return any(w in text for w in BOUNDS_BEFORE + BOUNDS_AFTER)
 

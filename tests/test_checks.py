@@ -197,6 +197,50 @@ def test_a_conclusion_that_reads_its_source_backwards_is_unsupported():
     assert checks.polarity_conflict("可以先垫付，再手工报销。", lost_card) is None
 
 
+def test_a_source_that_says_both_is_read_by_the_clause_the_answer_restates():
+    emergency = [
+        "对于异地急诊大部分城市都支持 “先救治,后报销”不需要提前备案。",
+        "但有些城市会严格一点会要求临时电话备案,具体需要拨打12333咨询",
+    ]
+    assert checks.polarity_conflict("需要提前备案。", emergency) == ("需要", "不需要")
+    assert checks.polarity_conflict("有些城市需要拨打12333咨询。", emergency) is None
+    assert checks.polarity_conflict("大部分城市不需要提前备案。", emergency) is None
+    transfer = ["转诊人员再次转往他院就医的,只需提供转诊转院证明,不需到市医保中心办理任何手续"]
+    said = "再次转院需要到市医保中心办理手续。"
+    assert checks.polarity_conflict(said, transfer) == ("需要", "不需要")
+    # 不允许 is 不能; the asker's own premise ("又需要回参保地住院") is not the answer's claim.
+    assert checks.polarity_conflict("这是不允许的，可以直接刷卡。", ["参保人可以直接刷卡。"]) is None
+    account = ["个人账户可以支付住院自付费用。"]
+    assert checks.polarity_conflict("个人账户不允许支付住院自付费用。", account) == ("不能", "能")
+    # A source sentence naming neither case of a pair the answer names may be about the other case.
+    drugs = ["参保人使用这类药品时，可以全额纳入报销范围，按规定比例报销。"]
+    q = "乙类药的费用能全额纳入报销吗？"
+    assert checks.polarity_conflict("乙类药的费用不能全额纳入报销。", drugs, q) is None
+    back = ["转诊转院人员回参保地看病就医无需办理手续。"]
+    q = "办理异地就医备案后又需要回参保地住院怎么办?"
+    assert checks.polarity_conflict("办理异地就医备案后又需要回参保地住院，可以直接就医。", back, q) is None
+    assert checks.polarity_conflict("回参保地就医需要办理手续。", back, q) == ("需要", "不需要")
+
+
+def test_a_number_is_supported_only_where_the_source_says_it_of_the_same_thing():
+    valid = [
+        "参保人员持卡在备案有效期限内(异地长期居住人员不设有效期;转诊人员备案有效期为3个月)到定点医疗机构办理入院登记"
+    ]
+    q = "新生儿出生后多久内要办理参保？"
+    assert "unsupported" in kinds("新生儿出生后3个月内要办理参保登记。", valid, q)
+    assert "unsupported" not in kinds("转诊备案的有效期是3个月。", valid, "转诊备案多久有效？")
+    reward = ["提供欺诈骗保线索者最高奖励10万元。"]
+    assert "unsupported" not in kinds("举报骗保有奖励，最多可以拿10万元。", reward, "举报能拿多少钱？")
+    # …or the question it answers does: "举报查实" is the asker's "举报骗保".
+    assert "unsupported" not in kinds("举报查实最高能拿10万元。", reward, "举报骗保能拿多少钱？")
+    # Numbers in a list share the words around the list.
+    phones = ["（1）电话，拨打湖北省医疗保障局举报电话（027-87265900、027-87717662）或各市州举报电话；"]
+    assert "unsupported" not in kinds("举报电话是027-87265900、027-87717662。", phones, "举报电话多少？")
+    years = ["2017、2018、2019 年国家都调整扩大了药品目录，新增药品可以报销。"]
+    assert "unsupported" not in kinds("2017、2018、2019年国家都调整扩大了药品目录。", years, "会进医保吗？")
+    assert facts.number_contexts("从 2016 年起，全国都开始实施")["2016"] == ["从  ,全国都"]
+
+
 def test_a_rule_of_some_places_restated_as_a_rule_of_all_is_unsupported():
     outpatient = ["对大部分地区来说,异地就医只能报销住院和急诊费用只有部分地区可以报销普通门诊,具体如下图:"]
     assert checks.dropped_qualifier("异地就医但不能报销普通门诊。", outpatient) == "部分地区"

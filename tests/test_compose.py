@@ -275,3 +275,20 @@ def test_a_story_quote_the_reply_rests_on_stays_even_when_the_item_has_another()
         in text
     )
     assert "老王" not in text
+
+
+def test_a_conclusion_is_read_against_its_items_closest_sentence_not_only_the_chosen_one():
+    # The model chose the one sentence that agrees with its "需要" and left out the closer one.
+    emergency = (
+        "对于异地急诊大部分城市都支持“先救治,后报销”不需要提前备案。"
+        "但有些城市会严格一点会要求临时电话备案,具体需要拨打12333咨询。"
+    )
+    q = "异地急诊需要提前备案吗？"
+    p = prompt_for(q, make_hit("异地就医·异地急诊", emergency))
+    text, composed = feed(compose.Composer(p, q, CHARS), "依据：A2\n结论：需要提前备案。")
+    assert composed.mode == "no_conclusion" and "需要提前备案。[" not in text
+    assert any("closest sentence" in n for n in composed.notes)
+    # The reply that agrees with the closest sentence stays.
+    p = prompt_for(q, make_hit("异地就医·异地急诊", emergency))
+    text, composed = feed(compose.Composer(p, q, CHARS), "依据：A1\n结论：大部分城市不需要提前备案。")
+    assert composed.mode == "generated" and text.startswith("大部分城市不需要提前备案。")
