@@ -182,7 +182,8 @@ class Assistant:
         s = self.settings
         return gate.decide(
             query, hits, scope=self.scope, max_items=s.context_items,
-            min_ratio=s.context_min_ratio, regional=self.regional,
+            min_ratio=s.context_min_ratio, regional=self.regional, near_scope=s.near_scope,
+            characters=self.characters,
         )  # fmt: skip
 
     def stream(
@@ -211,7 +212,12 @@ class Assistant:
             decision = self.decide(query, hits)
             notes.extend(decision.notes)
             if decision.refused:
-                holder.answer = done(decision.refusal, "refused", citations=[])
+                # Quotes near the scope line are shown as such, not as what an answer rests on.
+                cited = compose.citations_for(decision.evidence, hits)
+                body = compose.UNSURE_TEXT if decision.evidence else ""
+                holder.answer = done(
+                    decision.refusal, "refused", citations=cited, evidence=decision.evidence, body=body
+                )
                 yield decision.refusal
                 return
             prompt = self.fit_prompt(query, decision.context, notes)

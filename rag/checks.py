@@ -423,6 +423,11 @@ def _bigrams(text: str) -> set[str]:
     return {chars[i : i + 2] for i in range(len(chars) - 1)}
 
 
+def shared_pairs(a: str, b: str) -> int:
+    """How many character pairs two texts have in common."""
+    return len(_bigrams(a) & _bigrams(b))
+
+
 def similarity(a: str, b: str) -> float:
     x, y = _bigrams(a), _bigrams(b)
     return len(x & y) / len(x | y) if x and y else 0.0

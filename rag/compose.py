@@ -29,6 +29,7 @@ from .normalise import normalise
 from .prompt import MAX_SENTENCE_CHARS, Prompt, parse_evidence
 from .question import is_confirmation, yes_no_words
 from .records import Citation, Evidence, Hit
+from .sentences import split_sentences
 
 REFUSAL_TEXT = (
     "抱歉，现有资料中没有能回答这个问题的内容。为避免给出错误的政策建议，我不作推测；"
@@ -37,6 +38,10 @@ REFUSAL_TEXT = (
 INVENTION_TEXT = (
     "抱歉，我只根据资料回答，不能编造、猜测或替您确认资料里没有写明的政策、金额和比例。"
     "具体数字请以当地医保经办机构公布的为准。"
+)
+UNSURE_TEXT = (
+    "抱歉，我不能确定资料是否回答了这个问题，不作推测。下面是资料中与您的问题最接近的原文，请对照判断；"
+    "具体情况请咨询当地医保经办机构。"
 )
 NO_CONCLUSION_TEXT = "抱歉，资料没有直接回答这个问题，请咨询当地医保经办机构。资料中可能相关的原文如下。"
 # Sentences shorter than this ("不可以。") are a verdict: shown joined to the reason that follows.
@@ -460,6 +465,37 @@ def refusal_text(hits: list[Hit]) -> str:
     return REFUSAL_TEXT + related(hits)
 
 
+def closest_quotes(hit: Hit, question: str, characters: Iterable[str], n: int = 2) -> list[Evidence]:
+    """The ``n`` sentences of an item sharing the most character pairs with a question (at least
+    two) and stating no number or place, in the item's order, as quotes with the story characters
+    the asker did not name left out. Not greedy coverage (rag.checks.best_support): "起付线是啥意思"
+    shares only 起付线 with any sentence; both the one naming it and the one defining it count."""
+    sentences = split_sentences(hit.full_text or hit.text)
+    asked = normalise(question)
+    # A sentence stating a number or a place is an example's or a rule's figure: under an unsure
+    # reply it would read as the answer ("哪些能报按北京政策: 比如有8万元…" for a question about 国外).
+    shared = [0 if facts.numbers(t) or facts.places(t) else checks.shared_pairs(asked, t) for t in sentences]
+    best = sorted(range(len(sentences)), key=lambda i: -shared[i])[:n]
+    return [
+        Evidence(
+            hit.source,
+            hit.qid,
+            hit.label,
+            i,
+            sentences[i],
+            mask(sentences[i], characters, question, STORY_MASK),
+        )
+        for i in sorted(best)
+        if shared[i] >= 2
+    ]
+
+
+def unsure_text(evidence: list[Evidence], hits: list[Hit]) -> str:
+    """A refusal near the scope line: the closest sentences, quoted, for the asker to judge."""
+    quotes = "\n".join(f"[{e.label}]「{e.shown or e.text}」" for e in evidence)
+    return UNSURE_TEXT + (f"\n\n最接近的原文：\n{quotes}" if quotes else "") + related(hits)
+
+
 def invention_text(hits: list[Hit]) -> str:
     return INVENTION_TEXT + related(hits)
 
@@ -484,6 +520,14 @@ _FIGURE = re.compile(
 )
 # Words of a question about care away from home, which the national 异地就医 rules answer.
 _AWAY = re.compile(r"异地|跨省|外地|外省|备案|转诊|老家|当地|出差|旅游")
+
+
+def asks_figure(question: str) -> bool:
+    """Whether a question asks for an amount, a rate, a count, a date or a time limit."""
+    return bool(_FIGURE.search(question) or _FIGURE_MORE.search(question))
+
+
+_FIGURE_MORE = re.compile(r"百分之几|几成|哪一?年|哪个月|几几年")
 
 
 def local_figure_place(question: str, home: frozenset[str]) -> str | None:

@@ -17,12 +17,13 @@ Otherwise the items that go into the prompt: the best by rank, and others only i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import compose, facts
 from .normalise import normalise
 from .question import Query
-from .records import Hit
+from .records import Evidence, Hit
 from .scope import Scope
 
 
@@ -31,6 +32,7 @@ class Decision:
     context: list[Hit]  # items for the prompt; empty when refused
     refusal: str = ""  # the text of the refusal, when refused
     notes: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)  # quoted in a refusal near the scope line
 
     @property
     def refused(self) -> bool:
@@ -53,14 +55,28 @@ def decide(
     max_items: int,
     min_ratio: float,
     regional: dict[str, str],
+    near_scope: float = 0.0,
+    characters: Iterable[str] = (),
 ) -> Decision:
-    """``regional``: label → region of the items whose rules hold only in that region."""
+    """``regional``: label → region of the items whose rules hold only in that region;
+    ``near_scope``: see rag.settings; ``characters``: the story characters quotes leave out."""
     if query.invention:
         return Decision([], compose.invention_text(hits), [f"asks to invent or guess: {query.invention}"])
+    asked = normalise(query.asked)  # places in the documents' script: 廣州 is 广州
     if not scope.in_scope(hits):
+        elsewhere = facts.places(asked) - facts.region_places(set(regional.values()))
+        # Close to the line the decision is unsure either way; colloquial questions the documents
+        # answer land here. The asker gets the closest sentences, not an answer — unless the
+        # question asks for a figure or names another place: a quoted number then reads as the
+        # answer ("上海居民医保交多少钱" above "…个人缴费为250元…").
+        if near_scope and scope.near(hits, near_scope) and not compose.asks_figure(asked) and not elsewhere:
+            top = max(hits, key=lambda h: h.score)
+            quotes = compose.closest_quotes(top, query.asked, characters)
+            if quotes:  # none shares a word with the question: nothing worth showing
+                note = f"near the scope line (p={scope.probability(hits):.3f}): the closest sentences quoted"
+                return Decision([], compose.unsure_text(quotes, hits), [note], quotes)
         return Decision([], compose.refusal_text(hits))
     context = context_hits(hits, max_items, min_ratio)
-    asked = normalise(query.asked)  # places in the documents' script: 廣州 is 广州
     away = {
         h.label: (place, regional[h.label])
         for h in context

@@ -48,6 +48,10 @@ class Scope(Protocol):
 
     def in_scope(self, hits: list[Hit]) -> bool: ...
 
+    def near(self, hits: list[Hit], fraction: float) -> bool:
+        """Refused, but within ``fraction`` of the way below the line: the decision is unsure."""
+        ...
+
     def describe(self) -> str: ...
 
 
@@ -62,6 +66,11 @@ class CosineScope:
 
     def in_scope(self, hits: list[Hit]) -> bool:
         return bool(hits) and self.probability(hits) >= self.refuse_below
+
+    def near(self, hits: list[Hit], fraction: float) -> bool:
+        # Cosines of unrelated text are far above 0: a tenth of the line is already a wide margin.
+        p = self.probability(hits)
+        return bool(hits) and self.refuse_below * (1 - fraction / 5) <= p < self.refuse_below
 
     def describe(self) -> str:
         return f"best dense cosine ≥ {self.refuse_below}"
@@ -89,6 +98,10 @@ class LogisticScope:
 
     def in_scope(self, hits: list[Hit]) -> bool:
         return bool(hits) and self.probability(hits) >= self.threshold
+
+    def near(self, hits: list[Hit], fraction: float) -> bool:
+        p = self.probability(hits)
+        return bool(hits) and self.threshold * (1 - fraction) <= p < self.threshold
 
     def describe(self) -> str:
         return f"calibrated p(in scope) ≥ {self.threshold:.3f} over {', '.join(self.features)}"

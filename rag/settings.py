@@ -134,6 +134,17 @@ class Settings(BaseSettings):
             "another embedder: refuse when the best item's dense cosine similarity is below this."
         ),
     )
+    near_scope: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description=(
+            "A question refused as out of scope but within this fraction below the line (calibrated "
+            "probability ≥ (1 − near_scope) × threshold) is told the documents may not answer it, with "
+            "the top item's sentences closest to it quoted, instead of a bare refusal: colloquial "
+            'questions the documents do answer land there ("医保卡能在药店买洗发水吗"). 0: off.'
+        ),
+    )
     context_items: int = Field(
         1,
         description=(

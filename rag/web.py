@@ -93,7 +93,9 @@ def render_answer(ans: Answer, sections: dict[str, tuple[str, str]] | None = Non
         "</blockquote>"
         for e in ans.evidence
     )
-    evidence = f'<div class="evidence-block"><p><b>依据（原文）</b></p>{quotes}</div>' if quotes else ""
+    # A refusal's quotes are the closest sentences, for the asker to judge: nothing rests on them.
+    heading = "最接近的原文" if ans.refused else "依据（原文）"
+    evidence = f'<div class="evidence-block"><p><b>{heading}</b></p>{quotes}</div>' if quotes else ""
     region = f'<p class="notice">注意：{link_citations(note)}</p>' if note else ""
     blocks = []
     for c in ans.citations:

@@ -292,3 +292,28 @@ def test_a_conclusion_is_read_against_its_items_closest_sentence_not_only_the_ch
     p = prompt_for(q, make_hit("异地就医·异地急诊", emergency))
     text, composed = feed(compose.Composer(p, q, CHARS), "依据：A1\n结论：大部分城市不需要提前备案。")
     assert composed.mode == "generated" and text.startswith("大部分城市不需要提前备案。")
+
+
+def test_a_refusal_near_the_scope_line_quotes_the_closest_sentences():
+    q40 = (
+        "一是医保卡只限本人使用。二是小王的医保卡个人账户可在定点零售药店购买药品、家用医疗器械的费用，"
+        "但购买生活用品将涉嫌串换项目等欺诈骗保行为；三是以上行为一经发现，将纳入失信人员黑名单。"
+    )
+    kw = {"scope": CosineScope(0.5), "max_items": 1, "min_ratio": 0.9, "regional": {}, "characters": CHARS}
+    near = [make_hit("问40", q40, dense=0.48), make_hit("问2", Q2, dense=0.3)]
+    question = parse("医保卡能在药店买洗发水吗？", None, 500)
+    d = gate.decide(question, near, near_scope=0.5, **kw)
+    assert d.refused and d.refusal.startswith(compose.UNSURE_TEXT) and "最接近的原文" in d.refusal
+    # The closest sentences, in the item's order, with the story character left out.
+    assert [e.index for e in d.evidence] == [0, 1] and "〔参保人〕的医保卡个人账户" in d.refusal
+    assert "小王" not in d.evidence[1].shown and d.evidence[1].text.startswith("二是小王")
+    # Off, far below the line, or nothing sharing a word with the question: the plain refusal.
+    assert gate.decide(question, near, near_scope=0, **kw).refusal.startswith(compose.REFUSAL_TEXT)
+    far = [make_hit("问40", q40, dense=0.2)]
+    assert gate.decide(question, far, near_scope=0.5, **kw).refusal.startswith(compose.REFUSAL_TEXT)
+    d = gate.decide(parse("今天天气怎么样", None, 500), near, near_scope=0.5, **kw)
+    assert d.refusal.startswith(compose.REFUSAL_TEXT) and not d.evidence
+    # A question for a figure, or about another place: a quoted number would read as the answer.
+    for asked in ("医保卡在药店一年能买多少钱的东西？", "上海医保卡能在药店买洗发水吗？"):
+        d = gate.decide(parse(asked, None, 500), near, near_scope=0.5, **kw)
+        assert d.refusal.startswith(compose.REFUSAL_TEXT) and not d.evidence, asked
