@@ -4,7 +4,8 @@ Decided before any generation, from what the question says and what retrieval fo
 
 * a request to invent, guess or confirm without the documents is refused, whatever matches;
 * a question that retrieval says is out of scope (:mod:`rag.scope`) is refused with the closest
-  items as "可能相关";
+  items as "可能相关"; just below the line, where the decision is unsure either way, the refusal
+  says so and quotes the top item's sentences closest to the question (no model, no claim);
 * a question about another province or city is not answered from items that state one region's
   rules (their document's region, see rag.documents.manifest): they are left out, and the
   question is refused if nothing else remains;
