@@ -154,11 +154,16 @@ def content_words(text: str) -> list[str]:
 
 
 def unsupported(
-    sentence: str, support: Iterable[str], question: str = "", home: frozenset[str] = frozenset()
+    sentence: str,
+    support: Iterable[str],
+    question: str = "",
+    home: frozenset[str] = frozenset(),
+    context: Iterable[str] = (),
 ) -> tuple[str, str] | None:
     """Why a sentence is not supported by its source sentence(s) — for people, and as a hint for the
     model — or None when it is. ``home``: places the documents' regional rules are about
-    (rag.facts.region_places), which an answer may name without the asker having named them."""
+    (rag.facts.region_places), which an answer may name without the asker having named them;
+    ``context``: the questions of the items the sentences answer (what case they speak of)."""
     text = prose(sentence)
     support = list(support)
     source = "\n".join(support)
@@ -234,6 +239,10 @@ def unsupported(
     if case:
         said, source_said = case
         return f"says “{said}” where its source speaks of “{source_said}” only", f"原文说的是“{source_said}”"
+    unnamed = unnamed_case(text, [*support, *context])
+    if unnamed:
+        pair = "/".join(next(p for p in CONTRASTS if unnamed in p))
+        return f"says “{unnamed}” where its source names neither of {pair}", f"原文没有说{unnamed}的情况"
     qualifier = dropped_qualifier(text, support)
     if qualifier:
         why = f"the source says this of “{qualifier}” only; the answer says it of all"
@@ -266,6 +275,19 @@ def other_case(text: str, support: Iterable[str], question: str = "") -> tuple[s
                     return said, other
                 if said in question and other not in question and not any(c in text for c in pair):
                     return said, other
+    return None
+
+
+def unnamed_case(text: str, support: Iterable[str]) -> str | None:
+    """The case of a pair in CONTRASTS a sentence speaks of when its source — the sentences, and the
+    question of the item they answer ("…出差，生病住院了，…可以用吗？" → "可以。") — names neither
+    case: a rule said of 就医 in general ("备案成功后就医时…就可以异地结算医药费") does not settle a
+    门诊 question ("备案后在外地看门诊可以直接报"), since the documents rule on the two differently."""
+    source = "\n".join(support)
+    for pair in CONTRASTS:
+        said = [c for c in pair if c in text]
+        if len(said) == 1 and not any(c in source for c in pair):
+            return said[0]
     return None
 
 
@@ -461,6 +483,7 @@ def check_sentence(
     """The issues of one answer sentence whose source sentences are ``support``. ``earlier``: the
     question a follow-up leans on; the places, numbers and names in it are the asker's own too
     ("去成都看病…" then "要是我去的医院不是备案时填的那家呢？")."""
+    story_questions = list(story_questions)
     issues: list[Issue] = []
     # Read in the documents' script: a reply to a traditional-character question may be written
     # in traditional characters ("通過電話…"), and its words are the source's words.
@@ -496,7 +519,7 @@ def check_sentence(
         or (bare[-1] in _DANGLING_CHARS and last not in _WHOLE_WORDS)
     ):
         issues.append(Issue("unfinished", sentence, f"ends on “{bare[-1:]}”"))
-    why = unsupported(text, support, asker, home)
+    why = unsupported(text, support, asker, home, story_questions)
     if why:
         issues.append(Issue("unsupported", sentence, *why))
     run = _common_run(text, question)

@@ -324,3 +324,19 @@ def test_the_eval_counts_copies_of_the_asker_or_the_source_and_stories_in_the_qu
     # Counted, not enforced: the pipeline drops none of these kinds (yet).
     counted = {"copied_asker", "copied_source", "quoted_story", "masked_story", "partial_list"}
     assert not counted & compose.DROP
+
+
+def test_a_case_the_source_does_not_name_is_unsupported():
+    general = ["确认备案成功后就医时带好社保卡或使用医保电子凭证就可以异地结算医药费"]
+    q = "备案了以后在外地看门诊能直接报吗？"
+    assert checks.unnamed_case("备案后在外地看门诊可以直接报。", general) == "门诊"
+    assert "unsupported" in kinds("备案后在外地看门诊可以直接报。", general, q)
+    # The item's question says which case its answer speaks of ("…生病住院了，…可以用吗？" → "可以。").
+    story = ["家在河北的参保人到广东出差，生病住院了，他的医保电子凭证可以用吗？"]
+    said = "可以到外省出差住院使用。"
+    asked = "到外省出差住院能用吗？"
+    assert checks.unsupported(said, ["可以。医保电子凭证跨区域互认。"], asked, context=story) is None
+    assert checks.unsupported(said, ["可以。医保电子凭证跨区域互认。"], asked) is not None
+    # Naming both cases, or a source naming one: other rules decide.
+    assert checks.unnamed_case("门诊和住院都可以。", general) is None
+    assert checks.unnamed_case("住院可以直接结算。", ["跨省异地就医住院费用直接结算"]) is None
