@@ -193,7 +193,11 @@ def unsupported(
     # 要办理参保" is not supported by "转诊人员备案有效期为3个月", though both say 3个月. The answer
     # sentence or the question it answers must share a character pair (not counting numbers and
     # bounds) with the words around the number where the source states it.
-    unanchored = sorted(v for v in stated if not _anchored(v, f"{text}\n{question}", source))
+    said = _bigrams(facts.without_quantities(f"{text}\n{question}"))
+    contexts = facts.number_contexts(source)
+    unanchored = sorted(
+        v for v in stated if not any(said & _bigrams(c) for c in contexts.get(v.rstrip("%"), []))
+    )
     if unanchored:
         return (
             f"numbers {unanchored} are said of something else in the source sentence",
@@ -248,12 +252,6 @@ def unsupported(
         why = f"the source says this of “{qualifier}” only; the answer says it of all"
         return why, f"原文只说“{qualifier}”"
     return None
-
-
-def _anchored(value: str, text: str, source: str) -> bool:
-    """Whether a source sentence states ``value`` among words the answer sentence shares."""
-    grams = _bigrams(facts.without_quantities(text))
-    return any(grams & _bigrams(c) for c in facts.number_contexts(source).get(value.rstrip("%"), []))
 
 
 # Cases the documents give different rules for, which the small model takes one for the other: it

@@ -150,13 +150,13 @@ def number_contexts(text: str) -> dict[str, list[str]]:
     "转诊人员备案有效期为3个月)到确定的…" → {"3": ["转诊人员备案有效期为 确定的异地"]}. Percentages are
     keyed without their sign."""
     out: dict[str, list[str]] = {}
-    for clause in _SENTENCE_END.split(_arabic(unicodedata.normalize("NFKC", text))):
-        for m in _NUMBER.finditer(clause):
-            after = clause[m.end() :]
+    for sentence in _SENTENCE_END.split(_arabic(text)):
+        for m in _NUMBER.finditer(sentence):
+            after = sentence[m.end() :]
             after = after[_UNIT_AFTER.match(after).end() :]  # type: ignore[union-attr]
             after = _LIST_HEAD.sub("", after)  # "2017、2018、2019 年国家都调整…": the words after the list
             # The words before a list of numbers are every number's: "电话（027-87265900、027-…）".
-            before = _LIST_TAIL.sub("", clause[: m.start()])
+            before = _LIST_TAIL.sub("", sentence[: m.start()])
             near = before[-NEAR:] + " " + after[: NEAR // 2]
             out.setdefault(_fmt(_value(m)), []).append(without_quantities(near))
     return out
@@ -169,9 +169,7 @@ def without_quantities(text: str) -> str:
     return _BOUND_WORDS.sub(" ", text)
 
 
-_UNIT_AFTER_NUMBER = re.compile(
-    rf"\d+(?:\.\d+)?\s*(?:多|余|几)?\s*(?:万|亿)?\s*(?:多|余|几)?\s*(?:{_UNITS})?"
-)
+_UNIT_AFTER_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:多|余|几)?\s*(?:万|亿)?" + _UNIT_AFTER.pattern)
 
 
 def has_bound(text: str) -> bool:

@@ -64,3 +64,18 @@ def test_library_tab_guards_changes_and_shows_items_before_they_go_live(tmp_path
     corpus = Path(__file__).resolve().parent.parent / "corpus"
     md = parsed_markdown(library.preview(corpus, src, label="某市"))
     assert "**《某市医保问答》**：2 条" in md and "| [某市·" in md and "医保卡丢了怎么办？" in md
+
+
+def test_a_refusal_near_the_scope_line_shows_its_closest_sentences_as_such():
+    from rag.compose import UNSURE_TEXT
+    from rag.records import Evidence
+
+    full = "一是医保卡只限本人使用。二是购买生活用品将涉嫌串换项目等欺诈骗保行为。"
+    ev = [Evidence("hubei-faq", "40", "问40", 1, "二是购买生活用品将涉嫌串换项目等欺诈骗保行为。")]
+    cite = Citation("hubei-faq", "40", "问40", "医保卡能买什么？", full, (ev[0].text,))
+    text = UNSURE_TEXT + "\n\n最接近的原文：\n[问40]「" + ev[0].text + "」"
+    ans = Answer("q", text, [cite], True, [], Timings(), "refused", body=UNSURE_TEXT, evidence=ev)
+    html = render_answer(ans)
+    assert html.startswith('<div class="refusal">⚠️ ' + UNSURE_TEXT)
+    assert "<b>最接近的原文</b>" in html and "依据（原文）" not in html
+    assert f"<mark>{ev[0].text}</mark>" in html
