@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from . import facts
-from .characters import in_text
+from .characters import in_text, mask
 from .keyword import STOPWORDS, _jieba, tokenize
 from .normalise import normalise
 from .question import is_confirmation, yes_no_words
@@ -517,7 +517,9 @@ def check_sentence(
         or (bare[-1] in _DANGLING_CHARS and last not in _WHOLE_WORDS)
     ):
         issues.append(Issue("unfinished", sentence, f"ends on “{bare[-1:]}”"))
-    why = unsupported(text, support, asker, home, story_questions)
+    why = unsupported(text, support, asker, home, story_questions) or story_number(
+        text, support, asker, characters
+    )
     if why:
         issues.append(Issue("unsupported", sentence, *why))
     run = _common_run(text, question)
@@ -526,6 +528,28 @@ def check_sentence(
     if any(_copies_whole(text, s) for s in support):
         issues.append(Issue("copied_source", sentence))
     return issues
+
+
+def story_number(
+    text: str, support: Iterable[str], asker: str, characters: Iterable[str]
+) -> tuple[str, str] | None:
+    """A number the sentence states (not the asker's) that only a story's sentences state — the
+    example's figure, not a rule: "像我这种原来在医院里面上班的人…能拿到2%" from "李大爷举报的线索真实、
+    确凿，医保部门按照查实金额的2%进行奖励", whose item gives insiders up to 3%. A story sentence names a
+    character the asker did not; the model reads it with the name masked, so that copy is one too."""
+    support = list(support)
+    story = {s for s in support if any(c not in asker for c in in_text(s, characters))}
+    story |= {mask(s, characters, asker) for s in story}
+    # Amounts, rates, times and multiples only: "二级医院" is a grade, not a figure of the story.
+    example = sorted(
+        v
+        for v in facts.quantities(text) - facts.quantities(asker)
+        if (stating := [s for s in support if v in facts.quantities(s)]) and all(s in story for s in stating)
+    )
+    example = [value + ("%" if kind == "percent" else "") for value, kind in example]
+    if example:
+        return f"numbers {example} are a story's example, not a rule", "不要用案例里的数字"
+    return None
 
 
 def _common_run(a: str, b: str) -> str:

@@ -340,3 +340,22 @@ def test_a_case_the_source_does_not_name_is_unsupported():
     # Naming both cases, or a source naming one: other rules decide.
     assert checks.unnamed_case("门诊和住院都可以。", general) is None
     assert checks.unnamed_case("住院可以直接结算。", ["跨省异地就医住院费用直接结算"]) is None
+
+
+def test_a_figure_only_a_story_states_is_its_example_not_a_rule():
+    chars = ["李大爷"]
+    reward = [
+        "李大爷举报的线索真实、确凿，医保部门按照查实金额的2%进行奖励。",
+        "举报人为定点医疗机构内部人员的，可适当提高奖励标准，最高不超过查实欺诈骗保金额的3%。",
+    ]
+    q = "我以前在医院做收费员，举报查实能拿多少奖励？"
+    found = checks.check_sentence("像我这种原来在医院上班的人举报，能拿到2%的奖励。", reward, q, chars)
+    assert [i.kind for i in found] == ["unsupported"] and "2%" in found[0].detail
+    # The model reads the story with the name masked: that copy is the story's too.
+    masked = [mask(s, chars, q) for s in reward]
+    assert checks.story_number("能拿到2%的奖励。", reward + masked, q, chars)
+    # A rule's figure, the asker's own character, and a grade that is no figure: no issue.
+    assert not checks.check_sentence("内部人员举报最高不超过查实金额的3%。", reward, q, chars)
+    assert not checks.check_sentence("李大爷能拿到2%的奖励。", reward, "李大爷能拿多少奖励？", chars)
+    grade = ["杨光如果在二级医院就医，报销的钱要比在三级医院的更多。"]
+    assert checks.story_number("在二级医院报得更多。", grade, "县医院报得多吗？", ["杨光"]) is None
