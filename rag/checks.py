@@ -15,7 +15,8 @@ whatever produced it. Each rule is plain code over the text:
 * ``unsupported``       a sentence whose numbers, bounds, places or content words are not in the
   source sentence(s) it rests on — not the whole item, so "90%" from a 深圳 example cannot support
   a claim about 北京 — or that reads them backwards (不能 for 能), drops their qualifier (有些/部分
-  地区), or speaks of the other case of a pair they rule on (门诊 for 住院).
+  地区) or the group of people they speak of (转诊转院人员), or speaks of the other case of a pair
+  they rule on (门诊 for 住院; 就医地的政策 for 参保地政策).
 
 Counted by the evaluation, not yet enforced by the pipeline (it shows such answers as they are):
 
@@ -239,7 +240,7 @@ def unsupported(
     if flipped:
         said, source_said = flipped
         return f"says “{said}” where its source says “{source_said}”", f"原文说的是“{source_said}”"
-    case = other_case(text, support, question)
+    case = other_case(text, support, question) or swapped_case(text, support)
     if case:
         said, source_said = case
         return f"says “{said}” where its source speaks of “{source_said}” only", f"原文说的是“{source_said}”"
@@ -247,7 +248,7 @@ def unsupported(
     if unnamed:
         pair = "/".join(next(p for p in CONTRASTS if unnamed in p))
         return f"says “{unnamed}” where its source names neither of {pair}", f"原文没有说{unnamed}的情况"
-    qualifier = dropped_qualifier(text, support)
+    qualifier = dropped_qualifier(text, support) or dropped_group(text, support, question)
     if qualifier:
         why = f"the source says this of “{qualifier}” only; the answer says it of all"
         return why, f"原文只说“{qualifier}”"
@@ -273,6 +274,39 @@ def other_case(text: str, support: Iterable[str], question: str = "") -> tuple[s
                     return said, other
                 if said in question and other not in question and not any(c in text for c in pair):
                     return said, other
+    return None
+
+
+# What a case of a pair decides ("就医地目录、参保地政策"): the small model swaps them ("按就医地的政策报销").
+_DECIDES = re.compile(r"政策|目录|标准|比例|起付线|限额|规定|范围")
+_BOUND_CHARS = 4  # at most this many characters between a case and what it decides ("参保地的具体报销政策")
+
+
+def _bindings(text: str, pair: tuple[str, str]) -> set[tuple[str, str]]:
+    """(case, what it decides) for each rule word right after a case of the pair ("参保地的具体报销
+    政策", with no other case between) or ruled by it ("政策按参保地…")."""
+    found = set()
+    cases = "|".join(pair)
+    for clause in _SOURCE_CLAUSE.split(text):
+        for m in re.finditer(rf"({cases})([^，、“”]{{0,{_BOUND_CHARS}}}?)({_DECIDES.pattern})", clause):
+            if not any(c in m.group(2) for c in pair):
+                found.add((m.group(1), m.group(3)))
+        for m in re.finditer(rf"({_DECIDES.pattern})(?:按|按照|执行|以)({cases})", clause):
+            found.add((m.group(2), m.group(1)))
+    return found
+
+
+def swapped_case(text: str, support: Iterable[str]) -> tuple[str, str] | None:
+    """("就医地的政策", "参保地的政策") when a sentence gives a rule word (政策, 目录, 比例…) to one case
+    of a pair in CONTRASTS and its source gives that word only to the other: the source says
+    "就医地目录、参保地政策" and the answer "按就医地的政策报销"."""
+    source = "\n".join(support)
+    for pair in CONTRASTS:
+        stated = _bindings(source, pair)
+        for case, word in _bindings(text, pair):
+            other = next(c for c in pair if c != case)
+            if (case, word) not in stated and (other, word) in stated:
+                return f"{case}的{word}", f"{other}的{word}"
     return None
 
 
@@ -317,11 +351,46 @@ def dropped_qualifier(text: str, support: Iterable[str]) -> str | None:
     return None
 
 
+# A sentence's subject that is one group of people ("转诊转院人员办理了…备案后,回参保地看病就医无需
+# 办理手续", "长居外地的人群,…提前备个案就行"): what it says holds for them only. Everyone insured
+# (参保人员) is no group.
+_GROUP = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:人员|人群)")
+_EVERYONE = re.compile(r"参保人[员群]$|就医人员$")
+# Brackets, or the end of brackets a sentence split opened ("转诊人员备案有效期为3个月)到确定的…").
+_ASIDE = re.compile(r"[（(][^）)]*(?:[）)]|$)|^[^（()）]*[）)]")
+
+
+def dropped_group(text: str, support: Iterable[str], question: str = "") -> str | None:
+    """A rule restated of everyone that its source sentence states of one group of people, named
+    in its first clause, which neither the answer nor the question names (shares a character pair
+    with): "可以直接在参保地刷卡就医" from "转诊转院人员…回参保地看病就医无需办理手续". The group, or
+    None."""
+    if _LIMITED.search(text):
+        return None
+    asked = _bigrams(f"{text}\n{question}")
+    clauses = [c for c in _CLAUSE.split(text) if len(_bigrams(c)) >= 3 and _RULE.search(c)]
+    for s in support:
+        # A group in brackets is an aside ("在备案有效期限内(异地长期居住…人员不设有效期;…)"),
+        # not the sentence's subject.
+        first, *_ = _SOURCE_CLAUSE.split(_ASIDE.sub("", normalise(s).strip()))
+        groups = [g for g in _GROUP.findall(first) if not _EVERYONE.search(g)]
+        if not groups or any(asked & (_bigrams(g) - {"人员", "人群"}) for g in groups):
+            continue  # no group, or one the asker or the answer names: theirs to speak of
+        group = groups[0]
+        for clause in clauses:
+            grams = _bigrams(clause)
+            shared = len(grams & _bigrams(s))
+            if shared >= 4 and shared >= 0.4 * len(grams):
+                return group
+    return None
+
+
 # Modal verbs whose polarity decides an answer: "能/可以" and "需要/必须". Words that only contain
 # them (可能, 功能, 能力…) are not modals.
 # A bare 可 ("可在定点零售药店购买药品…，但购买生活用品将涉嫌…骗保") is left out: what it permits is
 # a list the next clause limits, and reading it as 能 dropped right replies ("不能买洗发水").
-_MODALS = {"能": re.compile(r"可以|能够|能|允许|准许"), "需": re.compile(r"需要|必须")}
+# An obligation is a 需 form too ("个人也有缴费的义务", "职工应当参加生育保险").
+_MODALS = {"能": re.compile(r"可以|能够|能|允许|准许"), "需": re.compile(r"需要|必须|应当|义务")}
 _NOT_MODAL = re.compile(r"可能|功能|智能|性能|技能|本能|才能|能力|能源|职能|不可能")
 _NEGATED = ("不", "没", "未", "无", "非", "毋")
 _NEGATIVE_ONLY = {"需": re.compile(r"无需|不必|不用|不需(?!要)")}
@@ -344,8 +413,18 @@ def _clause_polarity(clause: str, family: str) -> dict[str, set[str]]:
         forms.add(("不" if negated else "") + ("能" if family == "能" else "需要"))
     if family in _NEGATIVE_ONLY and _NEGATIVE_ONLY[family].search(clause):
         forms.add("不需要")
-    rest = _bigrams(_MODALS[family].sub("", clause))
+    rest = _bigrams(_same_act(_MODALS[family].sub("", clause)))
     return {form: rest for form in forms}
+
+
+# The asker's everyday word and the documents' word for the same act: "不能看病买药" is about what
+# "仍然可以用社保卡正常就医购药" is about.
+_SAME_ACT = {"看病": "就医", "买药": "购药", "拿药": "购药", "交钱": "缴费", "缴纳": "缴费", "交费": "缴费"}
+_SAME_ACT_RE = re.compile("|".join(_SAME_ACT))
+
+
+def _same_act(text: str) -> str:
+    return _SAME_ACT_RE.sub(lambda m: _SAME_ACT[m.group()], text)
 
 
 def polarity_conflict(text: str, support: Iterable[str], question: str = "") -> tuple[str, str] | None:

@@ -58,6 +58,8 @@ RETRY_REASONS = {
 }
 # Kinds of issue that keep a generated sentence from being shown.
 _SENTENCE_END = re.compile(r"[。！!]")
+# Leading clauses that are questions ("这样可以吗，"), as copied before a reply.
+_ASKED_FIRST = re.compile(r"^(?:[^，,。！!]{2,}?[吗呢么][，,]\s*)+")
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
 
 
@@ -174,9 +176,15 @@ class Composer:
             # 备案"): polarity is read against those too, as the evaluation reads it.
             closest = [e.text for e in self._restated(sentence) if e not in evidence]
             flipped = checks.polarity_conflict(sentence, closest, self.question) if closest else None
+            # Likewise a rule the item's closest sentence gives one group of people ("…驻外人员…在参保地
+            # 即可刷卡就医") under a quote that names no group.
+            group = checks.dropped_group(sentence, closest, self.question) if closest else None
             if flipped:
                 why = f"says “{flipped[0]}” where its item's closest sentence says “{flipped[1]}”"
                 found.append(checks.Issue("unsupported", sentence, why, f"原文说的是“{flipped[1]}”"))
+            elif group:
+                why = f"its item's closest sentence says this of “{group}” only"
+                found.append(checks.Issue("unsupported", sentence, why, f"原文只说“{group}”"))
         return [i for i in found if i.kind in DROP]
 
     # -- conclusion ---------------------------------------------------------------------------
@@ -189,6 +197,13 @@ class Composer:
     def _take(self, sentence: str) -> list[str]:
         # "无，…": the model carrying the evidence line's "无" into a conclusion it did write.
         sentence = re.sub(r"^无[，,。]\s*", "", sentence.strip())
+        # "这样可以吗，不可以。": the question copied before its verdict; the verdict is checked alone.
+        # Only a verdict: a claim after a copied question ("那我该找谁反映呢，应该找医院的医保部门。")
+        # was a guess the first time one was shown.
+        asked = _ASKED_FIRST.match(sentence)
+        if asked and sentence[asked.end() :].strip("。！! ") in checks.VERDICT_WORDS:
+            self.notes.append(f"left out a copied question: {asked.group().rstrip('，,')}")
+            sentence = sentence[asked.end() :]
         if not sentence:
             return []
         if not self.evidence:

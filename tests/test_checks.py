@@ -255,6 +255,44 @@ def test_a_rule_of_some_places_restated_as_a_rule_of_all_is_unsupported():
     assert checks.dropped_qualifier("可以报销普通门诊。", ["普通门诊可以报销。"]) is None
 
 
+def test_a_rule_of_one_group_of_people_restated_as_a_rule_of_all_is_unsupported():
+    referred = ["转诊转院人员办理了跨省异地就医登记备案后,回参保地看病就医无需办理手续,按参保地规定报销"]
+    reply = "办理异地就医备案后又需要回参保地住院，可以直接在参保地刷卡就医。"
+    asked = "办理异地就医备案后又需要回参保地住院怎么办?"
+    assert checks.dropped_group(reply, referred, asked) == "转诊转院人员"
+    assert "unsupported" in kinds(reply, referred, asked)
+    # The asker (or the answer) names the group: theirs to speak of.
+    assert checks.dropped_group(reply, referred, "转诊转院的人回参保地住院怎么办?") is None
+    # Everyone insured is no group; a group in brackets is an aside, not the subject.
+    valid = ["参保人员持本人社会保障卡在备案有效期限内(异地长期居住和常驻异地工作人员不设有效期;"]
+    assert checks.dropped_group("入院登记必须在备案有效期内。", valid, "入院要在有效期内吗?") is None
+    closing = ["转诊人员备案有效期为3个月)到确定的异地就医定点医疗机构医保窗口办理登记就诊手续。"]
+    assert checks.dropped_group("要到定点医疗机构医保窗口办理登记就诊手续。", closing, "怎么登记?") is None
+
+
+def test_a_rule_word_given_to_the_other_case_of_a_pair_is_unsupported():
+    slogan = ["目前跨省异地就医住院费用直接结算主要报销政策可以概括为“就医地目录、参保地政策”。"]
+    assert checks.swapped_case("按就医地的政策报销。", slogan) == ("就医地的政策", "参保地的政策")
+    assert "unsupported" in kinds("在外地住院直接结算，按就医地的政策报销。", slogan, "按哪里的政策报销？")
+    assert checks.swapped_case("按参保地的政策报销，用就医地的目录。", slogan) is None
+    # "主要政策是…就医地": a rule word before a case is not given to it, unless the case rules it.
+    assert checks._bindings("主要政策是“就医地目录参保地政策”", ("就医地", "参保地")) == {
+        ("就医地", "目录"),
+        ("参保地", "政策"),
+    }
+    assert ("参保地", "政策") in checks._bindings("医保报销政策按参保地相关规定执行", ("就医地", "参保地"))
+
+
+def test_polarity_reads_obligations_and_everyday_words_for_the_same_act():
+    card = ["〔参保人〕仍然可以用社保卡正常就医购药。"]
+    asked = "只有社保卡没有电子凭证，能看病买药吗？"
+    assert checks.polarity_conflict("只有社保卡没有电子凭证，不能看病买药。", card, asked) == ("不能", "能")
+    assert checks.polarity_conflict("只有社保卡也可以看病买药。", card, asked) is None
+    duty = ["在用人单位为职工参保缴费的同时，个人也有缴费的义务。"]
+    said = checks.polarity_conflict("单位交了医保，自己不用再缴纳。", duty, "单位交了医保，自己还用交吗？")
+    assert said == ("不需要", "需要")
+
+
 def test_a_conclusion_resting_on_the_other_case_of_a_pair_is_unsupported():
     inpatient = ["备案后只要携带社保卡就可以实现住院费用直接结算了。"]
     assert checks.other_case("看门诊也可以直接结算。", inpatient) == ("门诊", "住院")

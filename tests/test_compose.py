@@ -85,6 +85,18 @@ def test_a_structured_reply_becomes_a_cited_conclusion_with_quoted_evidence():
     assert [e.label for e in composed.evidence] == ["问2"]
 
 
+def test_a_question_copied_before_its_reply_is_left_out_and_the_reply_kept():
+    asked = "老板多发工资，就不给交医保了。这样可以吗？"
+    p = prompt_for(asked, make_hit("问2", Q2))
+    _, composed = feed(compose.Composer(p, asked, CHARS), "依据：A1\n结论：这样可以吗，不可以。")
+    assert composed.mode == "generated" and composed.body == "不可以。[问2]"
+    assert any("left out a copied question: 这样可以吗" in n for n in composed.notes)
+    # A sentence that is only the question, or the question and a claim, is still dropped.
+    for reply in ("这样可以吗。", "这样可以吗，单位不给员工缴纳医保是违法的。"):
+        _, composed = feed(compose.Composer(p, asked, CHARS), f"依据：A1\n结论：{reply}")
+        assert composed.mode == "no_conclusion" and composed.body == compose.NO_CONCLUSION_TEXT
+
+
 def test_sentences_failing_the_checks_are_dropped_and_the_reply_says_so():
     p = prompt_for("举报骗保能拿多少钱？", make_hit("问39", Q39))
     c = compose.Composer(p, "举报骗保能拿多少钱？", CHARS)
@@ -101,7 +113,7 @@ def test_sentences_failing_the_checks_are_dropped_and_the_reply_says_so():
 def test_a_question_in_traditional_characters_is_checked_in_simplified():
     # "廣州" in the question is the asker naming 广州: a reply may name it (the check once read it
     # as a place only the reply named, and dropped the sentence).
-    item = "退休人员在异地长期居住的，办理异地就医备案后可以直接结算住院费用。"
+    item = "在异地长期居住的，办理异地就医备案后可以直接结算住院费用。"
     question = "我媽在廣州長住，住院能直接結算嗎？"
     c = compose.Composer(prompt_for(question, make_hit("问25", item)), question, CHARS)
     _, composed = feed(c, "依据：A1\n结论：在广州长期居住的，办理异地就医备案后可以直接结算住院费用。")
@@ -322,3 +334,20 @@ def test_a_refusal_near_the_scope_line_quotes_the_closest_sentences():
     for asked in ("医保卡在药店一年能买多少钱的东西？", "上海医保卡能在药店买洗发水吗？"):
         d = gate.decide(parse(asked, None, 500), near, near_scope=0.5, **kw)
         assert d.refusal.startswith(compose.REFUSAL_TEXT) and not d.evidence, asked
+
+
+def test_a_rule_its_items_closest_sentence_gives_one_group_is_not_said_of_everyone():
+    # The model quoted the 转诊 sentence (whose clause it does not restate); the item's sentence it
+    # does restate ("…在参保地即可刷卡就医") is said of 驻外人员 who cancelled their filing.
+    back = (
+        "转诊转院人员办理了跨省异地就医登记备案后,回参保地看病就医无需办理手续。"
+        "自办理异地就医登记起6个月以上的驻外人员返回参保地长期居住的,办理注销后在参保地即可刷卡就医。"
+    )
+    q = "办了异地备案后想回参保地住院怎么办？"
+    p = prompt_for(q, make_hit("异地就医·问8", back, question="办理异地就医备案后又需要回参保地住院怎么办?"))
+    text, composed = feed(
+        compose.Composer(p, q, CHARS),
+        "依据：A1\n结论：办了异地备案后想回参保地住院，可以直接在参保地刷卡就医。",
+    )
+    assert composed.mode == "no_conclusion" and "可以直接在参保地刷卡就医。[" not in text
+    assert any("驻外人员" in n for n in composed.notes)
