@@ -259,6 +259,9 @@ def unsupported(
 # answers a 门诊 question from a sentence about 住院 ("可以。" to "门诊能直接结算吗？" above "…实现住院
 # 费用直接结算"), or says 就医地 where its source says 参保地.
 CONTRASTS = (("门诊", "住院"), ("就医地", "参保地"), ("甲类", "乙类"))
+# Settled on the spot or paid first and claimed back: "去外地看病可以直接报销" does not rest on "…回参保地
+# 手工报销". Only for other_case: "直接" is too common a word to demand that a source name the pair.
+SETTLEMENT = ("直接", "手工")
 
 
 def other_case(text: str, support: Iterable[str], question: str = "") -> tuple[str, str] | None:
@@ -267,7 +270,7 @@ def other_case(text: str, support: Iterable[str], question: str = "") -> tuple[s
     names only the other, or — a bare verdict naming neither — the question asks about one case and
     the source speaks only of the other."""
     source = "\n".join(support)
-    for pair in CONTRASTS:
+    for pair in (*CONTRASTS, SETTLEMENT):
         for said, other in (pair, pair[::-1]):
             if other in source and said not in source:
                 if said in text and other not in text:
@@ -326,7 +329,9 @@ def unnamed_case(text: str, support: Iterable[str]) -> str | None:
 # Words that limit a rule to some places or cases, and the answer's own ways of limiting a claim.
 _QUALIFIER = re.compile(
     r"有些|有的(?:地|城|省)|(?:大|一|小)?部分(?:地区|城市|省|统筹)|大多数|多数(?:地|城)|个别|尚未|不一定"
+    r"|[\u4e00-\u9fff]{2,4}等地"
 )
+_SUBJECT_CHARS = 8
 _LIMITED = re.compile(r"一般|可能|视|各地|具体|有些|有的|部分|大多|多数|个别|尚未|不一定|目前|暂")
 _RULE = re.compile(r"能|可以|需|必须|不|没|无法|只")
 _SOURCE_CLAUSE = re.compile(r"[，,。；;！!？?]")
@@ -343,8 +348,11 @@ def dropped_qualifier(text: str, support: Iterable[str]) -> str | None:
         if len(grams) < 3 or not _RULE.search(clause):
             continue
         for s in support:
-            for part in _SOURCE_CLAUSE.split(s):
-                m = _QUALIFIER.search(part)
+            parts = _SOURCE_CLAUSE.split(s)
+            for i, part in enumerate(parts):
+                # The end of the clause before may be its subject: "…而像南昌等地,还需要去社保局办理".
+                before = parts[i - 1][-_SUBJECT_CHARS:] if i else ""
+                m = _QUALIFIER.search(part) or _QUALIFIER.search(before)
                 shared = len(grams & _bigrams(part))
                 if m and shared >= 4 and shared >= 0.4 * len(grams):  # more than a topic in common
                     return m.group()
@@ -548,6 +556,22 @@ def best_support(sentence: str, candidates: list[str], n: int = 3) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------ checks
+def contradicts(verdict: str, reason: str, question: str) -> bool:
+    """ "没有。…以后还有生育保险。", "不能，异地就医能报多少钱和本地一样。": a reason that restates the
+    question keeps or flips its polarity; that must agree with the verdict word's."""
+    if similarity(reason, question) < 0.5:
+        return False  # a reason in its own words: no reading of its polarity
+    if facts.numbers(reason) - facts.numbers(question):
+        return False  # "不能。…只能拿2%": it corrects the asker's number rather than negating
+    flips = bool(negations(reason) - negations(question))
+    return verdict.startswith(("不", "没")) != flips
+
+
+_LEADING_VERDICT = re.compile(
+    r"^(不是|不可以|不能|不行|不需要|不用|不会|不对|没有|是的|是|可以|能|需要|会|对)[，,]"
+)
+
+
 def check_sentence(
     sentence: str,
     support: list[str],
@@ -599,6 +623,9 @@ def check_sentence(
     why = unsupported(text, support, asker, home, story_questions) or story_number(
         text, support, asker, characters
     )
+    verdict = _LEADING_VERDICT.match(text)
+    if not why and verdict and contradicts(verdict.group(1), text[verdict.end() :], question):
+        why = (f"its reason contradicts its verdict “{verdict.group(1)}”", "结论和理由要一致")
     if why:
         issues.append(Issue("unsupported", sentence, *why))
     run = _common_run(text, question)

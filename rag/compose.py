@@ -176,15 +176,19 @@ class Composer:
             # 备案"): polarity is read against those too, as the evaluation reads it.
             closest = [e.text for e in self._restated(sentence) if e not in evidence]
             flipped = checks.polarity_conflict(sentence, closest, self.question) if closest else None
-            # Likewise a rule the item's closest sentence gives one group of people ("…驻外人员…在参保地
-            # 即可刷卡就医") under a quote that names no group.
-            group = checks.dropped_group(sentence, closest, self.question) if closest else None
+            # Likewise a rule the item's closest sentence gives one group of people or some places
+            # ("…驻外人员…在参保地即可刷卡就医", "…而像南昌等地,还需要去社保局办理") under a quote that
+            # names neither.
+            text = checks.prose(sentence)
+            limited = closest and (
+                checks.dropped_group(text, closest, self.question) or checks.dropped_qualifier(text, closest)
+            )
             if flipped:
                 why = f"says “{flipped[0]}” where its item's closest sentence says “{flipped[1]}”"
                 found.append(checks.Issue("unsupported", sentence, why, f"原文说的是“{flipped[1]}”"))
-            elif group:
-                why = f"its item's closest sentence says this of “{group}” only"
-                found.append(checks.Issue("unsupported", sentence, why, f"原文只说“{group}”"))
+            elif limited:
+                why = f"its item's closest sentence says this of “{limited}” only"
+                found.append(checks.Issue("unsupported", sentence, why, f"原文只说“{limited}”"))
         return [i for i in found if i.kind in DROP]
 
     # -- conclusion ---------------------------------------------------------------------------
@@ -243,14 +247,7 @@ class Composer:
         return [shown]
 
     def _contradicts(self, verdict: str, reason: str) -> bool:
-        """ "没有。…以后还有生育保险。": a reason that restates the question keeps or flips its
-        polarity; that must agree with the verdict word's."""
-        if checks.similarity(reason, self.question) < 0.5:
-            return False  # a reason in its own words: no reading of its polarity
-        if facts.numbers(reason) - facts.numbers(self.question):
-            return False  # "不能。…只能拿2%": it corrects the asker's number rather than negating
-        flips = bool(checks.negations(reason) - checks.negations(self.question))
-        return verdict.startswith(("不", "没")) != flips
+        return checks.contradicts(verdict, reason, self.question)
 
     def _correction(self) -> Evidence | None:
         """For a request to confirm a number ("最高能奖20万，是真的吗？"): the chosen sentence stating a

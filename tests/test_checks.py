@@ -253,6 +253,9 @@ def test_a_rule_of_some_places_restated_as_a_rule_of_all_is_unsupported():
     emergency = ["对于异地急诊大部分城市都支持 “先救治,后报销”不需要提前备案。"]
     assert checks.dropped_qualifier("出差遇到车祸需要异地急诊。", emergency) is None
     assert checks.dropped_qualifier("可以报销普通门诊。", ["普通门诊可以报销。"]) is None
+    # A place's example, named at the end of the clause before: "…而像南昌等地,还需要去社保局办理".
+    cancel = ["撤销的方法各地有所不同,比如广州通过小程序就可以在线撤销而像南昌等地,还需要去社保局办理"]
+    assert checks.dropped_qualifier("撤销异地备案需要先去社保局办理。", cancel) is not None
 
 
 def test_a_rule_of_one_group_of_people_restated_as_a_rule_of_all_is_unsupported():
@@ -281,6 +284,21 @@ def test_a_rule_word_given_to_the_other_case_of_a_pair_is_unsupported():
         ("参保地", "政策"),
     }
     assert ("参保地", "政策") in checks._bindings("医保报销政策按参保地相关规定执行", ("就医地", "参保地"))
+
+
+def test_a_verdict_its_own_reason_contradicts_and_direct_settlement_from_a_claim_back_are_unsupported():
+    asked = "异地就医能报多少钱，和本地一样吗？"
+    quote = ["能报多少:以参保地的政策为准一般报的会比本地就医少一些。"]
+    assert "unsupported" in kinds("不能，异地就医能报多少钱和本地一样。", quote, asked)
+    assert (
+        checks.contradicts("不能", "打架受伤的医疗费用医保不予报销", "打架受伤医疗费用医保能报销吗") is False
+    )
+    assert "unsupported" not in kinds(
+        "不能，打架受伤的医疗费用医保不予报销。", ["医保不予报销。"], "打架受伤能报销吗？"
+    )
+    claimed = ["可以。出院后可以凭医院开具的急诊证明材料和其他医疗费用相关票据回参保地手工报销。"]
+    assert checks.other_case("去外地看病可以直接报销。", claimed) == ("直接", "手工")
+    assert checks.other_case("可以回参保地手工报销。", claimed) is None
 
 
 def test_polarity_reads_obligations_and_everyday_words_for_the_same_act():
