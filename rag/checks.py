@@ -15,8 +15,9 @@ whatever produced it. Each rule is plain code over the text:
 * ``unsupported``       a sentence whose numbers, bounds, places or content words are not in the
   source sentence(s) it rests on — not the whole item, so "90%" from a 深圳 example cannot support
   a claim about 北京 — or that reads them backwards (不能 for 能), drops their qualifier (有些/部分
-  地区) or the group of people they speak of (转诊转院人员), or speaks of the other case of a pair
-  they rule on (门诊 for 住院; 就医地的政策 for 参保地政策).
+  地区, 南昌等地) or the group of people they speak of (转诊转院人员), speaks of the other case of a
+  pair they rule on (门诊 for 住院; 就医地的政策 for 参保地政策; 直接 for 手工报销), or whose reason
+  contradicts its own verdict ("不能，…和本地一样。").
 
 Counted by the evaluation, not yet enforced by the pipeline (it shows such answers as they are):
 
@@ -331,7 +332,7 @@ _QUALIFIER = re.compile(
     r"有些|有的(?:地|城|省)|(?:大|一|小)?部分(?:地区|城市|省|统筹)|大多数|多数(?:地|城)|个别|尚未|不一定"
     r"|[\u4e00-\u9fff]{2,4}等地"
 )
-_SUBJECT_CHARS = 8
+_SUBJECT_CHARS = 8  # how much of the clause before can name what a qualified clause speaks of
 _LIMITED = re.compile(r"一般|可能|视|各地|具体|有些|有的|部分|大多|多数|个别|尚未|不一定|目前|暂")
 _RULE = re.compile(r"能|可以|需|必须|不|没|无法|只")
 _SOURCE_CLAUSE = re.compile(r"[，,。；;！!？?]")

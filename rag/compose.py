@@ -180,8 +180,10 @@ class Composer:
             # ("…驻外人员…在参保地即可刷卡就医", "…而像南昌等地,还需要去社保局办理") under a quote that
             # names neither.
             text = checks.prose(sentence)
-            limited = closest and (
+            limited = (
                 checks.dropped_group(text, closest, self.question) or checks.dropped_qualifier(text, closest)
+                if closest
+                else None
             )
             if flipped:
                 why = f"says “{flipped[0]}” where its item's closest sentence says “{flipped[1]}”"
@@ -229,7 +231,7 @@ class Composer:
                 self.evidence.extend(extra)  # shown with the quotes: the reader sees what it rests on
                 self.notes.append(f"added evidence the sentence restates: {[e.label for e in extra]}")
                 issues = []
-        if not issues and self._verdict and self._contradicts(self._verdict, sentence):
+        if not issues and self._verdict and checks.contradicts(self._verdict, sentence, self.question):
             issues = [checks.Issue("unsupported", sentence, f"contradicts the verdict {self._verdict}")]
         if not issues and self._verdict:
             flipped = checks.polarity_conflict(self._verdict + sentence, self._support(self.evidence))
@@ -245,9 +247,6 @@ class Composer:
         shown = text + self._markers(text)
         self.kept.append(shown)
         return [shown]
-
-    def _contradicts(self, verdict: str, reason: str) -> bool:
-        return checks.contradicts(verdict, reason, self.question)
 
     def _correction(self) -> Evidence | None:
         """For a request to confirm a number ("最高能奖20万，是真的吗？"): the chosen sentence stating a
