@@ -344,20 +344,28 @@ def dropped_qualifier(text: str, support: Iterable[str]) -> str | None:
     and turns a rule of some places into a rule of all; the qualifier found, or None."""
     if _LIMITED.search(text):
         return None
-    for clause in _CLAUSE.split(text):
-        grams = _bigrams(clause)
-        if len(grams) < 3 or not _RULE.search(clause):
-            continue
+    for grams in _rule_clauses(text):
         for s in support:
             parts = _SOURCE_CLAUSE.split(s)
             for i, part in enumerate(parts):
                 # The end of the clause before may be its subject: "…而像南昌等地,还需要去社保局办理".
                 before = parts[i - 1][-_SUBJECT_CHARS:] if i else ""
                 m = _QUALIFIER.search(part) or _QUALIFIER.search(before)
-                shared = len(grams & _bigrams(part))
-                if m and shared >= 4 and shared >= 0.4 * len(grams):  # more than a topic in common
+                if m and _restates(grams, part):
                     return m.group()
     return None
+
+
+def _rule_clauses(text: str) -> list[set[str]]:
+    """The character pairs of each clause of a sentence that states a rule (能, 需, 不…)."""
+    clauses = [c for c in _CLAUSE.split(text) if _RULE.search(c)]
+    return [grams for c in clauses if len(grams := _bigrams(c)) >= 3]
+
+
+def _restates(grams: set[str], source: str) -> bool:
+    """Whether a clause (its character pairs) restates a source text: more than a topic in common."""
+    shared = len(grams & _bigrams(source))
+    return shared >= 4 and shared >= 0.4 * len(grams)
 
 
 # A sentence's subject that is one group of people ("转诊转院人员办理了…备案后,回参保地看病就医无需
@@ -377,7 +385,7 @@ def dropped_group(text: str, support: Iterable[str], question: str = "") -> str 
     if _LIMITED.search(text):
         return None
     asked = _bigrams(f"{text}\n{question}")
-    clauses = [c for c in _CLAUSE.split(text) if len(_bigrams(c)) >= 3 and _RULE.search(c)]
+    clauses = _rule_clauses(text)
     for s in support:
         # A group in brackets is an aside ("在备案有效期限内(异地长期居住…人员不设有效期;…)"),
         # not the sentence's subject.
@@ -385,12 +393,8 @@ def dropped_group(text: str, support: Iterable[str], question: str = "") -> str 
         groups = [g for g in _GROUP.findall(first) if not _EVERYONE.search(g)]
         if not groups or any(asked & (_bigrams(g) - {"人员", "人群"}) for g in groups):
             continue  # no group, or one the asker or the answer names: theirs to speak of
-        group = groups[0]
-        for clause in clauses:
-            grams = _bigrams(clause)
-            shared = len(grams & _bigrams(s))
-            if shared >= 4 and shared >= 0.4 * len(grams):
-                return group
+        if any(_restates(grams, s) for grams in clauses):
+            return groups[0]
     return None
 
 

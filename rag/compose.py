@@ -63,10 +63,13 @@ _ASKED_FIRST = re.compile(r"^(?:[^，,。！!]{2,}?[吗呢么][，,]\s*)+")
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
 
 
+def quote_lines(evidence: list[Evidence]) -> str:
+    """ "[问2]「…」" per quote, one per line, as the reader sees them (story names left out)."""
+    return "\n".join(f"[{e.label}]「{e.shown or e.text}」" for e in evidence)
+
+
 def quote_block(evidence: list[Evidence]) -> str:
-    if not evidence:
-        return ""
-    return "\n\n依据：\n" + "\n".join(f"[{e.label}]「{e.shown or e.text}」" for e in evidence)
+    return "\n\n依据：\n" + quote_lines(evidence) if evidence else ""
 
 
 def citation(hit: Hit, sentences: tuple[str, ...] = ()) -> Citation:
@@ -171,27 +174,28 @@ class Composer:
             self.earlier,
         )  # fmt: skip
         if not any(i.kind == "unsupported" for i in found):
-            # The model may choose the one sentence that agrees with it ("有些城市…需要…备案") and
-            # leave out the closer one of the same item that says the opposite ("大部分城市…不需要提前
-            # 备案"): polarity is read against those too, as the evaluation reads it.
             closest = [e.text for e in self._restated(sentence) if e not in evidence]
-            flipped = checks.polarity_conflict(sentence, closest, self.question) if closest else None
-            # Likewise a rule the item's closest sentence gives one group of people or some places
-            # ("…驻外人员…在参保地即可刷卡就医", "…而像南昌等地,还需要去社保局办理") under a quote that
-            # names neither.
-            text = checks.prose(sentence)
-            limited = (
-                checks.dropped_group(text, closest, self.question) or checks.dropped_qualifier(text, closest)
-                if closest
-                else None
-            )
-            if flipped:
-                why = f"says “{flipped[0]}” where its item's closest sentence says “{flipped[1]}”"
-                found.append(checks.Issue("unsupported", sentence, why, f"原文说的是“{flipped[1]}”"))
-            elif limited:
-                why = f"its item's closest sentence says this of “{limited}” only"
-                found.append(checks.Issue("unsupported", sentence, why, f"原文只说“{limited}”"))
+            issue = self._against_closest(sentence, closest) if closest else None
+            found += [issue] if issue else []
         return [i for i in found if i.kind in DROP]
+
+    def _against_closest(self, sentence: str, closest: list[str]) -> checks.Issue | None:
+        """The model may choose the one sentence that agrees with it ("有些城市…需要…备案") and leave
+        out the closer one of the same item that says the opposite ("大部分城市…不需要提前备案"), or
+        that gives the rule to one group of people or some places ("…驻外人员…在参保地即可刷卡就医",
+        "…而像南昌等地,还需要去社保局办理"): ``closest`` (those sentences) are read for that too, as
+        the evaluation reads them."""
+        if flipped := checks.polarity_conflict(sentence, closest, self.question):
+            why = f"says “{flipped[0]}” where its item's closest sentence says “{flipped[1]}”"
+            return checks.Issue("unsupported", sentence, why, f"原文说的是“{flipped[1]}”")
+        text = checks.prose(sentence)
+        limited = checks.dropped_group(text, closest, self.question) or checks.dropped_qualifier(
+            text, closest
+        )
+        if limited:
+            why = f"its item's closest sentence says this of “{limited}” only"
+            return checks.Issue("unsupported", sentence, why, f"原文只说“{limited}”")
+        return None
 
     # -- conclusion ---------------------------------------------------------------------------
     def _markers(self, sentence: str) -> str:
@@ -503,7 +507,7 @@ def closest_quotes(hit: Hit, question: str, characters: Iterable[str], n: int = 
 
 def unsure_text(evidence: list[Evidence], hits: list[Hit]) -> str:
     """A refusal near the scope line: the closest sentences, quoted, for the asker to judge."""
-    quotes = "\n".join(f"[{e.label}]「{e.shown or e.text}」" for e in evidence)
+    quotes = quote_lines(evidence)
     return UNSURE_TEXT + (f"\n\n最接近的原文：\n{quotes}" if quotes else "") + related(hits)
 
 
@@ -533,12 +537,13 @@ _FIGURE = re.compile(
 _AWAY = re.compile(r"异地|跨省|外地|外省|备案|转诊|老家|当地|出差|旅游")
 
 
+# More ways to ask for a figure, for asks_figure only (local_figure_place predates them).
+_FIGURE_MORE = re.compile(r"百分之几|几成|哪一?年|哪个月|几几年")
+
+
 def asks_figure(question: str) -> bool:
     """Whether a question asks for an amount, a rate, a count, a date or a time limit."""
     return bool(_FIGURE.search(question) or _FIGURE_MORE.search(question))
-
-
-_FIGURE_MORE = re.compile(r"百分之几|几成|哪一?年|哪个月|几几年")
 
 
 def local_figure_place(question: str, home: frozenset[str]) -> str | None:

@@ -141,6 +141,7 @@ _BOUND_WORDS = re.compile("|".join(sorted(set(BOUNDS_BEFORE + BOUNDS_AFTER), key
 _LIST_PART = rf"(?:[\d.%％\s、,，\-－~～—()（）至到和或及]|{_UNITS})+"
 _LIST_TAIL = re.compile(_LIST_PART + "$")
 _LIST_HEAD = re.compile("^" + _LIST_PART)
+_UNIT_AFTER_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:多|余|几)?\s*(?:万|亿)?" + _UNIT_AFTER.pattern)
 NEAR = 10  # characters before a number that say what it is a number of (half as many after it)
 
 
@@ -167,9 +168,6 @@ def without_quantities(text: str) -> str:
     number is of."""
     text = re.sub(r"[\d.%％]+", " ", _UNIT_AFTER_NUMBER.sub(" ", _arabic(text)))
     return _BOUND_WORDS.sub(" ", text)
-
-
-_UNIT_AFTER_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:多|余|几)?\s*(?:万|亿)?" + _UNIT_AFTER.pattern)
 
 
 def has_bound(text: str) -> bool:
