@@ -351,3 +351,16 @@ def test_a_rule_its_items_closest_sentence_gives_one_group_is_not_said_of_everyo
     )
     assert composed.mode == "no_conclusion" and "可以直接在参保地刷卡就医。[" not in text
     assert any("驻外人员" in n for n in composed.notes)
+
+
+def test_a_rule_its_items_closest_sentence_gives_some_places_is_not_said_of_everyone():
+    # The model quoted the sentence saying one must cancel; the one it restates names 南昌等地.
+    back = (
+        "如果想回老家用医保报销都需要先撤销备案,否则无法用医保进行报销。"
+        "撤销的方法各地有所不同,比如广州通过小程序就可以在线撤销而像南昌等地,还需要去社保局办理。"
+    )
+    q = "撤销异地备案"
+    p = prompt_for(q, make_hit("异地就医·回参保地报销", back, question="办了异地就医,还能回老家用医保报销吗"))
+    text, composed = feed(compose.Composer(p, q, CHARS), "依据：A1\n结论：撤销异地备案需要先去社保局办理。")
+    assert composed.mode == "no_conclusion" and "社保局办理。[" not in text
+    assert any("南昌等地" in n for n in composed.notes)
