@@ -16,7 +16,8 @@ whatever produced it. Each rule is plain code over the text:
   source sentence(s) it rests on — not the whole item, so "90%" from a 深圳 example cannot support
   a claim about 北京 — or that reads them backwards (不能 for 能), drops their qualifier (有些/部分
   地区, 南昌等地) or the group of people they speak of (转诊转院人员), speaks of the other case of a
-  pair they rule on (门诊 for 住院; 就医地的政策 for 参保地政策; 直接 for 手工报销), or whose reason
+  pair they rule on (门诊 for 住院; 就医地的政策 for 参保地政策; 直接 for 手工报销), says of all care
+  what they say of 住院 or 门诊 only ("看病能直接结算"), or whose reason
   contradicts its own verdict ("不能，…和本地一样。").
 
 Counted by the evaluation, not yet enforced by the pipeline (it shows such answers as they are):
@@ -249,6 +250,9 @@ def unsupported(
     if unnamed:
         pair = "/".join(next(p for p in CONTRASTS if unnamed in p))
         return f"says “{unnamed}” where its source names neither of {pair}", f"原文没有说{unnamed}的情况"
+    general = general_case(text, support, question)
+    if general:
+        return f"says generally what its source says of “{general}” only", f"原文只说{general}的情况"
     qualifier = dropped_qualifier(text, support) or dropped_group(text, support, question)
     if qualifier:
         why = f"the source says this of “{qualifier}” only; the answer says it of all"
@@ -324,6 +328,28 @@ def unnamed_case(text: str, support: Iterable[str]) -> str | None:
         said = [c for c in pair if c in text]
         if len(said) == 1 and not any(c in source for c in pair):
             return said[0]
+    return None
+
+
+# A claim about paying for care, which the documents rule on for 门诊 and 住院 separately; a source
+# sentence about paying may also say who pays (…从基本医疗保险基金中支付).
+_PAYMENT = re.compile(r"结算|报销|给报|能报|可以报")
+_PAID = re.compile(_PAYMENT.pattern + r"|支付")
+
+
+def general_case(text: str, support: Iterable[str], question: str = "") -> str | None:
+    """The one case of 门诊/住院 that every source sentence about paying names, when a sentence
+    about paying names neither and neither does the question: "看病能直接结算" from "…住院费用直接
+    结算主要覆盖四类人群" says of all care what the documents say of 住院 only (门诊 is settled
+    directly in some places only). A source sentence about paying that names neither case is a rule
+    of all care ("…按照规定从基本医疗保险基金中支付"), and may support it."""
+    pair = CONTRASTS[0]
+    if any(c in text or c in question for c in pair) or not _PAYMENT.search(text):
+        return None
+    paying = [s for s in support if _PAID.search(s)]
+    named = {c for s in paying for c in pair if c in s}
+    if len(named) == 1 and all(any(c in s for c in pair) for s in paying):
+        return named.pop()
     return None
 
 

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from . import checks, facts
+from . import checks, facts, verify
 from .characters import mask
 from .generation import GenerationStats, Generator
 from .normalise import normalise
@@ -128,6 +128,8 @@ class Composer:
         self.kept: list[str] = []
         self.dropped: list[tuple[str, checks.Issue]] = []
         self.notes: list[str] = []
+        self.restated: list[str] = []  # sentences dropped only for restating a yes/no question
+        self.judged = False  # the conclusion is the judge's side of a restated question
 
     # -- evidence ---------------------------------------------------------------------------
     def _read_evidence(self, line: str) -> None:
@@ -241,6 +243,8 @@ class Composer:
             flipped = checks.polarity_conflict(self._verdict + sentence, self._support(self.evidence))
             if flipped:
                 issues = [checks.Issue("unsupported", sentence, f"verdict {flipped[0]}, source {flipped[1]}")]
+        if issues and all(i.kind == "echo" for i in issues):
+            self.restated.append(sentence)
         if issues:
             self._verdict = ""  # a verdict whose reason fails is not shown alone either
             self.dropped.append((sentence, issues[0]))
@@ -250,6 +254,38 @@ class Composer:
         self._verdict = ""
         shown = text + self._markers(text)
         self.kept.append(shown)
+        return [shown]
+
+    def claim(self) -> verify.Negation | None:
+        """With nothing concluded, the yes/no question the model restated (and its negation), for
+        the judge to settle; None when there is none or it has no verdict word to negate."""
+        if self.kept or self._verdict or not self.evidence or not self.restated:
+            return None
+        if not yes_no_words(self.question):
+            return None
+        return verify.negate(self.restated[0])
+
+    def judged_evidence(self) -> list[Evidence]:
+        """What the judge reads: the quotes shown when nothing is concluded."""
+        return self._closest_to_question(self.evidence or [])
+
+    def settle(self, found: tuple[str, float] | None, evidence: list[Evidence]) -> list[str]:
+        """Show the side of the restated question the judge found the documents take, after the
+        same checks as any conclusion (but for restating the question: it is chosen, not echoed)."""
+        if found is None:
+            self.notes.append("the judge could not tell the restated question from its negation")
+            return []
+        clause, margin = found
+        sentence = clause + "。"
+        issues = [i for i in self._issues(sentence, evidence) if i.kind != "echo"]
+        if issues:
+            self.notes.append(f"the judged reply failed a check ({issues[0].kind}): {sentence}")
+            return []
+        self.evidence = evidence
+        self.judged = True
+        shown = sentence + self._markers(sentence)
+        self.kept.append(shown)
+        self.notes.append(f"settled the restated question by the judge (margin {margin:+.2f}): {sentence}")
         return [shown]
 
     def _correction(self) -> Evidence | None:
@@ -416,8 +452,10 @@ class Composer:
             out.append(NO_CONCLUSION_TEXT)
             self.kept.append(NO_CONCLUSION_TEXT)
             evidence = self._closest_to_question(evidence)
-        # After a correction by rule every quote stays (masked): the reply is only "不是".
-        evidence = self._without_stories(evidence, conclusion=mode == "generated" and fix is None)
+        # After a correction by rule or a judgment every quote stays (masked): the reply is one
+        # short sentence, and the quotes the judge read are what it rests on.
+        concluded = mode == "generated" and fix is None and not self.judged
+        evidence = self._without_stories(evidence, conclusion=concluded)
         out.append(quote_block(evidence))
         return out, Composed("".join(self.kept), evidence, mode, self.notes)
 
@@ -431,6 +469,7 @@ def generate(
     *,
     two_steps: bool = True,
     retry: bool = True,
+    judge_margin: float = 0.0,
 ) -> Iterator[str]:
     """Run the model's reply through the composer, step by step, yielding what may be shown.
 
@@ -438,6 +477,8 @@ def generate(
     2. Two steps: the pipeline quotes the chosen sentences into the reply and the model writes its
        conclusion right after reading them (a small model loses them across a long prompt).
     3. If every conclusion sentence failed the checks, the model is told why and asked once more.
+    4. If what failed was a yes/no question restated, the model judges it and its negation against
+       the quotes (rag.verify) and the side it prefers by ``judge_margin`` is shown (0: off).
     Each step continues the same reply, so the KV cache of everything before it is reused."""
     first = prompt.evidence_grammar if two_steps else prompt.grammar
     steps: list[tuple[list[dict[str, str]], str]] = [(prompt.messages, first)]
@@ -458,6 +499,11 @@ def generate(
             grammar = prompt.verdict_grammar(composer.question) if again[1] else prompt.conclusion_grammar
             steps.append((reply, grammar))
             composer.notes.append("asked the model again for a conclusion")
+    judge = getattr(generator, "next_word_logprobs", None)
+    if judge_margin > 0 and judge is not None and (claim := composer.claim()) is not None:
+        evidence = composer.judged_evidence()
+        found = verify.settle(judge, [e.text for e in evidence], claim, judge_margin)
+        yield from composer.settle(found, evidence)
 
 
 # ------------------------------------------------------------------------ answers without a model

@@ -181,6 +181,14 @@ class Settings(BaseSettings):
             "as direct (5 and 5 of 31)."
         ),
     )
+    judge_margin: float = Field(
+        0.25,
+        description=(
+            "When the model only restated a yes/no question (dropped as an echo), it judges the "
+            "statement and its negation against the quotes (对/不对 log-odds) and the side it prefers "
+            "by at least this margin is shown; 0 turns it off. See rag/verify.py."
+        ),
+    )
     quote_before_concluding: bool = Field(
         True,
         description=(

@@ -415,3 +415,21 @@ def test_a_figure_only_a_story_states_is_its_example_not_a_rule():
     assert not checks.check_sentence("李大爷能拿到2%的奖励。", reward, "李大爷能拿多少奖励？", chars)
     grade = ["杨光如果在二级医院就医，报销的钱要比在三级医院的更多。"]
     assert checks.story_number("在二级医院报得更多。", grade, "县医院报得多吗？", ["杨光"]) is None
+
+
+def test_a_rule_of_inpatient_care_is_not_said_of_all_care():
+    inpatient = ["目前跨省异地就医住院费用直接结算主要覆盖四类人群，一是异地安置退休人员。"]
+    assert checks.general_case("看病能直接结算。", inpatient) == "住院"
+    assert checks.unsupported("看病能直接结算。", inpatient, "退休了去外地跟孩子住，看病能直接结算吗")
+    # Naming the case, or a question that names it, or a claim that is not about paying: no issue.
+    assert checks.general_case("住院费能直接在当地结算。", inpatient) is None
+    assert checks.general_case("能直接结算。", inpatient, "住院费能直接结算吗") is None
+    complaint = ["住院时发现多收费可以投诉举报，门诊也一样。"]
+    assert checks.general_case("应该向当地医保部门投诉举报。", complaint) is None
+    # A source about paying that names neither case (or both) says it of all care.
+    assert checks.general_case("看病能直接结算。", ["备案成功后就医时就可以直接结算医药费。"]) is None
+    scope = ["住院保障方面，住院费用都可按规定报销。", "符合…目录范围的医疗费用，按照规定从基金中支付。"]
+    assert checks.general_case("报销范围包括药品目录和诊疗项目。", scope) is None
+    # A sentence about something else (the procedure, not paying) does not make it general.
+    story = ["随子女长期居住的老年人都是可以办理异地就医的手续。", *inpatient]
+    assert checks.general_case("看病能直接结算。", story) == "住院"

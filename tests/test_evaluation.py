@@ -42,6 +42,8 @@ def test_verdict_reads_the_first_sentence_negations_first():
     assert ev.verdict_of("不可以。用人单位有义务[问2]。") == "no"
     assert ev.verdict_of("根据资料：可以。小张可以报销[问8]。") == "yes"
     assert ev.verdict_of("起付线是一个概念。") is None
+    # "资料没有直接回答" concludes nothing: its 没有 is no "no".
+    assert ev.verdict_of("抱歉，资料没有直接回答这个问题，请咨询当地医保经办机构。") is None
 
 
 def test_citation_precision_recall_and_fabrication():

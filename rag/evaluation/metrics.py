@@ -106,6 +106,8 @@ def key_point_recall(answer_text: str, key_points: tuple[tuple[str, ...], ...]) 
 
 def verdict_of(answer_text: str) -> str | None:
     first = re.split(r"[。！？!?\n]", prose(answer_text).removeprefix("根据资料：").strip(), maxsplit=1)[0]
+    if first.startswith("抱歉"):
+        return None  # the pipeline's fixed texts ("抱歉，资料没有直接回答…") conclude nothing
     if any(w in first for w in _NO):
         return "no"
     if any(w in first for w in _YES):

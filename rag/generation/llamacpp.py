@@ -242,6 +242,31 @@ class LlamaCppGenerator:
             self.llm.eval(tokens[keep:])
             yield from self._decode(STOP + [x for x in stop if x not in STOP], stats, grammar)
 
+    def next_word_logprobs(
+        self, messages: list[dict[str, str]], words: tuple[str, ...]
+    ) -> list[float] | None:
+        """Log-probabilities of each word's first token as the first token of the reply to
+        ``messages`` (a judgment read from the model without sampling)."""
+        if self._format is None:
+            return None
+        import llama_cpp
+        import numpy as np
+
+        tokens, _, _ = self._render(messages)
+        ids = [self._tokenize(w, add_bos=False)[0] for w in words]
+        with self.lock:
+            live = _common_prefix(self.llm.input_ids[: self.llm.n_tokens].tolist(), tokens)
+            keep = min(live, len(tokens) - 1)
+            self.llm.n_tokens = keep
+            self.llm.eval(tokens[keep:])
+            n_vocab = self.llm.n_vocab()
+            logits = np.ctypeslib.as_array(
+                llama_cpp.llama_get_logits_ith(self.llm._ctx.ctx, -1), shape=(n_vocab,)
+            ).astype(np.float64)
+        top = logits.max()
+        norm = top + np.log(np.exp(logits - top).sum())
+        return [float(logits[i] - norm) for i in ids]
+
     def _decode(self, stops: list[str], stats: GenerationStats, grammar: str | None) -> Iterator[str]:
         """Sample after the evaluated prompt until an end-of-generation token, a stop string or
         ``max_tokens``; each token is detokenized once, incrementally (``create_completion``

@@ -84,3 +84,32 @@ class OpenAICompatGenerator:
                     stats.completion_tokens = self.count_tokens(text)
         except httpx.HTTPError as e:
             raise GeneratorError(f"generator server {url} unreachable: {type(e).__name__}: {e}") from e
+
+    def next_word_logprobs(
+        self, messages: list[dict[str, str]], words: tuple[str, ...]
+    ) -> list[float] | None:
+        """From the server's top log-probabilities of a one-token reply; None when the server gives
+        none, or not for every word (then no judgment is read)."""
+        import httpx
+
+        body = {
+            "model": self.model,
+            "messages": messages,
+            "max_tokens": 1,
+            "temperature": 0.0,
+            "logprobs": True,
+            "top_logprobs": 20,
+        }
+        try:
+            r = self.client.post(f"{self.base_url}/chat/completions", json=body)
+            if r.status_code != 200:
+                return None
+            content = r.json()["choices"][0]["logprobs"]["content"][0]["top_logprobs"]
+        except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError):
+            return None
+        seen: dict[str, float] = {}
+        for t in content:
+            seen.setdefault(t.get("token", ""), t.get("logprob", float("-inf")))
+        if not all(w in seen for w in words):
+            return None
+        return [seen[w] for w in words]

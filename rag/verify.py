@@ -1,0 +1,129 @@
+"""Stage 7b: a yes/no question the model only restated, settled by asking the model to judge.
+
+Asked a yes/no question, the 1.5B model often restates it as a statement ("男的也要交生育保险。"):
+that agrees with the asker whether or not the documents do (about half of them were wrong when
+read), so the checks drop it as an ``echo`` and nothing is concluded. Asked whether such a
+statement is right, the same model answers 对 to nearly everything — but asked about the statement
+*and about its negation*, the one it finds more likely right is, measured on the eval's dropped
+echoes, the documents' answer (22 of 24; the two misses had the smallest margins). Comparing the
+two cancels the model's bias towards 对.
+
+So: the restated clause is negated by rule (:func:`negate`: 是/不是, 能/不能, 要/不用…), both
+statements are scored against the quoted sentences (:func:`judge_messages`), and the winner is
+shown — its clause only, cited, after the same checks as any conclusion — when it wins by
+``margin``; otherwise nothing is concluded, as before. A statement with no verdict word to negate
+("…比社区医院贵，正常。") is left as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .checks import TERMINAL, prose
+
+JUDGE_SYSTEM = "你是严谨的医保政策核对员，只根据给出的原文判断。"
+JUDGE_ASK = "根据原文，这个说法对不对？只回答“对”或“不对”。"
+# The first tokens of the two replies the judge may give ("不对" starts with 不).
+JUDGE_WORDS = ("对", "不")
+
+# A verdict word a statement's polarity turns on, and the word that negates it. The lookarounds
+# keep out words that merely contain one (可能, 只能, 就是, 所有, 社会, 需要 inside 不需要…).
+_FLIP = {
+    "不可以": "可以",
+    "可以": "不可以",
+    "不需要": "需要",
+    "需要": "不需要",
+    "不能": "能",
+    "能": "不能",
+    "不用": "要",
+    "不要": "要",
+    "还要": "不用",
+    "也要": "不用",
+    "要": "不用",
+    "不会": "会",
+    "会": "不会",
+    "不算": "算",
+    "算": "不算",
+    "没有": "有",
+    "有": "没有",
+    "不是": "是",
+    "是": "不是",
+}
+_MARKER = re.compile(
+    r"不可以|(?<!不)可以|不需要|(?<![不只])需要|不能|(?<![不可功只才本智性])能(?![够力])"
+    r"|不用|不要|还要|也要|(?<![需不只主重想还也必])要(?![求素点么是])"
+    r"|不会|(?<![不机社开学大工协理体委领误])会(?![员议计])"
+    r"|不算|(?<![不计结核预清打估合换])算(?![的了])"
+    r"|没有(?!的)|(?<![所没具拥享含持只还占共已])有(?![些的关效限点时人利])"
+    r"|不是|(?<![不就但还只于可要总真倒凡若或正才也])是(?!否)"
+)
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+_CLAUSE = re.compile(r"[，,；;]")
+_LEADING_VERDICT = re.compile(r"^(?:对|是的|是|没错)[，,]\s*")
+_PARTICLES = "吧吗呢啊呀嘛"
+
+
+@dataclass(frozen=True)
+class Negation:
+    statement: str  # the restated question, cleaned: the claim as the asker put it
+    negated: str  # the same with its verdict clause negated
+    clause: str  # that clause as the asker put it: what is shown if the claim wins
+    negated_clause: str  # …and if its negation wins
+
+
+def negate(sentence: str) -> Negation | None:
+    """The restated question and its negation, or None when it has no verdict word to negate
+    or asks both ways ("算不算…")."""
+    text = _LEADING_VERDICT.sub("", prose(sentence).strip().rstrip(TERMINAL))
+    text = text.rstrip(_PARTICLES).strip()
+    if not text or _A_NOT_A.search(text):
+        return None
+    clauses = _CLAUSE.split(text)
+    # The last clause with a verdict word: the ask comes last ("生育保险是给女职工的，男职工单位就不用
+    # 交了"); within it the last word ("…可以不给员工上医保是违法的" asserts 是违法).
+    for i in range(len(clauses) - 1, -1, -1):
+        found = list(_MARKER.finditer(clauses[i]))
+        if found:
+            break
+    else:
+        return None
+    m = found[-1]
+    clause = clauses[i].strip()
+    flipped = (clauses[i][: m.start()] + _FLIP[m.group()] + clauses[i][m.end() :]).strip()
+    negated = "，".join([*clauses[:i], flipped, *clauses[i + 1 :]])
+    return Negation(text, negated, clause, flipped)
+
+
+def judge_messages(evidence: list[str], statement: str) -> list[dict[str, str]]:
+    """The judge's prompt: the quoted sentences, one statement, 对 or 不对."""
+    source = "\n".join(evidence)
+    return [
+        {"role": "system", "content": JUDGE_SYSTEM},
+        {"role": "user", "content": f"原文：\n{source}\n\n说法：{statement}\n\n{JUDGE_ASK}"},
+    ]
+
+
+# A generator's reading of a judgment: the log-probability of each word's first token as the first
+# token of the reply to the messages (None: this generator cannot tell).
+Judge = Callable[[list[dict[str, str]], tuple[str, ...]], list[float] | None]
+
+
+def leaning(judge: Judge, evidence: list[str], statement: str) -> float | None:
+    """How much more the model leans to 对 than to 不对 for one statement (log-odds)."""
+    scores = judge(judge_messages(evidence, statement), JUDGE_WORDS)
+    return None if scores is None else scores[0] - scores[1]
+
+
+def settle(judge: Judge, evidence: list[str], negation: Negation, margin: float) -> tuple[str, float] | None:
+    """The clause the documents side with — the asker's or its negation — and the margin by which
+    the model prefers it; None when the margin is smaller than ``margin`` or cannot be read."""
+    said = leaning(judge, evidence, negation.statement)
+    denied = leaning(judge, evidence, negation.negated) if said is not None else None
+    if said is None or denied is None:
+        return None
+    d = said - denied
+    if abs(d) < margin:
+        return None
+    return (negation.clause if d > 0 else negation.negated_clause), d

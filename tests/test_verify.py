@@ -1,0 +1,126 @@
+"""Settling a restated yes/no question: negation by rule, the composer's use of a judgment, and
+reading a judgment from the real model."""
+
+import math
+
+from conftest import make_hit
+
+from rag import compose, verify
+from rag.prompt import build_prompt
+
+Q34 = (
+    "不可以。用人单位有为所有职工参加生育保险的法定义务。《社会保险法》第五十三条规定“职工应当参加生育保险，"
+    "由用人单位按照国家规定缴纳生育保险费，职工不缴纳生育保险费”。"
+)
+
+
+def test_a_restated_question_is_negated_at_its_last_verdict_word():
+    cases = {
+        "生育保险是职工自己掏钱交的。": ("生育保险是职工自己掏钱交的", "生育保险不是职工自己掏钱交的"),
+        "男的也要交生育保险。": ("男的也要交生育保险", "男的不用交生育保险"),
+        "被车撞了，自己有医保，还要肇事方出钱。": ("还要肇事方出钱", "不用肇事方出钱"),
+        "集中带量采购的药降价这么多，质量有保证。": ("质量有保证", "质量没有保证"),
+        # The last verdict word of the clause is what it asserts, not one inside what someone said.
+        "私企老板说小公司可以不给员工上医保是违法的。": (
+            "私企老板说小公司可以不给员工上医保是违法的",
+            "私企老板说小公司可以不给员工上医保不是违法的",
+        ),
+        "快退休了，个人那部分医保不能不交，只让单位交。": ("个人那部分医保不能不交", "个人那部分医保能不交"),
+        "对，生育保险是给女职工的，男职工单位就不用交了吧。": ("男职工单位就不用交了", "男职工单位就要交了"),
+        "药店拿医保卡刷了两桶油，这算违规。": ("这算违规", "这不算违规"),
+    }
+    for sentence, (clause, negated) in cases.items():
+        n = verify.negate(sentence)
+        assert n is not None and (n.clause, n.negated_clause) == (clause, negated), sentence
+        assert negated in n.negated and not n.statement.endswith(("。", "吧"))
+    # No verdict word to negate, words that only contain one, or a question's own "A不A" form.
+    for sentence in (
+        "民营医院的药比社区医院贵，正常。",
+        "举报骗保只能实名，匿名的不受理。",
+        "他没有必要参加。",
+        "所有人都一样。",
+        "像你这种情况，算不算需要备案的人。",
+    ):
+        negated = verify.negate(sentence)
+        assert negated is None or "必不用" not in negated.negated_clause, sentence
+    assert verify.negate("民营医院的药比社区医院贵，正常。") is None
+    assert verify.negate("像你这种情况，算不算需要备案的人。") is None
+    assert verify.negate("所有人都一样。") is None
+
+
+class Judge:
+    """Stands in for the model's 对/不 log-probabilities, per statement (pure logic under test)."""
+
+    def __init__(self, leanings: dict[str, float]) -> None:
+        self.leanings = leanings
+        self.asked: list[str] = []
+
+    def __call__(self, messages, words):
+        statement = messages[-1]["content"].split("说法：")[1].split("\n")[0]
+        self.asked.append(statement)
+        return [self.leanings.get(statement, 0.0), 0.0]
+
+
+def test_settle_takes_the_side_the_judge_prefers_by_the_margin():
+    n = verify.negate("生育保险是职工自己掏钱交的。")
+    assert n is not None
+    judge = Judge({n.statement: 3.3, n.negated: 4.0})
+    side, margin = verify.settle(judge, ["职工不缴纳生育保险费"], n, 0.25) or ("", 0.0)
+    assert side == n.negated_clause and math.isclose(margin, -0.7)
+    assert judge.asked == [n.statement, n.negated]
+    # Both statements look equally right to the model: no side is taken.
+    assert verify.settle(Judge({n.statement: 3.3, n.negated: 3.4}), ["…"], n, 0.25) is None
+
+
+def _restating(question: str, leanings: dict[str, float]):
+    p = build_prompt(question, [make_hit("问34", Q34)], frozenset())
+    c = compose.Composer(p, question, frozenset())
+    c.feed("依据：A2\n结论：生育保险是职工自己掏钱交的。")
+    return p, c, Judge(leanings)
+
+
+def test_the_composer_shows_the_judged_side_checked_and_cited_with_every_quote_it_read():
+    question = "生育保险是职工自己掏钱交的吧？"
+    _, c, judge = _restating(question, {"生育保险不是职工自己掏钱交的": 2.0})
+    claim = c.claim()
+    assert claim is not None and claim.statement == "生育保险是职工自己掏钱交的"
+    evidence = c.judged_evidence()
+    shown = c.settle(verify.settle(judge, [e.text for e in evidence], claim, 0.25), evidence)
+    _, composed = c.finish()
+    assert shown == ["生育保险不是职工自己掏钱交的。[问34]"]
+    assert composed.mode == "generated" and composed.body == shown[0]
+    assert [e.text for e in composed.evidence] == [e.text for e in evidence]
+    assert any("settled the restated question" in n for n in composed.notes)
+
+
+def test_a_judged_side_failing_the_checks_or_no_side_leaves_nothing_concluded():
+    question = "生育保险是职工自己掏钱交的吧？"
+    _, c, judge = _restating(question, {})
+    claim = c.claim()
+    evidence = c.judged_evidence()
+    assert c.settle(verify.settle(judge, [e.text for e in evidence], claim, 0.25), evidence) == []
+    _, composed = c.finish()
+    assert composed.mode == "no_conclusion"
+    # A side naming a number its source does not state is dropped like any conclusion sentence.
+    _, c, _ = _restating(question, {})
+    assert c.settle(("生育保险要交工资的2%", 1.0), c.judged_evidence()) == []
+    assert c.finish()[1].mode == "no_conclusion"
+    # Not a yes/no question, or a conclusion already shown: nothing to settle.
+    p = build_prompt("生育保险谁交？", [make_hit("问34", Q34)], frozenset())
+    other = compose.Composer(p, "生育保险谁交？", frozenset())
+    other.feed("依据：A2\n结论：生育保险谁交。")
+    assert other.claim() is None
+
+
+def test_the_real_model_gives_a_judgment_as_log_probabilities(assistant):
+    n = verify.negate("生育保险是职工自己掏钱交的。")
+    assert n is not None
+    source = ["《社会保险法》规定：由用人单位按照国家规定缴纳生育保险费，职工不缴纳生育保险费。"]
+    messages = verify.judge_messages(source, n.statement)
+    first = assistant.generator.next_word_logprobs(messages, verify.JUDGE_WORDS)
+    assert first is not None and len(first) == 2
+    assert all(math.isfinite(x) and x <= 0 for x in first) and math.exp(first[0]) + math.exp(first[1]) <= 1.0
+    # The same prompt read again (its prefix now live in the context) gives the same judgment.
+    again = assistant.generator.next_word_logprobs(messages, verify.JUDGE_WORDS)
+    assert again is not None and all(abs(a - b) < 1e-3 for a, b in zip(first, again, strict=True))
+    assert verify.leaning(assistant.generator.next_word_logprobs, source, n.statement) is not None
