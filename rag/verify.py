@@ -50,6 +50,13 @@ _FLIP = {
     "有": "没有",
     "不是": "是",
     "是": "不是",
+    "不必": "必须",
+    "必须": "不必",
+    "不应该": "应该",
+    "应该": "不应该",
+    "不应当": "应当",
+    "应当": "不应当",
+    "不给": "给",
 }
 _MARKER = re.compile(
     r"不可以|(?<!不)可以|不需要|(?<![不只])需要|不能|(?<![不可功只才本智性])能(?![够力])"
@@ -58,11 +65,14 @@ _MARKER = re.compile(
     r"|不算|(?<![不计结核预清打估合换])算(?![的了])"
     r"|没有(?!的)|(?<![所没具拥享含持只还占共已])有(?![些的关效限点时人利])"
     r"|不是|(?<![不就但还只于可要总真倒凡若或正才也])是(?!否)"
+    r"|不必|(?<!不)必须|不应该|(?<!不)应该|不应当|(?<!不)应当|不给"
 )
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _CLAUSE = re.compile(r"[，,；;]")
 _LEADING_VERDICT = re.compile(r"^(?:对|是的|是|没错)[，,]\s*")
 _PARTICLES = "吧吗呢啊呀嘛"
+_QUANTIFIER = re.compile(r"都|全|所有|一律|任何|一分|只|仅|才|最多|最少|至少")
+_INDEED = re.compile(r"\s*(?:确实|的确|真的)")
 
 
 @dataclass(frozen=True)
@@ -90,8 +100,13 @@ def negate(sentence: str) -> Negation | None:
     else:
         return None
     m = found[-1]
-    clause = clauses[i].strip()
-    flipped = (clauses[i][: m.start()] + _FLIP[m.group()] + clauses[i][m.end() :]).strip()
+    if _QUANTIFIER.search(clauses[i][: m.start()]):
+        return None  # "都不给报" is denied by "不是都不给报", not by "都给报": no flip of the verb negates it
+    # "确实可以报" → "不可以报": an "indeed" before the verdict word would affirm its negation too.
+    lead = _INDEED.match(clauses[i])
+    start = lead.end() if lead and lead.end() <= m.start() else 0
+    clause = clauses[i][start:].strip()
+    flipped = (clauses[i][start : m.start()] + _FLIP[m.group()] + clauses[i][m.end() :]).strip()
     negated = "，".join([*clauses[:i], flipped, *clauses[i + 1 :]])
     return Negation(text, negated, clause, flipped)
 

@@ -28,6 +28,8 @@ def test_a_restated_question_is_negated_at_its_last_verdict_word():
         "快退休了，个人那部分医保不能不交，只让单位交。": ("个人那部分医保不能不交", "个人那部分医保能不交"),
         "对，生育保险是给女职工的，男职工单位就不用交了吧。": ("男职工单位就不用交了", "男职工单位就要交了"),
         "药店拿医保卡刷了两桶油，这算违规。": ("这算违规", "这不算违规"),
+        "农民工在城里上班，单位必须给交职工医保。": ("单位必须给交职工医保", "单位不必给交职工医保"),
+        "确实可以报。": ("可以报", "不可以报"),
     }
     for sentence, (clause, negated) in cases.items():
         n = verify.negate(sentence)
@@ -46,6 +48,11 @@ def test_a_restated_question_is_negated_at_its_last_verdict_word():
     assert verify.negate("民营医院的药比社区医院贵，正常。") is None
     assert verify.negate("像你这种情况，算不算需要备案的人。") is None
     assert verify.negate("所有人都一样。") is None
+    # A quantified clause is not negated by flipping its verb: "都不给报" is denied by "不是都不给报".
+    assert verify.negate("新出的抗癌药医保都不给报。") is None
+    assert verify.negate("职工医保统筹基金一年最多只能报两倍。") is None
+    # "就是比例低点" (it's just that…) is no verdict to negate.
+    assert verify.negate("对，打架受的伤医保也照样报，就是比例低点。") is None
 
 
 class Judge:
