@@ -5,8 +5,9 @@ that agrees with the asker whether or not the documents do (about half of them w
 read), so the checks drop it as an ``echo`` and nothing is concluded. Asked whether such a
 statement is right, the same model answers 对 to nearly everything — but asked about the statement
 *and about its negation*, the one it finds more likely right is, measured on the eval's dropped
-echoes, the documents' answer (22 of 24; the two misses had the smallest margins). Comparing the
-two cancels the model's bias towards 对.
+echoes, the documents' answer (22 of 24; the two misses had the smallest margins), and on new
+questions 15 of its 17 settlements were read as direct replies (1 wrong). Comparing the two cancels
+the model's bias towards 对.
 
 So: the restated clause is negated by rule (:func:`negate`: 是/不是, 能/不能, 要/不用…), both
 statements are scored against the quoted sentences (:func:`judge_messages`), and the winner is
@@ -84,8 +85,8 @@ class Negation:
 
 
 def negate(sentence: str) -> Negation | None:
-    """The restated question and its negation, or None when it has no verdict word to negate
-    or asks both ways ("算不算…")."""
+    """The restated question and its negation, or None when it has no verdict word to negate,
+    asks both ways ("算不算…"), or quantifies what it negates ("都不给报", "最多只能…")."""
     text = _LEADING_VERDICT.sub("", prose(sentence).strip().rstrip(TERMINAL))
     text = text.rstrip(_PARTICLES).strip()
     if not text or _A_NOT_A.search(text):
