@@ -43,7 +43,17 @@ UNSURE_TEXT = (
     "抱歉，我不能确定资料是否回答了这个问题，不作推测。下面是资料中与您的问题最接近的原文，请对照判断；"
     "具体情况请咨询当地医保经办机构。"
 )
-NO_CONCLUSION_TEXT = "抱歉，资料没有直接回答这个问题，请咨询当地医保经办机构。资料中可能相关的原文如下。"
+# Said when every conclusion sentence was dropped. Not "资料没有直接回答" (what it said until stop 20):
+# the quotes below it often do answer, and the reader should be sent to them, not away.
+NO_CONCLUSION_TEXT = (
+    "抱歉，我没能从资料中得出可靠的结论，不作推测。下面是资料中与您的问题最相关的原文，请对照阅读；"
+    "具体情况请咨询当地医保经办机构。"
+)
+# What older runs said instead: the evaluation still reads their answers.
+FORMER_NO_CONCLUSION_TEXTS = (
+    "抱歉，资料没有直接回答这个问题，请咨询当地医保经办机构。资料中可能相关的原文如下。",
+    "资料没有直接回答",
+)
 # Sentences shorter than this ("不可以。") are a verdict: shown joined to the reason that follows.
 VERDICT_CHARS = 8
 STORY_MASK = "〔参保人〕"  # a character's name left out of a quote (brackets: the quote was edited)

@@ -44,6 +44,7 @@ def test_verdict_reads_the_first_sentence_negations_first():
     assert ev.verdict_of("起付线是一个概念。") is None
     # "资料没有直接回答" concludes nothing: its 没有 is no "no".
     assert ev.verdict_of("抱歉，资料没有直接回答这个问题，请咨询当地医保经办机构。") is None
+    assert ev.verdict_of("抱歉，我没能从资料中得出可靠的结论，不作推测。") is None
 
 
 def test_citation_precision_recall_and_fabrication():

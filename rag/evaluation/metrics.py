@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import checks, facts
 from ..characters import find_characters
-from ..compose import NO_CONCLUSION_TEXT
+from ..compose import FORMER_NO_CONCLUSION_TEXTS, NO_CONCLUSION_TEXT
 from ..normalise import normalise
 from ..question import is_follow_up
 from ..records import Item
@@ -107,7 +107,7 @@ def key_point_recall(answer_text: str, key_points: tuple[tuple[str, ...], ...]) 
 def verdict_of(answer_text: str) -> str | None:
     first = re.split(r"[。！？!?\n]", prose(answer_text).removeprefix("根据资料：").strip(), maxsplit=1)[0]
     if first.startswith("抱歉"):
-        return None  # the pipeline's fixed texts ("抱歉，资料没有直接回答…") conclude nothing
+        return None  # the pipeline's fixed texts ("抱歉，我没能从资料中得出…") conclude nothing
     if any(w in first for w in _NO):
         return "no"
     if any(w in first for w in _YES):
@@ -137,8 +137,10 @@ def answer_issues(row: dict[str, Any], ctx: EvalContext) -> list[checks.Issue]:
     """The answer checks on the reply. A sentence is checked against the evidence sentences the
     answer quotes, or, for answers without quoted evidence, the sentences of its cited items that
     it most resembles (what it claims to restate)."""
-    # The pipeline's own fixed sentence ("资料没有直接回答…") states nothing to check.
-    body = body_of(row).replace(NO_CONCLUSION_TEXT, "")
+    # The pipeline's own fixed sentence ("我没能从资料中得出可靠的结论…") states nothing to check.
+    body = body_of(row)
+    for fixed in (NO_CONCLUSION_TEXT, *FORMER_NO_CONCLUSION_TEXTS):
+        body = body.replace(fixed, "")
     evidence = [e["text"] for e in row.get("evidence") or []]
     shown = [e.get("shown") or e["text"] for e in row.get("evidence") or []]  # what the reader sees
     cited = row.get("citations") or []
@@ -192,7 +194,7 @@ def score(rec: EvalRecord, row: dict[str, Any], ctx: EvalContext) -> dict[str, A
     s["issue_details"] = [f"{i.kind}: {i.detail or i.text}"[:160] for i in issues]
     s["body_chars"] = checks.body_chars(body_of(row)) if not refused else None
     s["no_conclusion"] = row.get("mode") == "generated" and (
-        body_of(row).startswith((NO_CONCLUSION_TEXT, "资料没有直接回答"))  # the latter: older runs
+        body_of(row).startswith((NO_CONCLUSION_TEXT, *FORMER_NO_CONCLUSION_TEXTS))
     )
     # One yes/no per question for "flipped" lists: refused when it should be, else answered with a
     # gold citation, at least half the key points and no answer-check issue.
