@@ -700,8 +700,9 @@ def _copies_whole(text: str, source: str) -> bool:
     return len(run) >= COPIED_SOURCE_CHARS and len(run) >= 0.8 * len(prose(source).strip())
 
 
-# An editorial mark where a quote left a name out ("〔参保人〕", see rag.compose.STORY_MASK).
-_EDITED_NAME = re.compile(r"〔[^〔〕]{1,6}〕")
+# The editorial mark where a quote left a name out (rag.compose.STORY_MASK). Only that one: the
+# documents' own brackets (鄂政发〔2017〕9号) and a case a quote's 这类 refers to (这类〔甲类〕) are not.
+_EDITED_NAME = re.compile(r"〔参保人〕")
 # A list's heading and its first item, ending where the item does: "…有：1. …；".
 _FIRST_ITEM_ONLY = re.compile(r"[：:]\s*[（(]?[1一][)）]?\s*[.、．]?[^；;]*[；;]\s*$")
 

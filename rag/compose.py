@@ -71,6 +71,8 @@ _SENTENCE_END = re.compile(r"[。！!]")
 # Leading clauses that are questions ("这样可以吗，"), as copied before a reply.
 _ASKED_FIRST = re.compile(r"^(?:[^，,。！!]{2,}?[吗呢么][，,]\s*)+")
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
+# A sentence whose subject is "this kind" of what the sentence before it names ("参保人使用这类药品时").
+_ANAPHOR = re.compile(r"^[^，。；]{0,8}?(这类|此类|该类)")
 
 
 def quote_lines(evidence: list[Evidence]) -> str:
@@ -345,6 +347,23 @@ class Composer:
         """The quote as shown with the story characters' names left out."""
         return replace(e, shown=mask(e.text, self.characters, self.question, STORY_MASK))
 
+    def _resolved(self, e: Evidence) -> Evidence:
+        """The quote with "这类" resolved when the sentence before it in its item names one case of
+        a pair the documents rule on differently: quoted alone, "参保人使用这类药品时，可以全额纳入
+        报销范围" reads as a rule of any drug, and of 乙类 just as well as of 甲类. The case is inserted
+        as an edit, "这类〔甲类〕药品", as a name left out is shown as 〔参保人〕."""
+        m = _ANAPHOR.match(e.text)
+        src = next((s for s in self.prompt.sources if s.hit.label == e.label), None)
+        if m is None or src is None or not 0 < e.index < len(src.sentences):
+            return e
+        before = src.sentences[e.index - 1]
+        named = [(before.find(c), c) for pair in checks.CONTRASTS for c in pair if c in before]
+        if not named:
+            return e
+        case = min(named)[1]  # the sentence's subject: "乙类药品是…比甲类药品价格高的药品"
+        shown = e.shown or e.text
+        return replace(e, shown=shown.replace(m.group(1), f"{m.group(1)}〔{case}〕", 1))
+
     def _without_stories(self, evidence: list[Evidence], conclusion: bool) -> list[Evidence]:
         """The quotes without the FAQ's stories: a quote naming a character the asker did not is
         left out ("「赵大爷的做法是错误的。」" under a question about an 电瓶车) unless the reply rests on
@@ -465,7 +484,7 @@ class Composer:
         # After a correction by rule or a judgment every quote stays (masked): the reply is one
         # short sentence, and the quotes the judge read are what it rests on.
         concluded = mode == "generated" and fix is None and not self.judged
-        evidence = self._without_stories(evidence, conclusion=concluded)
+        evidence = [self._resolved(e) for e in self._without_stories(evidence, conclusion=concluded)]
         out.append(quote_block(evidence))
         return out, Composed("".join(self.kept), evidence, mode, self.notes)
 

@@ -4,7 +4,7 @@ text is given, as the model would stream it)."""
 import pytest
 from conftest import make_hit
 
-from rag import compose, gate
+from rag import checks, compose, gate
 from rag.prompt import build_prompt, parse_evidence
 from rag.question import Query, invention_request, parse
 from rag.scope import CosineScope
@@ -364,3 +364,20 @@ def test_a_rule_its_items_closest_sentence_gives_some_places_is_not_said_of_ever
     text, composed = feed(compose.Composer(p, q, CHARS), "依据：A1\n结论：撤销异地备案需要先去社保局办理。")
     assert composed.mode == "no_conclusion" and "社保局办理。[" not in text
     assert any("南昌等地" in n for n in composed.notes)
+
+
+def test_a_quote_about_this_kind_names_the_case_the_sentence_before_it_names():
+    q30 = (
+        "甲类药品是临床治疗必需、使用广泛、疗效好，同类药品中价格低的药品。参保人使用这类药品时，可以全额纳入报销范围。"
+        "乙类药品是可供临床治疗选择使用、疗效好，同类药品中比甲类药品价格高的药品。参保人使用这类药品时，要先扣除个人自付费用。"
+    )
+    p = prompt_for("乙类药怎么报销？", make_hit("问30", q30))
+    c = compose.Composer(p, "乙类药怎么报销？", CHARS)
+    text, composed = feed(c, "依据：A4、A2\n结论：乙类药要先扣除个人自付费用。")
+    # The sentence before names 乙类 first (and 甲类 only in comparison): the quote is about 乙类.
+    assert "「参保人使用这类〔乙类〕药品时，要先扣除个人自付费用。」" in text
+    assert "「参保人使用这类〔甲类〕药品时，可以全额纳入报销范围。」" in text
+    # The record keeps the document's words; only what is shown is edited.
+    assert all("〔" not in e.text for e in composed.evidence)
+    edited = ["参保人使用这类〔乙类〕药品时…", "鄂政发〔2017〕9号"]
+    assert not checks.check_quotes(edited, "乙类药怎么报销？", CHARS)  # no story mask in either
