@@ -348,12 +348,33 @@ class Assistant:
         counts: dict[str, int] = {}
         if getattr(gen, "cache", None) is None:
             return counts
-        if dropped := self.prune_heads():
+        if self._corpus_changed_for_heads() and (dropped := self.prune_heads()):
             counts["dropped"] = dropped  # states of heads whose items are gone or changed
         for p in tqdm(self.prompt_heads(), desc="warming", unit="head", disable=not progress):
             how = gen.warm(p.messages, p.cache_head) or "skipped"
             counts[how] = counts.get(how, 0) + 1
         return counts
+
+    def _corpus_changed_for_heads(self) -> bool:
+        """Whether the corpus changed since the head states on disk were last pruned (and note the
+        current one). Only then can a state belong to a head no item has: pruning at every start
+        also dropped the heads of questions that name a story character, which are valid but not
+        among the standard heads, so each restart recomputed them (first token +3–5 s)."""
+        directory = getattr(getattr(self.generator, "cache", None), "dir", None)
+        if directory is None:
+            return True
+        marker = Path(directory) / "corpus.sha256"
+        current = self.index.manifest.corpus_hash
+        try:
+            if marker.read_text(encoding="utf-8").strip() == current:
+                return False
+        except OSError:
+            pass
+        try:
+            marker.write_text(current, encoding="utf-8")
+        except OSError:
+            pass  # a read-only cache directory: prune every time, as before
+        return True
 
     def prune_heads(self) -> int:
         """Drop the cached KV states of heads no current item has (after a document was removed or

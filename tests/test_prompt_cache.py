@@ -66,8 +66,14 @@ def test_warm_covers_every_head_once(assistant, tmp_path):
     assert counts.get("computed", 0) + counts.get("live", 0) == len(heads)
     assert len(list(tmp_path.rglob("*.kv"))) == counts.get("computed", 0) + 1  # and the shared base
     assert a.warm(progress=False) == {"loaded": len(heads)}  # second time: nothing to compute
-    # A head no item has any more (its document was removed or changed) is dropped.
+    # A state that is no standard head — a question naming a story character has its own — stays
+    # while the corpus is unchanged: dropping it at every start made each restart recompute it.
     folder = next(tmp_path.rglob("*.kv")).parent
-    (folder / ("0" * 40 + ".kv")).write_bytes(b"a removed item's head")
+    other = folder / ("0" * 40 + ".kv")
+    other.write_bytes(b"a head of a question naming a character")
+    assert a.warm(progress=False) == {"loaded": len(heads)} and other.exists()
+    # After the corpus changed (another hash noted), a head no item has any more is dropped.
+    (folder / "corpus.sha256").write_text("an earlier corpus", encoding="utf-8")
     assert a.warm(progress=False) == {"dropped": 1, "loaded": len(heads)}
-    assert not (folder / ("0" * 40 + ".kv")).exists()
+    assert not other.exists()
+    assert (folder / "corpus.sha256").read_text(encoding="utf-8") == a.index.manifest.corpus_hash
