@@ -533,7 +533,7 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
     said = negations(text)
     agrees = (
         said == negations(question)
-        and said == negations(_ASKS_BOTH.sub(r"\1", question))
+        and said == negations(ASKS_BOTH.sub(r"\1", question))
         and not facts.numbers(text) - facts.numbers(question)
     )
     if is_confirmation(question):
@@ -542,7 +542,7 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
 
 
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
-_ASKS_BOTH = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # 是不是, 有没有: a question's form, not a negation
+ASKS_BOTH = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # 是不是, 有没有: a question's form, not a negation
 
 
 def _adds_nothing(text: str, question: str) -> bool:

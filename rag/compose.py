@@ -271,9 +271,8 @@ class Composer:
     def claim(self) -> verify.Negation | None:
         """With nothing concluded, the yes/no question the model restated (and its negation), for
         the judge to settle; None when there is none or it has no verdict word to negate."""
-        if self.kept or self._verdict or not self.evidence or not self.restated:
-            return None
-        if not yes_no_words(self.question):
+        pending = self.kept or self._verdict
+        if pending or not (self.evidence and self.restated and yes_no_words(self.question)):
             return None
         return verify.negate(self.restated[0])
 

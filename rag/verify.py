@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .checks import TERMINAL, prose
+from .checks import ASKS_BOTH, TERMINAL, prose
 
 JUDGE_SYSTEM = "你是严谨的医保政策核对员，只根据给出的原文判断。"
 JUDGE_ASK = "根据原文，这个说法对不对？只回答“对”或“不对”。"
@@ -68,7 +68,6 @@ _MARKER = re.compile(
     r"|不是|(?<![不就但还只于可要总真倒凡若或正才也])是(?!否)"
     r"|不必|(?<!不)必须|不应该|(?<!不)应该|不应当|(?<!不)应当|不给"
 )
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _CLAUSE = re.compile(r"[，,；;]")
 _LEADING_VERDICT = re.compile(r"^(?:对|是的|是|没错)[，,]\s*")
 _PARTICLES = "吧吗呢啊呀嘛"
@@ -89,7 +88,7 @@ def negate(sentence: str) -> Negation | None:
     asks both ways ("算不算…"), or quantifies what it negates ("都不给报", "最多只能…")."""
     text = _LEADING_VERDICT.sub("", prose(sentence).strip().rstrip(TERMINAL))
     text = text.rstrip(_PARTICLES).strip()
-    if not text or _A_NOT_A.search(text):
+    if not text or ASKS_BOTH.search(text):
         return None
     clauses = _CLAUSE.split(text)
     # The last clause with a verdict word: the ask comes last ("生育保险是给女职工的，男职工单位就不用
