@@ -508,6 +508,12 @@ def _copies_a_clause(text: str, question: str) -> bool:
     return any(c.endswith(("吗", "呢", "么")) and len(c) >= 4 for c in _CLAUSE.split(prose(text)))
 
 
+def _keeps_both_options(text: str, question: str) -> bool:
+    """A choice question's "A还是B" copied as the reply ("报销比例看老家的还是看当地的。"): it chooses
+    nothing, and a restated choice is otherwise let through as an answer."""
+    return "还是" in question and "还是" in text and _adds_nothing(text, question)
+
+
 def _echoes(text: str, question: str, support: list[str]) -> bool:
     """The question turned into a statement, agreeing with the asker: for a request to confirm a
     claim ("…对吧？", "是不是…"), a reply closer to the question than to its source that keeps the
@@ -632,6 +638,7 @@ def check_sentence(
         text.endswith(("？", "?"))
         or any(similarity(text, q) >= 0.9 for q in story_questions)
         or _copies_a_clause(text, question)
+        or _keeps_both_options(text, question)
     ):
         issues.append(Issue("copied_question", sentence))
     elif _echoes(text, question, support):

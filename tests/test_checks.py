@@ -100,6 +100,11 @@ def test_fragments_questions_turns_and_echoes():
     assert "unfinished" in kinds("医保报销的经济差", ["医保报销的经济差"])
     assert "unfinished" not in kinds("公司不给交医保是违法的。", ["不给员工缴纳医保是违法的。"])
     assert "copied_question" in kinds("赵大爷这种做法对吗？", ["赵大爷的做法是错误的。"])
+    # A choice question's two options copied as the reply choose nothing; choosing one answers.
+    choice = "在外省住院，报销比例看老家的还是看当地的"
+    src = ["参保地政策是指执行参保地的起付线、支付比例和最高支付限额。"]
+    assert "copied_question" in kinds("报销比例看老家的还是看当地的。", src, choice)
+    assert "copied_question" not in kinds("报销比例看老家的。", src, choice)
     assert "invented_turn" in kinds("问：小李想加入工会可以吗？答：不可以。", ["不可以。"])
     # Asked to confirm a claim, a restatement closer to the question than to the source agrees
     # whatever the source says; one that corrects a number or adds a negation does not.
