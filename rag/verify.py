@@ -12,8 +12,9 @@ the model's bias towards 对.
 So: the restated clause is negated by rule (:func:`negate`: 是/不是, 能/不能, 要/不用…), both
 statements are scored against the quoted sentences (:func:`judge_messages`), and the winner is
 shown — its clause only, cited, after the same checks as any conclusion — when it wins by
-``margin``; otherwise nothing is concluded, as before. A statement with no verdict word to negate
-("…比社区医院贵，正常。") is left as it was.
+``margin``; otherwise nothing is concluded, as before. A statement with no verdict word to flip is
+denied whole ("并不是在外地看病比在本地报得少"); one stating a number is left as it was (on a dropped
+echo "贫困户起付线为1.2万元" the judge sided with the asker against the quotes).
 """
 
 from __future__ import annotations
@@ -73,6 +74,34 @@ _LEADING_VERDICT = re.compile(r"^(?:对|是的|是|没错)[，,]\s*")
 _PARTICLES = "吧吗呢啊呀嘛"
 _QUANTIFIER = re.compile(r"都|全|所有|一律|任何|一分|只|仅|才|最多|最少|至少")
 _INDEED = re.compile(r"\s*(?:确实|的确|真的)")
+# A question's own "A不A" (算不算, 有没有, 可不可以), and the answer of each that denies.
+# Only verdict words: "医保管不管" made "医保管。" / "医保不管。", and the judge took the wrong side
+# of both such probe questions ("打架受伤了医保管。" above a quote saying 不能予以…报销).
+_BOTH = re.compile(r"可不可以|需不需要|应不应该|([是能要会算有用行])([不没])\1")
+_BOTH_SIDES = {"可不可以": ("可以", "不可以"), "需不需要": ("需要", "不需要"), "应不应该": ("应该", "不应该")}
+_BOTH_NO = {"要": "不用", "有": "没有"}
+# Words of judgment with no verdict word in the clause ("…贵，正常"), and their negations.
+_ADJECTIVE_FLIP = {
+    "不正常": "正常",
+    "正常": "不正常",
+    "不合理": "合理",
+    "合理": "不合理",
+    "不合法": "合法",
+    "合法": "不合法",
+    "违法": "不违法",
+    "违规": "不违规",
+    "不一样": "一样",
+    "一样": "不一样",
+}
+_ADJECTIVE = re.compile(
+    "不正常|(?<!不)正常|不合理|(?<!不)合理|不合法|(?<!不)合法|违法|违规|不一样|(?<![不都])一样"
+)
+_DENY = "并不是"
+_DENIED_MIN_CHARS = 5
+_YEAR = re.compile(r"\d{4}\s*年")
+# An amount ("1.2万元", "两千块", "百分之九十"), not a numeral in a name (三甲医院, 二级医院).
+_AMOUNT = re.compile(r"\d|百分之|[一二三四五六七八九十两百千万]+(?:元|块|万|倍|天|个月|岁)")
+_CONCESSIVE = re.compile(r"就是|但|只是|不过|而且|并且|可是|而")
 
 
 @dataclass(frozen=True)
@@ -84,31 +113,83 @@ class Negation:
 
 
 def negate(sentence: str) -> Negation | None:
-    """The restated question and its negation, or None when it has no verdict word to negate,
-    asks both ways ("算不算…"), or quantifies what it negates ("都不给报", "最多只能…")."""
+    """The restated question and its negation, or None when there is nothing it could be negated at.
+
+    In order: a question's own "A不A" form becomes its two answers ("算不算…" → "算…" / "不算…");
+    the last verdict word of the last clause that has one is flipped ("要" → "不用"); with none, an
+    adjective of judgment is ("正常" → "不正常"); a clause that quantifies ("都不给报", "最多只补一半")
+    or has neither ("…比社区医院贵得多") is denied whole ("并不是…"), since flipping its verb ("都给
+    报") denies nothing — unless it states a number, or is a concession or a bare phrase."""
     text = _LEADING_VERDICT.sub("", prose(sentence).strip().rstrip(TERMINAL))
     text = text.rstrip(_PARTICLES).strip()
-    if not text or ASKS_BOTH.search(text):
+    if not text:
         return None
     clauses = _CLAUSE.split(text)
-    # The last clause with a verdict word: the ask comes last ("生育保险是给女职工的，男职工单位就不用
-    # 交了"); within it the last word ("…可以不给员工上医保是违法的" asserts 是违法).
+    both = _asks_both(clauses)
+    if both is not None or ASKS_BOTH.search(text):
+        return both  # "医保报不报": asks of a verb that is no verdict word; nothing to deny
     for i in range(len(clauses) - 1, -1, -1):
-        found = list(_MARKER.finditer(clauses[i]))
+        # "按就医地算" reckons, it does not classify: no verdict to flip there.
+        found = [
+            m
+            for m in _MARKER.finditer(clauses[i])
+            if not (m.group() == "算" and "按" in clauses[i][: m.start()])
+        ]
         if found:
             break
     else:
-        return None
+        return _flip_adjective(clauses) or _deny(clauses, len(clauses) - 1)
     m = found[-1]
     if _QUANTIFIER.search(clauses[i][: m.start()]):
-        return None  # "都不给报" is denied by "不是都不给报", not by "都给报": no flip of the verb negates it
+        return _deny(clauses, i)
     # "确实可以报" → "不可以报": an "indeed" before the verdict word would affirm its negation too.
     lead = _INDEED.match(clauses[i])
     start = lead.end() if lead and lead.end() <= m.start() else 0
-    clause = clauses[i][start:].strip()
-    flipped = (clauses[i][start : m.start()] + _FLIP[m.group()] + clauses[i][m.end() :]).strip()
-    negated = "，".join([*clauses[:i], flipped, *clauses[i + 1 :]])
-    return Negation(text, negated, clause, flipped)
+    flipped = clauses[i][start : m.start()] + _FLIP[m.group()] + clauses[i][m.end() :]
+    return _replaced(clauses, i, clauses[i][start:], flipped)
+
+
+def _replaced(clauses: list[str], i: int, clause: str, negated_clause: str) -> Negation:
+    statement = "，".join([*clauses[:i], clause, *clauses[i + 1 :]])
+    negated = "，".join([*clauses[:i], negated_clause, *clauses[i + 1 :]])
+    return Negation(statement, negated, clause.strip(), negated_clause.strip())
+
+
+def _asks_both(clauses: list[str]) -> Negation | None:
+    """A question's "A不A" as its two answers: "像你这种的，算不算需要备案的人" → "…算需要备案的
+    人" / "…不算需要备案的人"."""
+    for i in range(len(clauses) - 1, -1, -1):
+        m = _BOTH.search(clauses[i])
+        if m:
+            c = m.group(1)
+            yes, no = _BOTH_SIDES.get(m.group()) or (c, _BOTH_NO.get(c, f"{m.group(2)}{c}"))
+            head, tail = clauses[i][: m.start()], clauses[i][m.end() :]
+            return _replaced(clauses, i, head + yes + tail, head + no + tail)
+    return None
+
+
+def _flip_adjective(clauses: list[str]) -> Negation | None:
+    """ "…比社区医院贵，正常" → "…，不正常": the last adjective of judgment, flipped."""
+    for i in range(len(clauses) - 1, -1, -1):
+        found = list(_ADJECTIVE.finditer(clauses[i]))
+        if found:
+            m = found[-1]
+            flipped = clauses[i][: m.start()] + _ADJECTIVE_FLIP[m.group()] + clauses[i][m.end() :]
+            return _replaced(clauses, i, clauses[i], flipped)
+    return None
+
+
+def _deny(clauses: list[str], i: int) -> Negation | None:
+    """Clause ``i`` denied whole ("并不是…"), unless it is too short to say anything of its own or
+    is a concession ("就是比例低点")."""
+    clause = _INDEED.sub("", clauses[i]).strip()  # "并不是确实就是白交钱" denies nothing more
+    if len(re.findall(r"[\u4e00-\u9fff]", clause)) < _DENIED_MIN_CHARS or _CONCESSIVE.match(clause):
+        return None
+    if _AMOUNT.search(_YEAR.sub("", clause)):
+        # "起付线为1.2万元": a number is right or wrong for one group, and the quotes state it for
+        # another ("贫困人口…5000元") — the judge took the asker's side on such a claim.
+        return None
+    return _replaced(clauses, i, clause, _DENY + clause)
 
 
 def judge_messages(evidence: list[str], statement: str) -> list[dict[str, str]]:

@@ -35,24 +35,57 @@ def test_a_restated_question_is_negated_at_its_last_verdict_word():
         n = verify.negate(sentence)
         assert n is not None and (n.clause, n.negated_clause) == (clause, negated), sentence
         assert negated in n.negated and not n.statement.endswith(("。", "吧"))
-    # No verdict word to negate, words that only contain one, or a question's own "A不A" form.
-    for sentence in (
-        "民营医院的药比社区医院贵，正常。",
-        "举报骗保只能实名，匿名的不受理。",
-        "他没有必要参加。",
-        "所有人都一样。",
-        "像你这种情况，算不算需要备案的人。",
-    ):
-        negated = verify.negate(sentence)
-        assert negated is None or "必不用" not in negated.negated_clause, sentence
-    assert verify.negate("民营医院的药比社区医院贵，正常。") is None
-    assert verify.negate("像你这种情况，算不算需要备案的人。") is None
-    assert verify.negate("所有人都一样。") is None
-    # A quantified clause is not negated by flipping its verb: "都不给报" is denied by "不是都不给报".
-    assert verify.negate("新出的抗癌药医保都不给报。") is None
-    assert verify.negate("职工医保统筹基金一年最多只能报两倍。") is None
-    # "就是比例低点" (it's just that…) is no verdict to negate.
+    # Words that only contain a verdict word are not negated ("没有必要" is no "有").
+    n = verify.negate("他没有必要参加。")
+    assert n is not None and "必不用" not in n.negated_clause
+    # "按就医地算" reckons: 算 there is no verdict, so the statement is denied whole.
+    assert verify.negate("跨省住院报销比例按就医地算。") == verify.Negation(
+        "跨省住院报销比例按就医地算",
+        "并不是跨省住院报销比例按就医地算",
+        "跨省住院报销比例按就医地算",
+        "并不是跨省住院报销比例按就医地算",
+    )
+
+
+def test_a_question_form_an_adjective_a_quantifier_or_a_bare_statement_is_negated_whole():
+    cases = {
+        # A question's own "A不A" form: its two answers.
+        "像你这种情况，算不算需要备案的人。": ("算需要备案的人", "不算需要备案的人"),
+        "医保卡有没有用。": ("医保卡有用", "医保卡没有用"),
+        "可不可以报。": ("可以报", "不可以报"),
+        # An adjective of judgment, flipped.
+        "民营医院的药比社区医院贵，正常。": ("正常", "不正常"),
+        "职工医保和居民医保报销待遇一样。": (
+            "职工医保和居民医保报销待遇一样",
+            "职工医保和居民医保报销待遇不一样",
+        ),
+        # A quantified clause: "都给报" does not deny "都不给报"; "并不是都不给报" does.
+        "新出的抗癌药医保都不给报。": ("新出的抗癌药医保都不给报", "并不是新出的抗癌药医保都不给报"),
+        "低保户交居民医保，政府最多只补一半。": ("政府最多只补一半", "并不是政府最多只补一半"),
+        # No verdict word at all: the statement denied.
+        "在外地看病一般比在本地报得少。": (
+            "在外地看病一般比在本地报得少",
+            "并不是在外地看病一般比在本地报得少",
+        ),
+        # A numeral in a name (三甲医院, 一般) is no amount: denied whole all the same.
+        "在社区医院看病报销比例比三甲医院低。": (
+            "在社区医院看病报销比例比三甲医院低",
+            "并不是在社区医院看病报销比例比三甲医院低",
+        ),
+    }
+    for sentence, (clause, negated) in cases.items():
+        n = verify.negate(sentence)
+        assert n is not None and (n.clause, n.negated_clause) == (clause, negated), sentence
+        assert negated in n.negated
+    # Nothing of its own to deny: a concession ("就是比例低点"), or a clause too short to say anything.
     assert verify.negate("对，打架受的伤医保也照样报，就是比例低点。") is None
+    assert verify.negate("诱导住院。") is None
+    # "A不A" of a verb that is no verdict word: the judge took the wrong side of "医保管不管" twice.
+    assert verify.negate("打架受伤了医保管不管。") is None
+    assert verify.negate("医保报不报。") is None
+    # A number is right for one group and wrong for another: not denied whole.
+    assert verify.negate("贫困户大病保险起付线为1.2万元。") is None
+    assert verify.negate("2019年医保药品目录一共才几百种药。") is not None  # a year is no such number
 
 
 class Judge:
