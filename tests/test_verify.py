@@ -14,6 +14,14 @@ Q34 = (
 )
 
 
+def _assert_negated(cases: dict[str, tuple[str, str]]) -> None:
+    """Each sentence's shown clause and its negation, the negation inside the judged statement."""
+    for sentence, (clause, negated) in cases.items():
+        n = verify.negate(sentence)
+        assert n is not None and (n.clause, n.negated_clause) == (clause, negated), sentence
+        assert negated in n.negated and not n.statement.endswith(("。", "吧"))
+
+
 def test_a_restated_question_is_negated_at_its_last_verdict_word():
     cases = {
         "生育保险是职工自己掏钱交的。": ("生育保险是职工自己掏钱交的", "生育保险不是职工自己掏钱交的"),
@@ -31,10 +39,7 @@ def test_a_restated_question_is_negated_at_its_last_verdict_word():
         "农民工在城里上班，单位必须给交职工医保。": ("单位必须给交职工医保", "单位不必给交职工医保"),
         "确实可以报。": ("可以报", "不可以报"),
     }
-    for sentence, (clause, negated) in cases.items():
-        n = verify.negate(sentence)
-        assert n is not None and (n.clause, n.negated_clause) == (clause, negated), sentence
-        assert negated in n.negated and not n.statement.endswith(("。", "吧"))
+    _assert_negated(cases)
     # Words that only contain a verdict word are not negated ("没有必要" is no "有").
     n = verify.negate("他没有必要参加。")
     assert n is not None and "必不用" not in n.negated_clause
@@ -73,10 +78,7 @@ def test_a_question_form_an_adjective_a_quantifier_or_a_bare_statement_is_negate
             "并不是在社区医院看病报销比例比三甲医院低",
         ),
     }
-    for sentence, (clause, negated) in cases.items():
-        n = verify.negate(sentence)
-        assert n is not None and (n.clause, n.negated_clause) == (clause, negated), sentence
-        assert negated in n.negated
+    _assert_negated(cases)
     # Nothing of its own to deny: a concession ("就是比例低点"), or a clause too short to say anything.
     assert verify.negate("对，打架受的伤医保也照样报，就是比例低点。") is None
     assert verify.negate("诱导住院。") is None
