@@ -236,7 +236,7 @@ class Assistant:
             steps = compose.generate(
                 self.generator, prompt, composer, stats, first_token,
                 two_steps=self.settings.quote_before_concluding, retry=self.settings.retry_conclusion,
-                judge_margin=self.settings.judge_margin,
+                judge_margin=self.settings.judge_margin, judge_asked=self.settings.judge_asked,
             )  # fmt: skip
             for text in steps:
                 timings.first_text_s = timings.first_text_s or time.perf_counter() - t0

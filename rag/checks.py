@@ -257,6 +257,9 @@ def unsupported(
     if qualifier:
         why = f"the source says this of “{qualifier}” only; the answer says it of all"
         return why, f"原文只说“{qualifier}”"
+    condition = dropped_condition(text, support, question)
+    if condition:
+        return f"the source says this only if “{condition}”", f"原文说的是“如果{condition}”的情况"
     return None
 
 
@@ -377,7 +380,7 @@ def dropped_qualifier(text: str, support: Iterable[str]) -> str | None:
                 # The end of the clause before may be its subject: "…而像南昌等地,还需要去社保局办理".
                 before = parts[i - 1][-_SUBJECT_CHARS:] if i else ""
                 m = _QUALIFIER.search(part) or _QUALIFIER.search(before)
-                if m and _restates(grams, part):
+                if m and (_restates(grams, part) or _restates_reordered(grams, part)):
                     return m.group()
     return None
 
@@ -392,6 +395,44 @@ def _restates(grams: set[str], source: str) -> bool:
     """Whether a clause (its character pairs) restates a source text: more than a topic in common."""
     shared = len(grams & _bigrams(source))
     return shared >= 4 and shared >= 0.4 * len(grams)
+
+
+# "如果…，则…": a rule the documents give for one case only.
+_CONDITION = re.compile(r"如果|假如|倘若|若是")
+_THEN = re.compile(r"[，,]\s*则|则")
+
+
+def dropped_condition(text: str, support: Iterable[str], question: str = "") -> str | None:
+    """A consequence restated without its condition, which neither the answer nor the question
+    states: "上班路上出车祸，医疗费应由他个人承担" from "如果…在交通事故责任认定中承担主要责任，则应由他
+    个人承担医疗费用". Read against the source sentence closest to each clause only ("工伤保险可以先行
+    支付他的医疗费用" rests on "如果对方逃逸的，可由工伤保险…", not on the "…则由对方支付他的医疗费用"
+    beside it), and only in the explicit "如果…，则…" form: with any clause after 如果 as the
+    consequence, replies resting on "如果他使用智能手机，建议…激活医保电子凭证，以后就不用带社保卡了"
+    were flagged (measured on the eval's and probes' stored replies). The condition, or None."""
+    sources = list(support)
+    said = _bigrams(f"{text}\n{question}")
+    for grams in (g for c in _CLAUSE.split(prose(text)) if len(g := _bigrams(c)) >= 3):
+        closest = max(sources, key=lambda s: len(grams & _bigrams(s)), default="")
+        m = _CONDITION.search(closest)
+        then = _THEN.search(closest, m.end()) if m else None
+        if m is None or then is None:
+            continue
+        condition, consequence = closest[m.end() : then.start()], closest[then.end() :]
+        restated = _restates(grams, consequence) or _restates_reordered(grams, consequence)
+        if restated and len(_bigrams(condition) & said) < 2:
+            return condition.strip()
+    return None
+
+
+def _restates_reordered(grams: set[str], source: str) -> bool:
+    """Whether a clause restates a source text in its words reordered: "需要先打电话临时备案" from
+    "…会要求…临时电话备案" shares 3 character pairs but 7 of its 10 characters. For dropped
+    qualifiers only: for dropped groups it also matched a figure stated of everyone (measured on
+    the eval's stored replies: it flagged a direct answer there, and only a wrong one here)."""
+    chars = {c for g in grams for c in g}
+    common = len(chars & set(prose(source)))
+    return common >= 6 and common >= 0.6 * len(chars)
 
 
 # A sentence's subject that is one group of people ("转诊转院人员办理了…备案后,回参保地看病就医无需

@@ -71,6 +71,7 @@ _SENTENCE_END = re.compile(r"[。！!]")
 # Leading clauses that are questions ("这样可以吗，"), as copied before a reply.
 _ASKED_FIRST = re.compile(r"^(?:[^，,。！!]{2,}?[吗呢么][，,]\s*)+")
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
+_DENIES = re.compile(r"[不没无非否]")
 # A sentence whose subject is "this kind" of what the sentence before it names ("参保人使用这类药品时").
 _ANAPHOR = re.compile(r"^[^，。；]{0,8}?(这类|此类|该类)")
 
@@ -142,6 +143,7 @@ class Composer:
         self.notes: list[str] = []
         self.restated: list[str] = []  # sentences dropped only for restating a yes/no question
         self.judged = False  # the conclusion is the judge's side of a restated question
+        self.claimed = "restated"  # what the judge's statement was made from: the reply or the question
 
     # -- evidence ---------------------------------------------------------------------------
     def _read_evidence(self, line: str) -> None:
@@ -203,8 +205,10 @@ class Composer:
             why = f"says “{flipped[0]}” where its item's closest sentence says “{flipped[1]}”"
             return checks.Issue("unsupported", sentence, why, f"原文说的是“{flipped[1]}”")
         text = checks.prose(sentence)
-        limited = checks.dropped_group(text, closest, self.question) or checks.dropped_qualifier(
-            text, closest
+        limited = (
+            checks.dropped_group(text, closest, self.question)
+            or checks.dropped_qualifier(text, closest)
+            or checks.dropped_condition(text, closest, self.question)
         )
         if limited:
             why = f"its item's closest sentence says this of “{limited}” only"
@@ -249,6 +253,8 @@ class Composer:
                 self.evidence.extend(extra)  # shown with the quotes: the reader sees what it rests on
                 self.notes.append(f"added evidence the sentence restates: {[e.label for e in extra]}")
                 issues = []
+        if not issues and self._verdict and self._affirms_unstated_number(self._verdict):
+            issues = [checks.Issue("unsupported", sentence, f"{self._verdict} confirms a number not stated")]
         if not issues and self._verdict and checks.contradicts(self._verdict, sentence, self.question):
             issues = [checks.Issue("unsupported", sentence, f"contradicts the verdict {self._verdict}")]
         if not issues and self._verdict:
@@ -268,13 +274,20 @@ class Composer:
         self.kept.append(shown)
         return [shown]
 
-    def claim(self) -> verify.Negation | None:
-        """With nothing concluded, the yes/no question the model restated (and its negation), for
-        the judge to settle; None when there is none or it has no verdict word to negate."""
+    def claim(self, asked: bool = True) -> verify.Negation | None:
+        """With nothing concluded, the yes/no question (and its negation) for the judge to settle:
+        as the model restated it, else as the asker put it (the model's reply failed a check for
+        another reason: unsupported, a dropped qualifier, cut off); None when the question is not
+        a yes/no question or neither statement has anything to negate."""
         pending = self.kept or self._verdict
-        if pending or not (self.evidence and self.restated and yes_no_words(self.question)):
+        if pending or not (self.evidence and yes_no_words(self.question)):
             return None
-        return verify.negate(self.restated[0])
+        restated = verify.negate(self.restated[0]) if self.restated else None
+        if restated is not None or not asked:
+            return restated
+        statement = verify.statement_of(self.question)
+        self.claimed = "asked"
+        return verify.negate(statement) if statement else None
 
     def judged_evidence(self) -> list[Evidence]:
         """What the judge reads: the quotes shown when nothing is concluded."""
@@ -296,7 +309,8 @@ class Composer:
         self.judged = True
         shown = sentence + self._markers(sentence)
         self.kept.append(shown)
-        self.notes.append(f"settled the restated question by the judge (margin {margin:+.2f}): {sentence}")
+        why = f"settled the {self.claimed} question by the judge (margin {margin:+.2f})"
+        self.notes.append(f"{why}: {sentence}")
         return [shown]
 
     def _correction(self) -> Evidence | None:
@@ -321,6 +335,12 @@ class Composer:
         pool = self._closest_to_question(self.evidence)
         ranked = sorted(pool, key=lambda e: (self._is_story(e), -checks.similarity(e.text, self.question)))
         return next((e for e in ranked if any(k in kinds for _, k in facts.quantities(e.text))), None)
+
+    def _affirms_unstated_number(self, verdict: str) -> bool:
+        """ "是真的。" to "听说举报骗保最高能奖20万，是真的吗？" when no cited item states 20万: a yes to a
+        number the documents do not state is a guess (the documents' number is then quoted by
+        :meth:`_correction`)."""
+        return not _DENIES.search(verdict) and self._correction() is not None
 
     def _no_word(self) -> str:
         pairs = yes_no_words(self.question)
@@ -453,6 +473,9 @@ class Composer:
         # a retry whose reason failed the checks is a guess (they were mostly wrong when measured).
         if self._verdict and self.evidence and not self.retried:
             failed = self._issues(self._verdict, self.evidence)
+            if not failed and self._affirms_unstated_number(self._verdict):
+                why = "confirms a number the cited items do not state"
+                failed = [checks.Issue("unsupported", self._verdict, why)]
             if failed:
                 self.notes.append(
                     f"dropped a verdict ({failed[0].kind}: {failed[0].detail}): {self._verdict}"
@@ -498,6 +521,7 @@ def generate(
     two_steps: bool = True,
     retry: bool = True,
     judge_margin: float = 0.0,
+    judge_asked: bool = True,
 ) -> Iterator[str]:
     """Run the model's reply through the composer, step by step, yielding what may be shown.
 
@@ -505,8 +529,9 @@ def generate(
     2. Two steps: the pipeline quotes the chosen sentences into the reply and the model writes its
        conclusion right after reading them (a small model loses them across a long prompt).
     3. If every conclusion sentence failed the checks, the model is told why and asked once more.
-    4. If what failed was a yes/no question restated, the model judges it and its negation against
-       the quotes (rag.verify) and the side it prefers by ``judge_margin`` is shown (0: off).
+    4. If nothing was concluded for a yes/no question, the model judges it (as the model restated
+       it, else with ``judge_asked`` as the asker put it) and its negation against the quotes
+       (rag.verify); the side it prefers by ``judge_margin`` is shown (0: off).
     Each step continues the same reply, so the KV cache of everything before it is reused."""
     first = prompt.evidence_grammar if two_steps else prompt.grammar
     steps: list[tuple[list[dict[str, str]], str]] = [(prompt.messages, first)]
@@ -528,7 +553,7 @@ def generate(
             steps.append((reply, grammar))
             composer.notes.append("asked the model again for a conclusion")
     judge = getattr(generator, "next_word_logprobs", None)
-    if judge_margin > 0 and judge is not None and (claim := composer.claim()) is not None:
+    if judge_margin > 0 and judge is not None and (claim := composer.claim(judge_asked)) is not None:
         evidence = composer.judged_evidence()
         found = verify.settle(judge, [e.text for e in evidence], claim, judge_margin)
         yield from composer.settle(found, evidence)

@@ -189,6 +189,14 @@ class Settings(BaseSettings):
             "by at least this margin is shown; 0 turns it off. See rag/verify.py."
         ),
     )
+    judge_asked: bool = Field(
+        True,
+        description=(
+            "When nothing was concluded for a yes/no question and the model did not restate it, "
+            "the judge settles the question as the asker put it (its statement: '听说…，是吧？' → "
+            "'…'), never one stating an amount. Needs judge_margin > 0."
+        ),
+    )
     quote_before_concluding: bool = Field(
         True,
         description=(

@@ -13,8 +13,13 @@ So: the restated clause is negated by rule (:func:`negate`: 是/不是, 能/不�
 statements are scored against the quoted sentences (:func:`judge_messages`), and the winner is
 shown — its clause only, cited, after the same checks as any conclusion — when it wins by
 ``margin``; otherwise nothing is concluded, as before. A statement with no verdict word to flip is
-denied whole ("并不是在外地看病比在本地报得少"); one stating a number is left as it was (on a dropped
-echo "贫困户起付线为1.2万元" the judge sided with the asker against the quotes).
+denied whole ("并不是在外地看病比在本地报得少"); one stating a number is left as it was (on dropped
+echoes "贫困户起付线为1.2万元" / "…是1.2万元" the judge sided with the asker against the quotes).
+
+When the model's reply failed the checks for another reason (unsupported, cut off) and it did not
+restate the question, the statement judged is the question as the asker put it
+(:func:`statement_of`: "异地急诊需要提前备案吗？" → "异地急诊需要提前备案"), never one asking for more
+than yes or no ("…能报多少").
 """
 
 from __future__ import annotations
@@ -119,10 +124,14 @@ def negate(sentence: str) -> Negation | None:
     the last verdict word of the last clause that has one is flipped ("要" → "不用"); with none, an
     adjective of judgment is ("正常" → "不正常"); a clause that quantifies ("都不给报", "最多只补一半")
     or has neither ("…比社区医院贵得多") is denied whole ("并不是…"), since flipping its verb ("都给
-    报") denies nothing — unless it states a number, or is a concession or a bare phrase."""
+    报") denies nothing — unless it is a concession or a bare phrase. None for a statement of an
+    amount, whichever way it would be negated."""
     text = _LEADING_VERDICT.sub("", prose(sentence).strip().rstrip(TERMINAL))
     text = text.rstrip(_PARTICLES).strip()
-    if not text:
+    if not text or _states_amount(text):
+        # "贫困户的大病保险起付线是1.2万元": a number is right or wrong for one group, and the quotes
+        # state it for another ("贫困人口…5000元"); the judge took the asker's side on such claims,
+        # whether their verdict word was flipped or the clause denied whole.
         return None
     clauses = _CLAUSE.split(text)
     both = _asks_both(clauses)
@@ -185,11 +194,47 @@ def _deny(clauses: list[str], i: int) -> Negation | None:
     clause = _INDEED.sub("", clauses[i]).strip()  # "并不是确实就是白交钱" denies nothing more
     if len(re.findall(r"[\u4e00-\u9fff]", clause)) < _DENIED_MIN_CHARS or _CONCESSIVE.match(clause):
         return None
-    if _AMOUNT.search(_YEAR.sub("", clause)):
-        # "起付线为1.2万元": a number is right or wrong for one group, and the quotes state it for
-        # another ("贫困人口…5000元") — the judge took the asker's side on such a claim.
-        return None
     return _replaced(clauses, i, clause, _DENY + clause)
+
+
+# What a question adds to its claim: a tag asking for confirmation ("…，对吧"), a lead-in ("听说…",
+# "请问…"), its closing particle. Removed, the rest is the claim as the asker put it.
+_TAG = re.compile(
+    r"[，,\s]*(?:对吧|是吧|对吗|是吗|对不对|是不是真的|是真的吗|真的吗|是这样吗|有这回事吗|没错吧|没错吗)$"
+)
+_LEAD = re.compile(
+    r"^(?:请问|问一下|我想问一下|我想问|想问一下|想问|听说|据说|听人说|有人说|那么|那|要是|如果)[，,\s]*"
+)
+# "是否/是不是" before a verdict word asks of that word: "是否可以借" is "可以借吗", "是不是算" "算吗".
+_ASKS_MODAL = re.compile(r"(?:是否|是不是)(?=可以|能|需要|要|应该|应当|必须|会|算|有)")
+_ASKED = (("是否", "是不是"), ("能否", "能不能"), ("可否", "可不可以"))
+# Question words: "…能报多少，跟本地一样吗" asks for more than yes or no; its statement is no claim.
+_WH = re.compile(r"多少|什么|哪|怎么|怎样|如何|几|谁|为什么|为何|多久|多长")
+
+
+def statement_of(question: str) -> str:
+    """A yes/no question as the statement it asks about: its last sentence without the lead-in,
+    the confirmation tag and the closing particle ("听说…住院满14天必须出院，是吧？" → "…住院满14天
+    必须出院"; "是否/能否" as "是不是/能不能", whose two answers :func:`negate` gives). "" for a
+    question stating an amount (the judge has sided with the asker on figures) or asking for more
+    than yes or no ("…能报多少，跟本地一样吗")."""
+    text = re.sub(r"\s+", "", question).rstrip(TERMINAL + "~～")
+    text = re.split(r"[。！？!?；;]", text)[-1]
+    for _ in range(2):
+        text = _TAG.sub("", text).rstrip(_PARTICLES + "，,")
+        # "…会被拉黑名单不": a closing 不 asks, like 吗.
+        text = re.sub(r"(?<=[\u4e00-\u9fff])不$", "", text)
+    text = _ASKS_MODAL.sub("", _LEAD.sub("", text))
+    for short, both in _ASKED:
+        text = text.replace(short, both)
+    # A question word in the clause asked ("要具体到哪个区哪家医院吗") is indefinite; in a clause
+    # before it, it asks a question of its own ("…能报多少，跟本地一样吗").
+    asks_more = any(_WH.search(c) for c in _CLAUSE.split(text)[:-1])
+    return "" if _states_amount(text) or asks_more else text
+
+
+def _states_amount(text: str) -> bool:
+    return bool(_AMOUNT.search(_YEAR.sub("", text)))
 
 
 def judge_messages(evidence: list[str], statement: str) -> list[dict[str, str]]:

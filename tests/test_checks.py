@@ -261,6 +261,39 @@ def test_a_rule_of_some_places_restated_as_a_rule_of_all_is_unsupported():
     # A place's example, named at the end of the clause before: "…而像南昌等地,还需要去社保局办理".
     cancel = ["撤销的方法各地有所不同,比如广州通过小程序就可以在线撤销而像南昌等地,还需要去社保局办理"]
     assert checks.dropped_qualifier("撤销异地备案需要先去社保局办理。", cancel) is not None
+    # The qualified clause's words reordered: few character pairs in common, most characters.
+    phone = ["但有些城市会严格一点会要求临时电话备案,具体需要拨打12333咨询"]
+    assert checks.dropped_qualifier("旅游时看了急诊，需要先打电话临时备案。", phone) == "有些"
+    assert checks.dropped_qualifier("旅游时看了急诊，有的城市需要电话备案。", phone) is None
+    assert checks.dropped_qualifier("急诊后需要先拨打电话咨询。", phone) is None
+
+
+def test_a_consequence_restated_without_its_condition_is_unsupported():
+    liable = ["如果冯先生在交通事故责任认定中承担主要责任，则应由他个人承担医疗费用。"]
+    asked = "上班路上出车祸，医疗费该谁出？"
+    reply = "上班路上出车祸，医疗费应由他个人承担。"
+    condition = "冯先生在交通事故责任认定中承担主要责任"
+    assert checks.dropped_condition(reply, liable, asked) == condition
+    assert "unsupported" in kinds(reply, liable, asked)
+    # The answer or the question states the condition: the rule is theirs to restate.
+    stated = "如果事故中负主要责任，医疗费应由他个人承担。"
+    assert checks.dropped_condition(stated, liable, asked) is None
+    mine = "我在交通事故中承担主要责任呢？"
+    assert checks.dropped_condition("医疗费应由他个人承担。", liable, mine) is None
+    # …and in other words: "医药费应该由他个人承担" shares few character pairs, most characters.
+    other = "被车撞了医药费应该由他个人承担。"
+    assert checks.dropped_condition(other, liable, "被车撞了谁出钱？") == condition
+    # Only the closest source sentence counts: this rests on the hit-and-run rule, asked of.
+    run = [
+        "如果是对方承担全部责任或主要责任，则由对方支付他的医疗费用；",
+        "如果对方逃逸的，可由工伤保险先行支付他的医疗费用。",
+    ]
+    fled = "司机跑了，工伤保险能先付吗？"
+    assert checks.dropped_condition("工伤保险可以先行支付他的医疗费用。", run, fled) is None
+    # Only "如果…，则…": a clause after a condition without 则 is not taken for its consequence.
+    phone = ["如果他使用智能手机，建议王大爷激活医保电子凭证，以后就不用带社保卡了。"]
+    card = "有了医保电子凭证就不用带社保卡了。"
+    assert checks.dropped_condition(card, phone, "有了电子凭证还要带卡吗") is None
 
 
 def test_a_rule_of_one_group_of_people_restated_as_a_rule_of_all_is_unsupported():

@@ -129,6 +129,11 @@ def test_a_number_the_documents_state_otherwise_is_denied_by_rule():
     assert composed.mode == "generated" and composed.body == "不是。[问39]"
     assert composed.evidence[0].text.endswith("最高奖励10万元。")
     assert text.startswith("不是。[问39]\n\n依据：\n[问39]「提供欺诈骗保线索者最高奖励10万元。」")
+    # A bare yes to that number, alone or before a reason, is no answer either: the rule denies it.
+    for reply in ("是真的。", "是真的。举报骗保有奖励。"):
+        c = compose.Composer(prompt_for(question, make_hit("问39", Q39)), question, CHARS)
+        _, composed = feed(c, f"依据：A2\n结论：{reply}")
+        assert composed.body == "不是。[问39]", reply
     # A rule before a story's example of the same kind: the 2% of 李大爷's case is not the rule.
     question = "内部人员举报骗保，能拿查实金额的10%吧？"
     item = Q39 + "内部人员举报的，可适当提高奖励标准，最高不超过查实欺诈骗保金额的3%。"

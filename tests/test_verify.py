@@ -166,3 +166,53 @@ def test_the_real_model_gives_a_judgment_as_log_probabilities(assistant):
     again = assistant.generator.next_word_logprobs(messages, verify.JUDGE_WORDS)
     assert again is not None and all(abs(a - b) < 1e-3 for a, b in zip(first, again, strict=True))
     assert verify.leaning(assistant.generator.next_word_logprobs, source, n.statement) is not None
+
+
+def test_a_yes_no_question_becomes_the_statement_it_asks_about():
+    cases = {
+        "异地急诊需要提前备案吗？": "异地急诊需要提前备案",
+        # The lead-in and the confirmation tag are the asker's, not the claim.
+        "听说生育保险是职工自己交的，是吧？": "生育保险是职工自己交的",
+        "那住院自己掏的那部分能用这钱付吗？": "住院自己掏的那部分能用这钱付",
+        # "是否" before a verdict word asks of that word; otherwise it is "是不是", which negate splits.
+        "医保卡是否可以借给家人用？": "医保卡可以借给家人用",
+        "这种情况是否算骗保？": "这种情况算骗保",
+        "社保卡丢了，钱是否只能自己出？": "社保卡丢了，钱是不是只能自己出",
+        # A closing 不 asks like 吗; only the last sentence is the question.
+        "我刷了两桶油。会被拉黑名单不": "会被拉黑名单",
+        # A figure is never judged (the judge sided with the asker on amounts).
+        "听说住院满14天必须出院，是吧？": "",
+        "贫困户的起付线是一万二吧": "",
+        # Nor a question asking for more than yes or no.
+        "在上海住院能报多少，跟本地一样吗？": "",
+        # …but a question word in the clause asked is indefinite.
+        "去重庆看病办跨省备案，要具体到哪家医院吗？": "去重庆看病办跨省备案，要具体到哪家医院",
+    }
+    for question, statement in cases.items():
+        assert verify.statement_of(question) == statement, question
+    # A stated amount is never negated, by a flipped verdict word or whole.
+    assert verify.negate("贫困户的大病保险起付线是1.2万元。") is None
+    n = verify.negate(verify.statement_of("社保卡丢了，这次看病的钱是不是只能自己全掏了？"))
+    assert n is not None and n.negated_clause == "这次看病的钱不是只能自己全掏了"
+
+
+def test_with_nothing_restated_the_judge_gets_the_question_as_the_asker_put_it():
+    question = "听说生育保险是职工自己掏钱交的，对吗？"
+    p = build_prompt(question, [make_hit("问34", Q34)], frozenset())
+    c = compose.Composer(p, question, frozenset())
+    c.feed("依据：A2\n结论：生育保险要交工资的2%。")  # dropped as unsupported, not as an echo
+    assert c.restated == [] and not c.kept
+    claim = c.claim()
+    assert claim is not None and (claim.clause, claim.negated_clause) == (
+        "生育保险是职工自己掏钱交的",
+        "生育保险不是职工自己掏钱交的",
+    )
+    evidence = c.judged_evidence()
+    judge = Judge({claim.negated: 2.0})
+    shown = c.settle(verify.settle(judge, [e.text for e in evidence], claim, 0.25), evidence)
+    assert shown == ["生育保险不是职工自己掏钱交的。[问34]"]
+    assert any("settled the asked question" in n for n in c.finish()[1].notes)
+    # Switched off (RAG_JUDGE_ASKED=false), only a restated question is judged.
+    c = compose.Composer(p, question, frozenset())
+    c.feed("依据：A2\n结论：生育保险要交工资的2%。")
+    assert c.claim(asked=False) is None
