@@ -162,9 +162,13 @@ def test_the_real_model_gives_a_judgment_as_log_probabilities(assistant):
     first = assistant.generator.next_word_logprobs(messages, verify.JUDGE_WORDS)
     assert first is not None and len(first) == 2
     assert all(math.isfinite(x) and x <= 0 for x in first) and math.exp(first[0]) + math.exp(first[1]) <= 1.0
-    # The same prompt read again (its prefix now live in the context) gives the same judgment.
+    # The same prompt read again (its prefix now live in the context), or after another judgment
+    # sharing most of it, gives the same judgment: it must not depend on what was read before.
     again = assistant.generator.next_word_logprobs(messages, verify.JUDGE_WORDS)
     assert again is not None and all(abs(a - b) < 1e-3 for a, b in zip(first, again, strict=True))
+    assistant.generator.next_word_logprobs(verify.judge_messages(source, n.negated), verify.JUDGE_WORDS)
+    after = assistant.generator.next_word_logprobs(messages, verify.JUDGE_WORDS)
+    assert after is not None and all(abs(a - b) < 1e-3 for a, b in zip(first, after, strict=True))
     assert verify.leaning(assistant.generator.next_word_logprobs, source, n.statement) is not None
 
 
