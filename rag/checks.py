@@ -410,10 +410,10 @@ def dropped_condition(text: str, support: Iterable[str], question: str = "") -> 
     beside it), and only in the explicit "如果…，则…" form: with any clause after 如果 as the
     consequence, replies resting on "如果他使用智能手机，建议…激活医保电子凭证，以后就不用带社保卡了"
     were flagged (measured on the eval's and probes' stored replies). The condition, or None."""
-    sources = list(support)
+    pool = [(s, _bigrams(s)) for s in support]
     said = _bigrams(f"{text}\n{question}")
     for grams in (g for c in _CLAUSE.split(prose(text)) if len(g := _bigrams(c)) >= 3):
-        closest = max(sources, key=lambda s: len(grams & _bigrams(s)), default="")
+        closest = max(pool, key=lambda p: len(grams & p[1]), default=("", set()))[0]
         m = _CONDITION.search(closest)
         then = _THEN.search(closest, m.end()) if m else None
         if m is None or then is None:

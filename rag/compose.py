@@ -71,7 +71,6 @@ _SENTENCE_END = re.compile(r"[。！!]")
 # Leading clauses that are questions ("这样可以吗，"), as copied before a reply.
 _ASKED_FIRST = re.compile(r"^(?:[^，,。！!]{2,}?[吗呢么][，,]\s*)+")
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
-_DENIES = re.compile(r"[不没无非否]")
 # A sentence whose subject is "this kind" of what the sentence before it names ("参保人使用这类药品时").
 _ANAPHOR = re.compile(r"^[^，。；]{0,8}?(这类|此类|该类)")
 
@@ -340,7 +339,7 @@ class Composer:
         """ "是真的。" to "听说举报骗保最高能奖20万，是真的吗？" when no cited item states 20万: a yes to a
         number the documents do not state is a guess (the documents' number is then quoted by
         :meth:`_correction`)."""
-        return not _DENIES.search(verdict) and self._correction() is not None
+        return not checks.negations(verdict) and self._correction() is not None
 
     def _no_word(self) -> str:
         pairs = yes_no_words(self.question)
