@@ -20,7 +20,7 @@ from . import compose, facts, gate, phrasings
 from .characters import of_items as characters_of
 from .chunking import chunk_items
 from .corpus import corpus_hash, load_items
-from .embedding import Embedder
+from .embedding import Embedder, load_embedder
 from .generation import GenerationStats, Generator, make_generator
 from .index import DenseIndex, content_hash, load_or_build
 from .prompt import Prompt, build_prompt
@@ -94,7 +94,7 @@ class Assistant:
         on first use unless ``load_generator`` is set, so retrieval-only work never pays for it."""
         s = settings or Settings()
         items = load_items(s.corpus_dir)
-        embedder = Embedder.from_settings(s)
+        embedder = load_embedder(s)
         chunks, digest = index_inputs(s, items)
         index, status = load_or_build(
             s.index_dir,

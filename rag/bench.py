@@ -101,11 +101,11 @@ def sample_questions(evalset: Path, n: int) -> list[BenchQuestion]:
 def child_retrieval(s: Settings, evalset: Path) -> dict[str, Any]:
     from .assistant import Assistant, index_inputs
     from .corpus import load_items
-    from .embedding import Embedder
+    from .embedding import load_embedder
     from .index import load_or_build
 
     t0 = time.perf_counter()
-    embedder = Embedder.from_settings(s)
+    embedder = load_embedder(s)
     load_s = time.perf_counter() - t0
     chunks, digest = index_inputs(s, load_items(s.corpus_dir))
     with tempfile.TemporaryDirectory() as tmp:

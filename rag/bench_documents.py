@@ -125,7 +125,7 @@ def retrieval_at_scale(s: Settings, n_items: int, n_questions: int = 100) -> dic
     import faiss
 
     from .corpus import load_items
-    from .embedding import Embedder
+    from .embedding import load_embedder
     from .evaluation.evalset import load_evalset
     from .index import DenseIndex, Manifest
     from .records import Chunk, Item
@@ -142,7 +142,7 @@ def retrieval_at_scale(s: Settings, n_items: int, n_questions: int = 100) -> dic
         items.append(it)
         chunks.append(Chunk(len(chunks), it.source, it.qid, it.label, question, answer))
         chunks.append(Chunk(len(chunks), it.source, it.qid, it.label, question, question, "question"))
-    embedder = Embedder.from_settings(s)
+    embedder = load_embedder(s)
     dim = len(embedder.embed_queries(["维度"])[0])
     vecs = np.random.default_rng(SYNTHETIC_DIM_SEED).standard_normal((len(chunks), dim)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)

@@ -250,6 +250,9 @@ def unsupported(
     if unnamed:
         pair = "/".join(next(p for p in CONTRASTS if unnamed in p))
         return f"says “{unnamed}” where its source names neither of {pair}", f"原文没有说{unnamed}的情况"
+    group = unnamed_group(text, [*support, *context])
+    if group:
+        return f"says something of “{group}” where its source never names them", f"原文没有说{group}的情况"
     general = general_case(text, support, question)
     if general:
         return f"says generally what its source says of “{general}” only", f"原文只说{general}的情况"
@@ -331,6 +334,42 @@ def unnamed_case(text: str, support: Iterable[str]) -> str | None:
         said = [c for c in pair if c in text]
         if len(said) == 1 and not any(c in source for c in pair):
             return said[0]
+    return None
+
+
+# Groups of insured people the documents give their own rules (and the small model takes a general
+# rule for theirs: "退休了也要交医保。" from "所有用人单位及其职工…个人也有缴费的义务"). Each entry is one
+# group in the words people and documents use for it.
+GROUPS = (
+    ("退休", "离休"),
+    ("学生",),
+    ("儿童", "少儿", "未成年", "小孩"),
+    ("新生儿", "婴儿"),
+    ("低保",),
+    ("特困", "五保"),
+    ("孤儿",),
+    ("贫困", "建档立卡"),
+    ("残疾",),
+    ("军人", "退役"),
+    ("外国人", "外籍"),
+    ("孕妇", "产妇"),
+    ("失业", "无业", "待业", "没有工作", "没工作", "未就业"),
+    ("个体",),
+    ("灵活就业",),
+)
+
+
+def unnamed_group(text: str, support: Iterable[str]) -> str | None:
+    """A group of people in GROUPS a sentence states something of when its source — the sentences,
+    and the question of the item they answer — never names that group: the source's rule is
+    someone else's (or everyone's), not a rule of theirs. The group's word, or None. The item's
+    question counts ("老人随子女异地居住…" supports "退休后跟着子女去外地住可以办理异地就医"), though
+    it is a story and may name a group only in passing ("退休前的10几年我个人不缴纳…")."""
+    source = "\n".join(support)
+    for names in GROUPS:
+        said = next((n for n in names if n in text), None)
+        if said and not any(n in source for n in names):
+            return said
     return None
 
 

@@ -193,6 +193,12 @@ def cmd_provision(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         path = provision(name, s.models_dir, force=args.force)
         print(f"{name}: {path} ({time.perf_counter() - t0:.0f}s)")
+        if REGISTRY[name].kind == "embedder" and s.embed_backend == "onnx":
+            from .embedding.ort import ensure_export
+
+            t0 = time.perf_counter()
+            folder = ensure_export(name, s.models_dir, s.n_threads, force=args.force)
+            print(f"{name} (ONNX): {folder} ({time.perf_counter() - t0:.0f}s)")
     return 0
 
 

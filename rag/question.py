@@ -135,6 +135,44 @@ def yes_no_words(question: str) -> list[tuple[str, str]]:
     return pairs or [("能", "不能")]
 
 
+# A clause asks when it ends in a question mark or particle or has a question word.
+_ASKS = re.compile(
+    r"[？?]|[吗呢么吧][。！!]*$|怎么|怎样|如何|什么|哪|多少|几[个天年月次]|是否|能否|([\u4e00-\u9fff])不\1"
+)
+
+
+def asking_part(text: str, limit: int) -> str:
+    """At most ``limit`` characters of a long question for the dense side: the clauses that ask,
+    then the clauses nearest to the last of them (those before it first: a story leads up to its
+    question), in their original order. Embedding time grows with length; people ask both
+    "…我的情况是这样…能报吗？" and "能报多少？我的情况是…", so neither end alone will do."""
+    if limit <= 0 or len(text) <= limit:
+        return text
+    # Clauses, not sentences: spoken questions run on with commas ("…住院的话，医保能直接结算吗？").
+    clauses = re.finditer(r"[^，,。！？!?；;\n]*[，,。！？!?；;\n]*", text)
+    parts = [m.group() for m in clauses if m.group().strip()]
+    asking = [i for i, x in enumerate(parts) if _ASKS.search(x.strip())]
+    if not asking:
+        return text[-limit:]
+    last = asking[-1]
+    # The asking clauses from the last one back, then its neighbours, nearest first.
+    order = sorted(asking, reverse=True) + sorted(
+        (i for i in range(len(parts)) if i not in asking), key=lambda i: (abs(i - last), i > last)
+    )
+    chosen: list[int] = []
+    used = 0
+    for i in order:
+        if used + len(parts[i]) > limit:
+            if not chosen:  # one asking clause longer than the limit: its end
+                return parts[i][-limit:]
+            if i in asking:
+                continue  # another ask: a shorter one may still fit
+            break  # neighbours stay contiguous around the ask
+        chosen.append(i)
+        used += len(parts[i])
+    return "".join(parts[i] for i in sorted(chosen))
+
+
 def parse(question: object, history: list[str] | None, max_chars: int) -> Query:
     text, notes = clean_question(question, max_chars)
     search = contextualize(text, history)

@@ -19,7 +19,7 @@ from .embedding import Embedder
 from .index import DenseIndex
 from .keyword import KeywordIndex
 from .normalise import normalise_query
-from .question import Query
+from .question import Query, asking_part
 from .records import Chunk, Hit, Item
 
 FOLLOW_UP_DEPTH = 10  # items of a follow-up's two searches that are fused
@@ -92,10 +92,9 @@ class HybridRetriever:
         chunks = self.index.chunks
         if self.normalise:
             query = normalise_query(query)
-        # A long question is mostly its story: its end, where people ask, is what the dense side
-        # embeds (embedding time grows with length; BM25 still reads every word).
-        tail = query[-self.dense_chars :] if self.dense_chars else query
-        qvec = self.embedder.embed_queries([tail])[0]
+        # A long question is mostly its story: the dense side embeds the part that asks (embedding
+        # time grows with length; BM25 still reads every word).
+        qvec = self.embedder.embed_queries([asking_part(query, self.dense_chars)])[0]
         # Items have several vectors each (answer pieces, question, phrasings): look deep enough
         # that every kind contributes ``candidates`` items. Exact search over a few thousand
         # vectors takes well under a millisecond.

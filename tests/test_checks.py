@@ -436,6 +436,22 @@ def test_a_case_the_source_does_not_name_is_unsupported():
     assert checks.unnamed_case("住院可以直接结算。", ["跨省异地就医住院费用直接结算"]) is None
 
 
+def test_a_rule_said_of_a_group_its_source_never_names_is_unsupported():
+    # A rule of 小张's premiums is not one of 低保户 (para-问35-2, graded wrong).
+    premium = ["2019年居民医保个人缴费标准为每人每年250元。"]
+    q = "低保户参加居民医保个人要不要交钱？"
+    assert checks.unnamed_group("低保户参加居民医保个人要交钱。", premium) == "低保"
+    assert "unsupported" in kinds("低保户参加居民医保个人要交钱。", premium, q)
+    # The group in other words ("没有工作" for 失业), or in the item's question, is theirs to speak of.
+    assert checks.unnamed_group("失业了也可以自己接着交医保。", ["没有工作也可以参加医保。"]) is None
+    quote = ["这种随子女在大城市长期居住的老年人都是可以办理异地就医的手续。"]
+    story = ["老李退休后随子女到北京居住，他能办理异地就医吗？"]
+    said, asked = "退休后跟着子女去外地住可以办理异地就医。", "退休后跟着子女去外地住能办异地就医吗"
+    assert checks.unnamed_group(said, quote) == "退休"
+    assert checks.unsupported(said, quote, asked, context=story) is None
+    assert checks.unnamed_group("个人也要缴费。", premium) is None  # no group named
+
+
 def test_a_figure_only_a_story_states_is_its_example_not_a_rule():
     chars = ["李大爷"]
     reward = [

@@ -96,32 +96,83 @@ def test_the_index_holds_every_way_to_ask(assistant):
 def test_int8_questions_keep_the_index_and_stay_close_to_full_precision(assistant, settings):
     import numpy as np
 
-    from rag.embedding import Embedder
+    from rag.embedding.pytorch import TorchEmbedder
 
     full = assistant.retriever.embedder
-    q8 = Embedder(settings.embedder, settings.models_dir, settings.n_threads, int8_queries=True)
+    q8 = TorchEmbedder(settings.embedder, settings.models_dir, settings.n_threads, int8_queries=True)
     assert q8.model_id == full.model_id  # documents are embedded as before: the index stays fresh
     docs = ["用人单位应当为职工缴纳职工基本医疗保险费。"]
-    assert np.allclose(q8.embed_documents(docs), full.embed_documents(docs))
+    assert np.allclose(q8.embed_documents(docs), full.embed_documents(docs), atol=1e-5)
     questions = ["老板不给我交医保行吗？", "异地急诊需要提前备案吗？", "起付线是什么意思？"]
     cosines = (q8.embed_queries(questions) * full.embed_queries(questions)).sum(axis=1)
     # Close (0.92–0.95 measured), not equal: the drift is what moves the scope decision's scores.
     assert cosines.min() > 0.9, cosines
 
 
-def test_bf16_questions_keep_the_index_and_match_float32_ones(assistant, settings):
+def test_bf16_questions_keep_the_index_and_match_float32_ones(settings):
     import numpy as np
 
-    from rag.embedding import Embedder, native_bf16
+    from rag.embedding.pytorch import TorchEmbedder, native_bf16
 
-    f32 = Embedder(settings.embedder, settings.models_dir, settings.n_threads, bf16_queries=False)
+    f32 = TorchEmbedder(settings.embedder, settings.models_dir, settings.n_threads, bf16_queries=False)
     assert f32.query_model is f32.model
     if not native_bf16():
         pytest.skip("this CPU computes bfloat16 by emulation: questions stay float32")
-    b16 = Embedder(settings.embedder, settings.models_dir, settings.n_threads, bf16_queries=True)
+    b16 = TorchEmbedder(settings.embedder, settings.models_dir, settings.n_threads, bf16_queries=True)
     assert b16.query_model is not b16.model and b16.model_id == f32.model_id  # the index stays fresh
     questions = ["老板不给我交医保行吗？", "異地急診需要提前備案嗎？", "起付线是什么意思？"]
     found = b16.embed_queries(questions)
     assert found.dtype == np.float32
     # Near-equal (≥ 0.9993 over 200 eval questions): the scope calibration holds without refitting.
     assert (found * f32.embed_queries(questions)).sum(axis=1).min() > 0.998
+
+
+def test_the_onnx_export_gives_the_vectors_pytorch_gives(assistant, settings):
+    import numpy as np
+
+    from rag.embedding.ort import OnnxEmbedder
+    from rag.embedding.pytorch import TorchEmbedder
+
+    onnx = assistant.retriever.embedder
+    assert isinstance(onnx, OnnxEmbedder)  # the default backend
+    torch = TorchEmbedder(settings.embedder, settings.models_dir, settings.n_threads, bf16_queries=False)
+    assert onnx.model_id == torch.model_id and onnx.dim == torch.dim  # the same index and scope fit
+    questions = ["老板不给我交医保行吗？", "医保卡丢了怎么办", "异地就医能报多少钱，和本地一样吗？" * 3]
+    found = onnx.embed_queries(questions)
+    assert found.dtype == np.float32 and found.shape == (3, torch.dim)
+    assert (found * torch.embed_queries(questions)).sum(axis=1).min() > 0.99999
+    # A batch pads its shorter texts: padding must not move their vectors.
+    docs = ["用人单位应当为职工缴纳职工基本医疗保险费。", "医保", "起付线以下的费用由个人负担。" * 20]
+    padded = onnx.embed_documents(docs, batch_size=3)
+    assert (padded * torch.embed_documents(docs)).sum(axis=1).min() > 0.99999
+
+
+def test_a_damaged_onnx_export_is_caught_with_the_fix(assistant, settings, tmp_path):
+    import json
+    import shutil
+
+    from rag.embedding.ort import GRAPH, META, OnnxEmbedder, export_dir
+    from rag.models import ModelError
+
+    onnx = assistant.retriever.embedder
+    models = tmp_path / "models"
+    models.mkdir()
+    for entry in (settings.models_dir).glob(f"{settings.embedder}*"):
+        (models / entry.name).symlink_to(entry.resolve())  # the provisioned weights, not a copy
+    folder = export_dir(models, onnx.model_id)
+    folder.mkdir(parents=True)
+    meta = json.loads((onnx.folder / META).read_text(encoding="utf-8"))
+    for f in onnx.folder.iterdir():
+        if f.name != META:
+            (folder / f.name).symlink_to(f)
+    # Vectors that no longer match the model the export was made from.
+    meta["probe_vector"] = [-x for x in meta["probe_vector"]]
+    (folder / META).write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match=r"other vectors.*rag provision embeddinggemma-300m --force"):
+        OnnxEmbedder(settings.embedder, models, settings.n_threads)
+    # A graph file that is not a graph.
+    shutil.copy(onnx.folder / META, folder / META)
+    (folder / GRAPH).unlink()
+    (folder / GRAPH).write_bytes(b"not an onnx graph")
+    with pytest.raises(ModelError, match=r"does not load.*--force"):
+        OnnxEmbedder(settings.embedder, models, settings.n_threads)

@@ -1,9 +1,9 @@
-"""Stage 3a: text → vectors with sentence-transformers (local files only, never a hub)."""
+"""The ``torch`` embedding backend: sentence-transformers in PyTorch, with optional int8 or
+bfloat16 question models. It is also what the ``onnx`` backend is exported from."""
 
 from __future__ import annotations
 
 import copy
-import os
 import re
 import warnings
 from functools import lru_cache
@@ -12,17 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .models import resolve
+from ..models import resolve
 
 if TYPE_CHECKING:
-    from .settings import Settings
-
-# Never reach for the hub at run time: it is unreachable here and we ship everything we need.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from ..settings import Settings
 
 
-class Embedder:
+class TorchEmbedder:
     """Wraps a sentence-transformers model; uses its query/document prompts when it has them."""
 
     def __init__(
@@ -64,7 +60,7 @@ class Embedder:
         self._has_prompts = "query" in prompts and "document" in prompts
 
     @classmethod
-    def from_settings(cls, s: Settings) -> Embedder:
+    def from_settings(cls, s: Settings) -> TorchEmbedder:
         return cls(
             s.embedder, s.models_dir, s.n_threads, s.embed_int8, s.embed_int8_queries, s.embed_bf16_queries
         )
