@@ -3,6 +3,7 @@ reading a judgment from the real model."""
 
 import math
 
+import pytest
 from conftest import make_hit
 
 from rag import compose, verify
@@ -220,3 +221,22 @@ def test_with_nothing_restated_the_judge_gets_the_question_as_the_asker_put_it()
     c = compose.Composer(p, question, frozenset())
     c.feed("依据：A2\n结论：生育保险要交工资的2%。")
     assert c.claim(asked=False) is None
+
+
+@pytest.mark.models
+@pytest.mark.parametrize("asked", [True, False])
+def test_the_judge_asked_setting_reaches_the_composer(assistant, monkeypatch, asked):
+    from rag import Assistant
+
+    seen: list[object] = []
+    real = compose.generate
+
+    def spy(*args, **kwargs):  # the real generation, its options recorded on the way
+        seen.append(kwargs.get("judge_asked"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compose, "generate", spy)
+    s = assistant.settings.with_overrides(judge_asked=asked)
+    twin = Assistant(s, assistant.items, assistant.index, assistant.retriever.embedder)
+    ans = twin.answer("男职工也要交生育保险吗？")
+    assert ans.mode != "refused" and seen == [asked]
