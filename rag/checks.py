@@ -246,11 +246,13 @@ def unsupported(
     if case:
         said, source_said = case
         return f"says “{said}” where its source speaks of “{source_said}” only", f"原文说的是“{source_said}”"
-    unnamed = unnamed_case(text, [*support, *context])
+    # The sentences and the questions of their items: what case or group they speak of.
+    named = [*support, *context]
+    unnamed = unnamed_case(text, named)
     if unnamed:
         pair = "/".join(next(p for p in CONTRASTS if unnamed in p))
         return f"says “{unnamed}” where its source names neither of {pair}", f"原文没有说{unnamed}的情况"
-    group = unnamed_group(text, [*support, *context])
+    group = unnamed_group(text, named)
     if group:
         return f"says something of “{group}” where its source never names them", f"原文没有说{group}的情况"
     general = general_case(text, support, question)

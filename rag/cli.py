@@ -197,7 +197,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
             from .embedding.ort import ensure_export
 
             t0 = time.perf_counter()
-            folder = ensure_export(name, s.models_dir, s.n_threads, force=args.force)
+            folder = ensure_export(name, s.models_dir, s.n_threads, force=args.force).folder
             print(f"{name} (ONNX): {folder} ({time.perf_counter() - t0:.0f}s)")
     return 0
 

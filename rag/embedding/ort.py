@@ -21,6 +21,7 @@ import shutil
 import sys
 import time
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -117,13 +118,25 @@ def _read_meta(folder: Path, model_id: str) -> dict[str, Any] | None:
     return meta if ok and (folder / GRAPH).is_file() else None
 
 
-def ensure_export(name_or_path: str, models_dir: Path, n_threads: int, force: bool = False) -> Path:
-    """The folder of a usable export of a provisioned embedder, exported now if need be."""
+@dataclass(frozen=True)
+class Export:
+    source: Path  # the sentence-transformers folder it was exported from
+    model_id: str
+    folder: Path
+    meta: dict[str, Any]
+
+
+def ensure_export(name_or_path: str, models_dir: Path, n_threads: int, force: bool = False) -> Export:
+    """A usable export of a provisioned embedder, exported now if need be."""
     source, model_id = resolve(name_or_path, "embedder", models_dir)
     folder = export_dir(models_dir, model_id)
-    if force or _read_meta(folder, model_id) is None:
+    meta = None if force else _read_meta(folder, model_id)
+    if meta is None:
         export(source, model_id, folder, n_threads)
-    return folder
+        meta = _read_meta(folder, model_id)
+        if meta is None:
+            raise ModelError(f"ONNX export of {model_id} in {folder} is unusable; {_hint(name_or_path)}")
+    return Export(source, model_id, folder, meta)
 
 
 class OnnxEmbedder:
@@ -138,17 +151,8 @@ class OnnxEmbedder:
                 "the onnx embedding backend needs onnxruntime: pip install -e . "
                 "(or set RAG_EMBED_BACKEND=torch)"
             ) from e
-        source, self.model_id = resolve(name_or_path, "embedder", models_dir)
-        folder = export_dir(models_dir, self.model_id)
-        meta = _read_meta(folder, self.model_id)
-        if meta is None:
-            export(source, self.model_id, folder, n_threads)
-            meta = _read_meta(folder, self.model_id)
-            if meta is None:
-                raise ModelError(
-                    f"ONNX export of {self.model_id} in {folder} is unusable; {_hint(name_or_path)}"
-                )
-        self.folder = folder
+        found = ensure_export(name_or_path, models_dir, n_threads)
+        self.model_id, self.folder, meta = found.model_id, found.folder, found.meta
         self.prompts: dict[str, str] = meta["prompts"]
         options = ort.SessionOptions()
         options.intra_op_num_threads = n_threads
@@ -156,11 +160,12 @@ class OnnxEmbedder:
         options.log_severity_level = 3  # warnings about unused initializers are noise
         try:
             self.session = ort.InferenceSession(
-                str(folder / GRAPH), options, providers=["CPUExecutionProvider"]
+                str(self.folder / GRAPH), options, providers=["CPUExecutionProvider"]
             )
         except Exception as e:  # onnxruntime raises its own exception types for a damaged file
-            raise ModelError(f"ONNX export in {folder} does not load ({e}); {_hint(name_or_path)}") from e
-        self.tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
+            why = f"ONNX export in {self.folder} does not load ({e}); {_hint(name_or_path)}"
+            raise ModelError(why) from e
+        self.tokenizer = Tokenizer.from_file(str(found.source / "tokenizer.json"))
         self.tokenizer.enable_truncation(int(meta["max_tokens"]))
         pad = self.tokenizer.token_to_id("<pad>")
         self.tokenizer.enable_padding(pad_id=pad if pad is not None else 0)
@@ -170,7 +175,7 @@ class OnnxEmbedder:
         cosine = float(found @ expected) if found.shape == expected.shape else 0.0
         if cosine < MIN_PROBE_COSINE:
             raise ModelError(
-                f"ONNX export in {folder} gives other vectors than the model it was exported from "
+                f"ONNX export in {self.folder} gives other vectors than the model it was exported from "
                 f"(probe cosine {cosine:.4f}); {_hint(name_or_path)}"
             )
 
