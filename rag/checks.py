@@ -307,8 +307,24 @@ def _bindings(text: str, pair: tuple[str, str]) -> set[tuple[str, str]]:
         for m in re.finditer(rf"({cases})([^，、“”]{{0,{_BOUND_CHARS}}}?)({_DECIDES.pattern})", clause):
             if not any(c in m.group(2) for c in pair):
                 found.add((m.group(1), m.group(3)))
-        for m in re.finditer(rf"({_DECIDES.pattern})(?:按|按照|执行|以)({cases})", clause):
+        for m in re.finditer(rf"({_DECIDES.pattern})(?:是|都|也|要|均)?(?:按|按照|执行|以)({cases})", clause):
             found.add((m.group(2), m.group(1)))
+    return found
+
+
+def _source_bindings(source: str, pair: tuple[str, str]) -> set[tuple[str, str]]:
+    """The source's bindings, and what a bound word is said to include: "…执行参保地的支付政策，这些
+    支付政策包括医保基金的起付线、支付比例…" gives 起付线 and 比例 to 参保地 as well."""
+    found = _bindings(source, pair)
+    for sentence in re.split(r"[。\n]", source):
+        if "包括" not in sentence:
+            continue
+        bound = _bindings(sentence, pair)
+        cases = {case for case, _ in bound}
+        if len(cases) == 1:
+            (case,) = cases
+            rest = sentence[sentence.index("包括") :]
+            found |= {(case, m.group()) for m in _DECIDES.finditer(rest)}
     return found
 
 
@@ -318,7 +334,7 @@ def swapped_case(text: str, support: Iterable[str]) -> tuple[str, str] | None:
     "就医地目录、参保地政策" and the answer "按就医地的政策报销"."""
     source = "\n".join(support)
     for pair in CONTRASTS:
-        stated = _bindings(source, pair)
+        stated = _source_bindings(source, pair)
         for case, word in _bindings(text, pair):
             other = next(c for c in pair if c != case)
             if (case, word) not in stated and (other, word) in stated:
@@ -361,13 +377,19 @@ GROUPS = (
 )
 
 
+# "退休前的10几年我个人不缴纳…" and "快退休了" speak of someone who has not retired yet: a group's
+# word after 快/即将 or before 前 names a time before joining the group, not the group.
+_GROUP_WORD = "(?:" + "|".join(n for names in GROUPS for n in names) + ")"
+_BEFORE = re.compile(f"(?:快要?|即将|临近|马上就?要?|将要){_GROUP_WORD}|{_GROUP_WORD}之?前")
+
+
 def unnamed_group(text: str, support: Iterable[str]) -> str | None:
     """A group of people in GROUPS a sentence states something of when its source — the sentences,
     and the question of the item they answer — never names that group: the source's rule is
     someone else's (or everyone's), not a rule of theirs. The group's word, or None. The item's
     question counts ("老人随子女异地居住…" supports "退休后跟着子女去外地住可以办理异地就医"), though
-    it is a story and may name a group only in passing ("退休前的10几年我个人不缴纳…")."""
-    source = "\n".join(support)
+    it is a story and may name a group in passing; "退休前的10几年…" does not name retirees."""
+    text, source = _BEFORE.sub("", text), _BEFORE.sub("", "\n".join(support))
     for names in GROUPS:
         said = next((n for n in names if n in text), None)
         if said and not any(n in source for n in names):
@@ -623,10 +645,21 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
         said == negations(question)
         and said == negations(ASKS_BOTH.sub(r"\1", question))
         and not facts.numbers(text) - facts.numbers(question)
+        and not _corrects_case(text, question)
     )
     if is_confirmation(question):
         return agrees and to_question >= 0.3 and to_question > similarity(text, "".join(support))
     return agrees and to_question >= ECHO_VERBATIM
+
+
+def _corrects_case(text: str, question: str) -> bool:
+    """The reply puts the other case of a pair in CONTRASTS where the question has one ("…是按参保地
+    的政策算的" to "…是按就医地的政策算的吧？"): it corrects the asker, whatever else it repeats."""
+    return any(
+        a in question and b not in question and b in text and a not in text
+        for pair in CONTRASTS
+        for a, b in (pair, pair[::-1])
+    )
 
 
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")

@@ -111,6 +111,10 @@ class Composed:
     notes: list[str] = field(default_factory=list)
 
 
+# The least a sentence cut at the length limit must keep before its last "；" to be shown.
+MIN_CUT_CHARS = 20
+
+
 class Composer:
     """Feed the model's text in pieces; get back the pieces of the answer that may be shown."""
 
@@ -235,6 +239,14 @@ class Composer:
             return []
         if not self.evidence:
             return []
+        if len(sentence.rstrip("。！!")) >= MAX_SENTENCE_CHARS and "；" in sentence and not self.kept:
+            # Cut at the length limit in a list of rules ("医疗机构的骗保行为有…；药店的…有…；参保人员
+            # 的…将本人的医疗。"): the clauses before the last "；" are whole, the rest is not. Only
+            # as the first conclusion: after one, a long second sentence was padding (rob-03).
+            whole = sentence[: sentence.rindex("；")].rstrip("，,、 ")
+            if len(whole) >= MIN_CUT_CHARS:
+                self.notes.append(f"kept the whole clauses of a sentence cut at the length limit: {sentence}")
+                sentence = whole + "。"
         if len(sentence) < VERDICT_CHARS and not self._verdict and not self.kept:
             self._verdict = sentence  # "不可以。": wait for the reason
             return []

@@ -115,6 +115,11 @@ def test_fragments_questions_turns_and_echoes():
     assert "echo" in kinds("贫困户的大病保险起付线为1.2万元。", ["贫困人口大病保险起付线为5000元。"], q)
     assert "echo" not in kinds("贫困户的起付线为5000元。", ["贫困人口大病保险起付线为5000元。"], q)
     assert "echo" not in kinds("是的，备案信息变了要重新备案。", ["重新备案"], "备案信息变了要重新备案吧？")
+    # Putting the other case of a pair where the asker had one corrects the asker (prem-14).
+    q = "跨省住院报销比例是按就医地的政策算的吧？"
+    src = ["跨省异地就医原则上执行参保地的支付政策。"]
+    assert "echo" in kinds("跨省住院报销比例是按就医地的政策算的。", src, q)
+    assert "echo" not in kinds("跨省住院报销比例是按参保地的政策算的。", src, q)
     # "是不是…" asks; it negates nothing: a reply that negates is an answer, one that does not agrees.
     q = "只要是医生开的药，是不是都能走医保？"
     assert "echo" not in kinds("只要是医生开的药，不一定都能走医保。", ["目录内的药才能报销。"], q)
@@ -322,6 +327,14 @@ def test_a_rule_word_given_to_the_other_case_of_a_pair_is_unsupported():
         ("参保地", "政策"),
     }
     assert ("参保地", "政策") in checks._bindings("医保报销政策按参保地相关规定执行", ("就医地", "参保地"))
+    # What a bound word includes is bound too; "比例是按…" gives 比例 to the case (probe 9).
+    policy = [
+        "就医地目录是指参保人跨省就医原则上执行就医地支付范围，主要包括基本医疗保险药品目录、诊疗项目和医疗服务设施标准。",
+        "参保地政策是指参保人跨省就医原则上执行参保地支付政策，包括参保地医保基金的起付线、支付比例和最高支付限额。",
+    ]
+    assert checks.swapped_case("起付线和比例是按就医地的来。", policy) == ("就医地的比例", "参保地的比例")
+    assert checks.swapped_case("起付线和比例是按参保地的来。", policy) is None
+    assert checks.swapped_case("在苏州住院，按就医地的目录报。", policy) is None
 
 
 def test_a_verdict_its_own_reason_contradicts_and_direct_settlement_from_a_claim_back_are_unsupported():
@@ -450,6 +463,11 @@ def test_a_rule_said_of_a_group_its_source_never_names_is_unsupported():
     assert checks.unnamed_group(said, quote) == "退休"
     assert checks.unsupported(said, quote, asked, context=story) is None
     assert checks.unnamed_group("个人也要缴费。", premium) is None  # no group named
+    # "退休前…" in a story names someone not yet retired (probe 8: "退休以后…也需要缴纳…[问3]").
+    before = ["…我都干了这么多年了，退休前的十几年我个人就不缴纳职工医保了？"]
+    assert checks.unnamed_group("退休以后，个人也需要缴纳基本医疗保险费。", before) == "退休"
+    assert checks.unnamed_group("退休前要缴够年限。", before) is None
+    assert checks.unnamed_group("快退休了后面几年医保不能不交。", before) is None
 
 
 def test_a_figure_only_a_story_states_is_its_example_not_a_rule():

@@ -386,3 +386,27 @@ def test_a_quote_about_this_kind_names_the_case_the_sentence_before_it_names():
     assert all("〔" not in e.text for e in composed.evidence)
     edited = ["参保人使用这类〔乙类〕药品时…", "鄂政发〔2017〕9号"]
     assert not checks.check_quotes(edited, "乙类药怎么报销？", CHARS)  # no story mask in either
+
+
+def test_a_list_cut_at_the_length_limit_keeps_its_whole_clauses():
+    q37 = (
+        "定点医疗机构的骗保行为有虚构医药服务，伪造医疗文书和票据，骗取医疗保障基金。"
+        "定点药店的骗保行为有盗刷医疗保障身份凭证，为参保人员套取现金或购买保健食品、化妆品、生活用品。"
+        "参保人员的骗保行为有伪造假医疗服务票据，将本人的医疗保障凭证转借他人就医。"
+    )
+    asked = "哪些行为属于欺诈骗保？"
+    p = prompt_for(asked, make_hit("问37", q37))
+    cut = (
+        "定点医疗机构的骗保行为有虚构医药服务，伪造医疗文书和票据，骗取医疗保障基金；"
+        "定点药店的骗保行为有盗刷医疗保障身份凭证，为参保人员套取现金或购买保健食品、化妆品、生活用品；"
+        "参保人员的骗保行为有伪造假医疗服务票据，将本人的医疗保障凭证转借他人就医的"
+    )
+    assert len(cut) >= compose.MAX_SENTENCE_CHARS  # where the grammar ends a sentence
+    _, composed = feed(compose.Composer(p, asked, CHARS), f"依据：A1、A2、A3\n结论：{cut}。")
+    assert composed.mode == "generated"
+    assert composed.body.startswith("定点医疗机构的骗保行为有虚构医药服务")
+    assert composed.body.endswith("生活用品。[问37]")
+    assert "参保人员的骗保行为" not in composed.body
+    # Cut with no whole clause before it, the sentence is dropped.
+    _, composed = feed(compose.Composer(p, asked, CHARS), f"依据：A1\n结论：{cut.replace('；', '，')}。")
+    assert composed.mode == "no_conclusion"
