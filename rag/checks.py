@@ -242,7 +242,11 @@ def unsupported(
     if flipped:
         said, source_said = flipped
         return f"says “{said}” where its source says “{source_said}”", f"原文说的是“{source_said}”"
-    case = other_case(text, support, question) or swapped_case(text, support)
+    case = (
+        other_case(text, support, question)
+        or swapped_case(in_roles(text, question), support)
+        or restated_case(text, support)
+    )
     if case:
         said, source_said = case
         return f"says “{said}” where its source speaks of “{source_said}” only", f"原文说的是“{source_said}”"
@@ -293,6 +297,30 @@ def other_case(text: str, support: Iterable[str], question: str = "") -> tuple[s
     return None
 
 
+def restated_case(text: str, support: Iterable[str]) -> tuple[str, str] | None:
+    """(the case the sentence names, the other case) when what it says of that case restates a
+    source sentence about the other case only, and no sentence about its own case (or about
+    neither) says it nearly as closely: "乙类药是全额报销的" from "参保人使用这类〔甲类〕药品时，可以
+    全额纳入报销范围" beside "乙类药品是…价格高的药品" (probe 9: the judge took it for the asker).
+    Case names are left out of the likeness, which is what the rest of the sentence shares."""
+    for pair in CONTRASTS:
+        said = [c for c in pair if c in text]
+        if len(said) != 1:
+            continue
+        case, other = said[0], next(c for c in pair if c != said[0])
+        grams = _bigrams(text.replace(case, "|"))
+        best_other = best_own = 0
+        for s in support:
+            n = len(grams & _bigrams(s.replace(pair[0], "|").replace(pair[1], "|")))
+            if other in s and case not in s:
+                best_other = max(best_other, n)
+            else:
+                best_own = max(best_own, n)
+        if best_other >= 2 and 2 * best_own < best_other:
+            return case, other
+    return None
+
+
 # What a case of a pair decides ("就医地目录、参保地政策"): the small model swaps them ("按就医地的政策报销").
 _DECIDES = re.compile(r"政策|目录|标准|比例|起付线|限额|规定|范围")
 _BOUND_CHARS = 4  # at most this many characters between a case and what it decides ("参保地的具体报销政策")
@@ -326,6 +354,37 @@ def _source_bindings(source: str, pair: tuple[str, str]) -> set[tuple[str, str]]
             rest = sentence[sentence.index("包括") :]
             found |= {(case, m.group()) for m in _DECIDES.finditer(rest)}
     return found
+
+
+# A place's role in the question: where the asker is insured or where they are treated ("我是外省参保的，
+# 在上海住院…按上海的算吗" makes 上海 the 就医地), so that a reply's "按上海的算" reads as "按就医地的算".
+_HOME_WORDS = "老家|家乡|外地|外省|本地|当地"
+_INSURED_AFTER = re.compile(r"^[^，。；]{0,6}?(?:参保|交的|缴的|交医保|缴医保|的医保|医保)")
+_INSURED_BEFORE = re.compile(r"(?:医保|参保)(?:是|都)?(?:在|于)$")
+_TREATED_BEFORE = re.compile(r"(?:在|去|到|来)$")
+_CARE = re.compile(r"住院|看病|就医|门诊|急诊|治疗|手术|生病|看")
+
+
+def place_roles(question: str) -> dict[str, str]:
+    """{place: "参保地" or "就医地"} for each place (or home word: 老家, 外地…) the question gives
+    exactly one of the two roles: "医保是老家安徽交的" (参保地), "在苏州住院" (就医地)."""
+    roles: dict[str, set[str]] = {}
+    names = re.compile(f"{facts.PLACES.pattern}|{_HOME_WORDS}")
+    for clause in re.split(r"[，,。；;？?！!]", question):
+        for m in names.finditer(clause):
+            before, after = clause[: m.start()], clause[m.end() :]
+            if _INSURED_AFTER.match(after) or _INSURED_BEFORE.search(before):
+                roles.setdefault(m.group(), set()).add("参保地")
+            elif _TREATED_BEFORE.search(before) and _CARE.search(after):
+                roles.setdefault(m.group(), set()).add("就医地")
+    return {place: found.pop() for place, found in roles.items() if len(found) == 1}
+
+
+def in_roles(text: str, question: str) -> str:
+    """The sentence with each place the question gave a role named by that role."""
+    for place, role in sorted(place_roles(question).items(), key=lambda p: -len(p[0])):
+        text = text.replace(place, role)
+    return text
 
 
 def swapped_case(text: str, support: Iterable[str]) -> tuple[str, str] | None:
@@ -787,6 +846,20 @@ def check_sentence(
     if any(_copies_whole(text, s) for s in support):
         issues.append(Issue("copied_source", sentence))
     return issues
+
+
+def swapped_in_items(sentence: str, question: str, item_sentences: Iterable[str]) -> Issue | None:
+    """A rule word given to the other case of a pair (swapped_case), read against every sentence of
+    the items the answer cites, not only those quoted: which case decides what is the documents'
+    rule, stated once per item ("参保地政策是指…包括…支付比例"). Places the question gave a role stand
+    for it: "报销比例按上海的算" to "我是外省参保的，在上海住院…" says 就医地 (eval pol-20, graded wrong)."""
+    text = normalise(prose(sentence))
+    swapped = swapped_case(in_roles(text, question), item_sentences)
+    if swapped is None:
+        return None
+    said, stated = swapped
+    why = f"says “{said}” where its item gives that to “{stated}” only"
+    return Issue("unsupported", sentence, why, f"原文说的是“{stated}”")
 
 
 def story_number(

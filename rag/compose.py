@@ -170,8 +170,10 @@ class Composer:
 
     def _support(self, evidence: list[Evidence] | None = None) -> list[str]:
         # The model saw the masked text; the reader sees the original: either supports a claim.
+        # A quote's "这类" is read as the case it refers to ("这类〔甲类〕药品"), as the reader sees it.
         ev = self.evidence or [] if evidence is None else evidence
-        return [e.text for e in ev] + [mask(e.text, self.characters, self.question) for e in ev]
+        texts = [self._resolved(e).shown or e.text for e in ev]
+        return texts + [mask(t, self.characters, self.question) for t in texts]
 
     def _restated(self, sentence: str) -> list[Evidence]:
         """The sentences of the chosen items that a conclusion sentence restates: the model may
@@ -195,6 +197,9 @@ class Composer:
         if not any(i.kind == "unsupported" for i in found):
             closest = [e.text for e in self._restated(sentence) if e not in evidence]
             issue = self._against_closest(sentence, closest) if closest else None
+            labels = {e.label for e in evidence}
+            items = [t for src in self.prompt.sources if src.hit.label in labels for t in src.sentences]
+            issue = issue or checks.swapped_in_items(sentence, self.question, items)
             found += [issue] if issue else []
         return [i for i in found if i.kind in DROP]
 

@@ -39,7 +39,7 @@ _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:多|余|几)?\s*(万|亿)?")
 BOUNDS_BEFORE = ("最高", "最多", "至多", "不超过", "不高于", "超过", "至少", "最低", "不低于", "不少于",
                  "大约", "约", "近", "达到", "高达")  # fmt: skip
 BOUNDS_AFTER = ("以下", "以上", "以内", "左右", "多", "余", "起")
-_PLACES = re.compile(
+PLACES = re.compile(
     "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|"
     "四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门|深圳|广州|杭州|南京|成都|"
     "西安|苏州|青岛|厦门|济南|郑州|长沙|沈阳|大连|哈尔滨|昆明|合肥|福州|武汉|徐州|南昌|长三角|京津冀"
@@ -175,7 +175,7 @@ def has_bound(text: str) -> bool:
 
 
 def places(text: str) -> set[str]:
-    return set(_PLACES.findall(text))
+    return set(PLACES.findall(text))
 
 
 # The province of each city above: a question about 武汉 is about 湖北's rules (general knowledge).
@@ -198,4 +198,4 @@ def region_places(regions: Iterable[str]) -> frozenset[str]:
 
 
 def places_in_order(text: str) -> list[str]:
-    return _PLACES.findall(text)
+    return PLACES.findall(text)

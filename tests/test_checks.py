@@ -316,6 +316,45 @@ def test_a_rule_of_one_group_of_people_restated_as_a_rule_of_all_is_unsupported(
     assert checks.dropped_group("要到定点医疗机构医保窗口办理登记就诊手续。", closing, "怎么登记?") is None
 
 
+def test_a_claim_restating_a_sentence_about_the_other_case_is_unsupported():
+    # Probe 9: the judge settled "乙类药是全额报销的" on these two quotes; the rule is 甲类's.
+    quotes = [
+        "参保人使用这类〔甲类〕药品时，可以全额纳入报销范围，按规定比例报销。",
+        "乙类药品是可供临床治疗选择使用、疗效好，同类药品中比甲类药品价格高的药品。",
+    ]
+    assert checks.restated_case("乙类药是全额报销的。", quotes) == ("乙类", "甲类")
+    assert "unsupported" in kinds("乙类药是全额报销的。", quotes, "乙类药是全额报销的吧？")
+    assert checks.restated_case("甲类药可以全额报销。", quotes) is None
+    # A sentence about its own case that says it as closely leaves the claim alone.
+    own = [*quotes, "参保人使用乙类药品时，要先自付一定比例，再纳入报销范围按规定比例报销。"]
+    assert checks.restated_case("乙类药要先自付一部分再报销。", own) is None
+    assert checks.restated_case("乙类药是全额报销的。", own) is None  # too close to call: not flagged
+
+
+def test_places_stand_for_the_role_the_question_gives_them():
+    q = "我是外省参保的，在上海住院直接结算，报销比例按上海的算吗？"
+    assert checks.place_roles(q) == {"外省": "参保地", "上海": "就医地"}
+    q2 = "我在苏州上班，医保是老家安徽交的，在苏州住院按哪边的目录报？"
+    assert checks.place_roles(q2) == {"老家": "参保地", "安徽": "参保地", "苏州": "就医地"}
+    assert checks.place_roles("医保在成都交的，人在上海长住，在上海住院能报多少") == {
+        "成都": "参保地",
+        "上海": "就医地",
+    }
+    assert checks.place_roles("北京的门诊报销比例是多少") == {}  # no role given
+    # Read against the cited item whole: pol-20 (graded wrong in every run) quoted a story sentence
+    # and the 就医地目录 one; the item's 参保地政策 sentence gives it 比例.
+    item = [
+        "〔参保人〕的住院费用在直接结算时参照上海市的医保目录来看什么能报销，按照湖南的具体报销政策来计算报销比例。",
+        "就医地目录是指参保人跨省就医原则上执行就医地支付范围，主要包括基本医疗保险药品目录、诊疗项目和医疗服务设施标准。",
+        "参保地政策是指参保人跨省就医原则上执行参保地支付政策，包括参保地医保基金的起付线、支付比例和最高支付限额。",
+    ]
+    issue = checks.swapped_in_items("报销比例按上海的算。[问29]", q, item)
+    assert issue is not None and issue.kind == "unsupported" and "参保地的比例" in issue.detail
+    assert checks.swapped_in_items("报销比例按外省的算。[问29]", q, item) is None
+    assert checks.swapped_in_items("按苏州的目录报。", q2, item) is None
+    assert checks.swapped_in_items("按安徽的目录报。", q2, item) is not None
+
+
 def test_a_rule_word_given_to_the_other_case_of_a_pair_is_unsupported():
     slogan = ["目前跨省异地就医住院费用直接结算主要报销政策可以概括为“就医地目录、参保地政策”。"]
     assert checks.swapped_case("按就医地的政策报销。", slogan) == ("就医地的政策", "参保地的政策")

@@ -386,6 +386,12 @@ def test_a_quote_about_this_kind_names_the_case_the_sentence_before_it_names():
     assert all("〔" not in e.text for e in composed.evidence)
     edited = ["参保人使用这类〔乙类〕药品时…", "鄂政发〔2017〕9号"]
     assert not checks.check_quotes(edited, "乙类药怎么报销？", CHARS)  # no story mask in either
+    # The checks read the quotes as shown: a claim about 乙类 resting on 甲类's sentence is dropped.
+    asked = "乙类药是全额报销的吧？"
+    c = compose.Composer(prompt_for(asked, make_hit("问30", q30)), asked, CHARS)
+    _, composed = feed(c, "依据：A2、A3\n结论：乙类药可以全额纳入报销范围。")
+    assert composed.mode == "no_conclusion"
+    assert any("甲类" in n for n in composed.notes)
 
 
 def test_a_list_cut_at_the_length_limit_keeps_its_whole_clauses():
@@ -410,3 +416,18 @@ def test_a_list_cut_at_the_length_limit_keeps_its_whole_clauses():
     # Cut with no whole clause before it, the sentence is dropped.
     _, composed = feed(compose.Composer(p, asked, CHARS), f"依据：A1\n结论：{cut.replace('；', '，')}。")
     assert composed.mode == "no_conclusion"
+
+
+def test_which_case_decides_is_read_against_the_cited_item_whole():
+    q29 = (
+        "就医地目录是指参保人跨省就医原则上执行就医地支付范围，主要包括基本医疗保险药品目录、诊疗项目和医疗服务设施标准。"
+        "参保地政策是指参保人跨省就医原则上执行参保地支付政策，包括参保地医保基金的起付线、支付比例和最高支付限额。"
+    )
+    asked = "我是外省参保的，在上海住院直接结算，报销比例按上海的算吗？"
+    p = prompt_for(asked, make_hit("问29", q29))
+    # The model chose the 就医地 sentence only; the item's other sentence gives 比例 to 参保地.
+    _, composed = feed(compose.Composer(p, asked, CHARS), "依据：A1\n结论：报销比例按上海的算。")
+    assert composed.mode == "no_conclusion"
+    assert any("参保地的比例" in n for n in composed.notes)
+    _, composed = feed(compose.Composer(p, asked, CHARS), "依据：A2\n结论：报销比例按参保地的政策算。")
+    assert composed.mode == "generated"

@@ -182,3 +182,23 @@ def test_new_splits_are_built_with_their_gold():
     assert all(r.history for r in by_split["followup"])
     assert all(len(r.qids) >= 2 for r in by_split["multi_item"])
     assert len(by_split["invent"]) >= 10
+
+
+def test_the_checks_read_a_quote_as_shown_with_the_case_its_this_kind_refers_to():
+    from rag.evaluation.metrics import answer_issues
+
+    raw = "参保人使用这类药品时，可以全额纳入报销范围。"
+    row = {
+        "question": "乙类药是全额报销的吧？",
+        "body": "乙类药可以全额纳入报销范围。[问30]",
+        "answer": "乙类药可以全额纳入报销范围。[问30]",
+        "citations": ["问30"],
+        "history": [],
+        "evidence": [
+            {"label": "问30", "text": raw, "shown": "参保人使用这类〔甲类〕药品时，可以全额纳入报销范围。"},
+            {"label": "问30", "text": "乙类药品是比甲类药品价格高的药品。"},
+        ],
+    }
+    assert "unsupported" in {i.kind for i in answer_issues(row, CTX)}
+    row["evidence"][0].pop("shown")  # read as the document's words, it names neither case
+    assert "unsupported" not in {i.kind for i in answer_issues(row, CTX)}

@@ -133,6 +133,15 @@ def number_faithfulness(answer_text: str, cited_texts: list[str]) -> tuple[int, 
     return len(nums & source), len(nums)
 
 
+_RESOLVED = re.compile(r"(这类|此类|该类)(〔[^〕]+〕)")
+
+
+def _resolved(text: str, shown: str) -> str:
+    """The quote's text with the case its "这类" refers to, when the quote was shown with it."""
+    m = _RESOLVED.search(shown)
+    return text.replace(m.group(1), m.group(1) + m.group(2), 1) if m else text
+
+
 def answer_issues(row: dict[str, Any], ctx: EvalContext) -> list[checks.Issue]:
     """The answer checks on the reply. A sentence is checked against the evidence sentences the
     answer quotes, or, for answers without quoted evidence, the sentences of its cited items that
@@ -141,8 +150,9 @@ def answer_issues(row: dict[str, Any], ctx: EvalContext) -> list[checks.Issue]:
     body = body_of(row)
     for fixed in (NO_CONCLUSION_TEXT, *FORMER_NO_CONCLUSION_TEXTS):
         body = body.replace(fixed, "")
-    evidence = [e["text"] for e in row.get("evidence") or []]
     shown = [e.get("shown") or e["text"] for e in row.get("evidence") or []]  # what the reader sees
+    # As in the pipeline, a quote's "这类" is read as the case shown for it ("这类〔甲类〕药品").
+    evidence = [_resolved(e["text"], e.get("shown") or "") for e in row.get("evidence") or []]
     cited = row.get("citations") or []
 
     def support_for(sentence: str, labels: list[str]) -> list[str]:
@@ -156,10 +166,19 @@ def answer_issues(row: dict[str, Any], ctx: EvalContext) -> list[checks.Issue]:
     history = row.get("history") or []
     # As in the pipeline: a follow-up's previous question is the asker's words too.
     earlier = normalise(history[-1]) if history and is_follow_up(row["question"]) else ""
-    return checks.check_body(
-        body, normalise(row["question"]), support_for, ctx.characters, stories, allowed_labels=set(ctx.items),
+    question = normalise(row["question"])
+    issues = checks.check_body(
+        body, question, support_for, ctx.characters, stories, allowed_labels=set(ctx.items),
         quotes=shown, home=ctx.home, earlier=earlier,
     )  # fmt: skip
+    # As in the pipeline: which case of a pair decides what is read against the cited items whole.
+    flagged = {i.text for i in issues if i.kind == "unsupported"}
+    for s in checks.sentences(body):
+        labels = [m.group(1) for m in checks.MARKER.finditer(s)] or cited
+        items = [t for lb in labels for t in ctx.sentences.get(lb, [])]
+        if s not in flagged and (issue := checks.swapped_in_items(s, question, items)):
+            issues.append(issue)
+    return issues
 
 
 def score(rec: EvalRecord, row: dict[str, Any], ctx: EvalContext) -> dict[str, Any]:
