@@ -324,6 +324,7 @@ def restated_case(text: str, support: Iterable[str]) -> tuple[str, str] | None:
 # What a case of a pair decides ("就医地目录、参保地政策"): the small model swaps them ("按就医地的政策报销").
 _DECIDES = re.compile(r"政策|目录|标准|比例|起付线|限额|规定|范围")
 _BOUND_CHARS = 4  # at most this many characters between a case and what it decides ("参保地的具体报销政策")
+_RULED_BY = "(?:按照|按|执行|以|看|参照|依照|依据|跟|照)"  # "目录是看参保地的" (probe 10)
 
 
 def _bindings(text: str, pair: tuple[str, str]) -> set[tuple[str, str]]:
@@ -335,7 +336,7 @@ def _bindings(text: str, pair: tuple[str, str]) -> set[tuple[str, str]]:
         for m in re.finditer(rf"({cases})([^，、“”]{{0,{_BOUND_CHARS}}}?)({_DECIDES.pattern})", clause):
             if not any(c in m.group(2) for c in pair):
                 found.add((m.group(1), m.group(3)))
-        for m in re.finditer(rf"({_DECIDES.pattern})(?:是|都|也|要|均)?(?:按|按照|执行|以)({cases})", clause):
+        for m in re.finditer(rf"({_DECIDES.pattern})(?:是|都|也|要|均)?{_RULED_BY}({cases})", clause):
             found.add((m.group(2), m.group(1)))
     return found
 
@@ -848,13 +849,71 @@ def check_sentence(
     return issues
 
 
+# A quote that speaks of "这类": the sentence before it names the case ("甲类药品是…。参保人使用这类药品时…").
+ANAPHOR = re.compile(r"^[^，。；]{0,8}?(这类|此类|该类)")
+
+
+def this_kind(sentence: str, before: str) -> str:
+    """The sentence with its "这类" followed by the case of a pair the sentence before names first,
+    as an edit ("这类〔甲类〕药品"); unchanged when there is no such reference."""
+    m = ANAPHOR.match(sentence)
+    named = [(before.find(c), c) for pair in CONTRASTS for c in pair if c in before]
+    if m is None or not named:
+        return sentence
+    case = min(named)[1]  # the sentence's subject: "乙类药品是…比甲类药品价格高的药品"
+    return sentence.replace(m.group(1), f"{m.group(1)}〔{case}〕", 1)
+
+
+def _likeness(text: str, sentences: list[str], pair: tuple[str, str]) -> int:
+    """The most character pairs the text shares with one of the sentences, the pair's names aside."""
+    grams = _bigrams(text.replace(pair[0], "|").replace(pair[1], "|"))
+    return max(
+        (len(grams & _bigrams(x.replace(pair[0], "|").replace(pair[1], "|"))) for x in sentences), default=0
+    )
+
+
+def swapped_contrast(text: str, item_sentences: list[str]) -> tuple[str, str] | None:
+    """(case, other) when a sentence naming both cases of a pair says of each what its item says
+    of the other: "乙类药品可以全额纳入报销范围，而甲类药需要先扣除一定的个人自付费用" (probe 10). Each clause
+    goes with the case it names (a clause naming neither, with the one before); the likeness of the
+    two clauses to their own case's sentences is weighed against their likeness to the other's."""
+    for pair in CONTRASTS:
+        said: dict[str, str] = {}
+        current = ""
+        for clause in _SOURCE_CLAUSE.split(text):
+            named = [c for c in pair if c in clause]
+            if len(named) == 2:
+                current = ""
+                continue
+            current = named[0] if named else current
+            if current:
+                said[current] = said.get(current, "") + "|" + clause
+        if len(said) < 2:
+            continue
+        a, b = pair
+        by_case = {a: [x for x in item_sentences if a in x and b not in x]}
+        by_case[b] = [x for x in item_sentences if b in x and a not in x]
+        straight = _likeness(said[a], by_case[a], pair) + _likeness(said[b], by_case[b], pair)
+        cross = _likeness(said[a], by_case[b], pair) + _likeness(said[b], by_case[a], pair)
+        if cross >= 6 and cross >= 2 * straight:
+            return a, b
+    return None
+
+
 def swapped_in_items(sentence: str, question: str, item_sentences: Iterable[str]) -> Issue | None:
     """A rule word given to the other case of a pair (swapped_case), read against every sentence of
     the items the answer cites, not only those quoted: which case decides what is the documents'
     rule, stated once per item ("参保地政策是指…包括…支付比例"). Places the question gave a role stand
     for it: "报销比例按上海的算" to "我是外省参保的，在上海住院…" says 就医地 (eval pol-20, graded wrong)."""
     text = normalise(prose(sentence))
-    swapped = swapped_case(in_roles(text, question), item_sentences)
+    items = list(item_sentences)
+    items = [this_kind(x, items[i - 1]) if i else x for i, x in enumerate(items)]
+    contrast = swapped_contrast(text, items)
+    if contrast:
+        a, b = contrast
+        why = f"says of “{a}” what its item says of “{b}”, and the reverse"
+        return Issue("unsupported", sentence, why, f"原文对{a}和{b}的说法正好相反")
+    swapped = swapped_case(in_roles(text, question), items)
     if swapped is None:
         return None
     said, stated = swapped

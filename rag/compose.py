@@ -72,7 +72,6 @@ _SENTENCE_END = re.compile(r"[。！!]")
 _ASKED_FIRST = re.compile(r"^(?:[^，,。！!]{2,}?[吗呢么][，,]\s*)+")
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
 # A sentence whose subject is "this kind" of what the sentence before it names ("参保人使用这类药品时").
-_ANAPHOR = re.compile(r"^[^，。；]{0,8}?(这类|此类|该类)")
 
 
 def quote_lines(evidence: list[Evidence]) -> str:
@@ -387,17 +386,12 @@ class Composer:
         a pair the documents rule on differently: quoted alone, "参保人使用这类药品时，可以全额纳入
         报销范围" reads as a rule of any drug, and of 乙类 just as well as of 甲类. The case is inserted
         as an edit, "这类〔甲类〕药品", as a name left out is shown as 〔参保人〕."""
-        m = _ANAPHOR.match(e.text)
         src = next((s for s in self.prompt.sources if s.hit.label == e.label), None)
-        if m is None or src is None or not 0 < e.index < len(src.sentences):
+        if src is None or not 0 < e.index < len(src.sentences):
             return e
-        before = src.sentences[e.index - 1]
-        named = [(before.find(c), c) for pair in checks.CONTRASTS for c in pair if c in before]
-        if not named:
-            return e
-        case = min(named)[1]  # the sentence's subject: "乙类药品是…比甲类药品价格高的药品"
         shown = e.shown or e.text
-        return replace(e, shown=shown.replace(m.group(1), f"{m.group(1)}〔{case}〕", 1))
+        edited = checks.this_kind(shown, src.sentences[e.index - 1])
+        return e if edited == shown else replace(e, shown=edited)
 
     def _without_stories(self, evidence: list[Evidence], conclusion: bool) -> list[Evidence]:
         """The quotes without the FAQ's stories: a quote naming a character the asker did not is

@@ -355,6 +355,25 @@ def test_places_stand_for_the_role_the_question_gives_them():
     assert checks.swapped_in_items("按安徽的目录报。", q2, item) is not None
 
 
+def test_a_contrast_that_says_of_each_case_what_its_item_says_of_the_other_is_unsupported():
+    item = [
+        "甲类药品是临床治疗必需、使用广泛、疗效好，同类药品中价格低的药品。",
+        "参保人使用这类药品时，可以全额纳入报销范围，按规定比例报销。",
+        "乙类药品是可供临床治疗选择使用、疗效好，同类药品中比甲类药品价格高的药品。",
+        "参保人使用这类药品时，要先按比例扣除一定的个人自付费用后，将余下费用再纳入报销范围。",
+    ]
+    assert checks.this_kind(item[1], item[0]).startswith("参保人使用这类〔甲类〕药品时，可以全额")
+    assert checks.this_kind(item[3], item[2]).startswith("参保人使用这类〔乙类〕")  # 乙类 is named first
+    asked = "乙类药和甲类药报销有啥区别？"
+    swapped = "乙类药品可以全额纳入报销范围，而甲类药需要先扣除一定的个人自付费用后，再纳入报销范围。[问30]"
+    issue = checks.swapped_in_items(swapped, asked, item)  # probe 10, graded wrong
+    assert issue is not None and issue.kind == "unsupported"
+    right = "甲类药可以全额纳入报销范围，乙类药要先扣除一定的个人自付费用再报销。[问30]"
+    assert checks.swapped_in_items(right, asked, item) is None
+    # "目录是看参保地的": 看 rules a word as 按 does (probe 10, graded wrong).
+    assert ("参保地", "目录") in checks._bindings("医保目录是看参保地的", ("就医地", "参保地"))
+
+
 def test_a_rule_word_given_to_the_other_case_of_a_pair_is_unsupported():
     slogan = ["目前跨省异地就医住院费用直接结算主要报销政策可以概括为“就医地目录、参保地政策”。"]
     assert checks.swapped_case("按就医地的政策报销。", slogan) == ("就医地的政策", "参保地的政策")
