@@ -297,6 +297,14 @@ def other_case(text: str, support: Iterable[str], question: str = "") -> tuple[s
     return None
 
 
+def _likeness(text: str, sentences: list[str], pair: tuple[str, str]) -> int:
+    """The most character pairs the text shares with one of the sentences, the pair's names aside."""
+    grams = _bigrams(text.replace(pair[0], "|").replace(pair[1], "|"))
+    return max(
+        (len(grams & _bigrams(x.replace(pair[0], "|").replace(pair[1], "|"))) for x in sentences), default=0
+    )
+
+
 def restated_case(text: str, support: Iterable[str]) -> tuple[str, str] | None:
     """(the case the sentence names, the other case) when what it says of that case restates a
     source sentence about the other case only, and no sentence about its own case (or about
@@ -308,14 +316,9 @@ def restated_case(text: str, support: Iterable[str]) -> tuple[str, str] | None:
         if len(said) != 1:
             continue
         case, other = said[0], next(c for c in pair if c != said[0])
-        grams = _bigrams(text.replace(case, "|"))
-        best_other = best_own = 0
-        for s in support:
-            n = len(grams & _bigrams(s.replace(pair[0], "|").replace(pair[1], "|")))
-            if other in s and case not in s:
-                best_other = max(best_other, n)
-            else:
-                best_own = max(best_own, n)
+        about_other = [s for s in support if other in s and case not in s]
+        best_other = _likeness(text, about_other, pair)
+        best_own = _likeness(text, [s for s in support if s not in about_other], pair)
         if best_other >= 2 and 2 * best_own < best_other:
             return case, other
     return None
@@ -862,14 +865,6 @@ def this_kind(sentence: str, before: str) -> str:
         return sentence
     case = min(named)[1]  # the sentence's subject: "乙类药品是…比甲类药品价格高的药品"
     return sentence.replace(m.group(1), f"{m.group(1)}〔{case}〕", 1)
-
-
-def _likeness(text: str, sentences: list[str], pair: tuple[str, str]) -> int:
-    """The most character pairs the text shares with one of the sentences, the pair's names aside."""
-    grams = _bigrams(text.replace(pair[0], "|").replace(pair[1], "|"))
-    return max(
-        (len(grams & _bigrams(x.replace(pair[0], "|").replace(pair[1], "|"))) for x in sentences), default=0
-    )
 
 
 def swapped_contrast(text: str, item_sentences: list[str]) -> tuple[str, str] | None:

@@ -71,7 +71,6 @@ _SENTENCE_END = re.compile(r"[。！!]")
 # Leading clauses that are questions ("这样可以吗，"), as copied before a reply.
 _ASKED_FIRST = re.compile(r"^(?:[^，,。！!]{2,}?[吗呢么][，,]\s*)+")
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
-# A sentence whose subject is "this kind" of what the sentence before it names ("参保人使用这类药品时").
 
 
 def quote_lines(evidence: list[Evidence]) -> str:
