@@ -440,10 +440,10 @@ GROUPS = (
 )
 
 
-# "退休前的10几年我个人不缴纳…" and "快退休了" speak of someone who has not retired yet: a group's
-# word after 快/即将 or before 前 names a time before joining the group, not the group.
+# "退休前的10几年我个人不缴纳…", "快退休了" and "快到退休年龄了" speak of someone who has not retired
+# yet: a group's word after 快/即将 or before 前 names a time before joining the group, not the group.
 _GROUP_WORD = "(?:" + "|".join(n for names in GROUPS for n in names) + ")"
-_BEFORE = re.compile(f"(?:快要?|即将|临近|马上就?要?|将要){_GROUP_WORD}|{_GROUP_WORD}之?前")
+_BEFORE = re.compile(f"(?:快要?|快到|即将|临近|接近|马上就?要?|将要){_GROUP_WORD}|{_GROUP_WORD}之?前")
 
 
 def unnamed_group(text: str, support: Iterable[str]) -> str | None:

@@ -526,6 +526,7 @@ def test_a_rule_said_of_a_group_its_source_never_names_is_unsupported():
     assert checks.unnamed_group("退休以后，个人也需要缴纳基本医疗保险费。", before) == "退休"
     assert checks.unnamed_group("退休前要缴够年限。", before) is None
     assert checks.unnamed_group("快退休了后面几年医保不能不交。", before) is None
+    assert checks.unnamed_group("快到退休年龄了，个人也要继续交医保。", before) is None  # probe 10
 
 
 def test_a_figure_only_a_story_states_is_its_example_not_a_rule():
