@@ -362,7 +362,7 @@ def _source_bindings(source: str, pair: tuple[str, str]) -> set[tuple[str, str]]
 
 # A place's role in the question: where the asker is insured or where they are treated ("我是外省参保的，
 # 在上海住院…按上海的算吗" makes 上海 the 就医地), so that a reply's "按上海的算" reads as "按就医地的算".
-_HOME_WORDS = "老家|家乡|外地|外省|本地|当地"
+_ROLE_PLACES = re.compile(f"{facts.PLACES.pattern}|老家|家乡|外地|外省|本地|当地")
 _INSURED_AFTER = re.compile(r"^[^，。；]{0,6}?(?:参保|交的|缴的|交医保|缴医保|的医保|医保)")
 _INSURED_BEFORE = re.compile(r"(?:医保|参保)(?:是|都)?(?:在|于)$")
 _TREATED_BEFORE = re.compile(r"(?:在|去|到|来)$")
@@ -373,9 +373,8 @@ def place_roles(question: str) -> dict[str, str]:
     """{place: "参保地" or "就医地"} for each place (or home word: 老家, 外地…) the question gives
     exactly one of the two roles: "医保是老家安徽交的" (参保地), "在苏州住院" (就医地)."""
     roles: dict[str, set[str]] = {}
-    names = re.compile(f"{facts.PLACES.pattern}|{_HOME_WORDS}")
     for clause in re.split(r"[，,。；;？?！!]", question):
-        for m in names.finditer(clause):
+        for m in _ROLE_PLACES.finditer(clause):
             before, after = clause[: m.start()], clause[m.end() :]
             if _INSURED_AFTER.match(after) or _INSURED_BEFORE.search(before):
                 roles.setdefault(m.group(), set()).add("参保地")

@@ -416,6 +416,10 @@ def test_a_list_cut_at_the_length_limit_keeps_its_whole_clauses():
     # Cut with no whole clause before it, the sentence is dropped.
     _, composed = feed(compose.Composer(p, asked, CHARS), f"依据：A1\n结论：{cut.replace('；', '，')}。")
     assert composed.mode == "no_conclusion"
+    # After a first conclusion, a list cut at the limit is padding: dropped whole (rob-03).
+    first = "定点药店的骗保行为有盗刷医疗保障身份凭证。"
+    _, composed = feed(compose.Composer(p, asked, CHARS), f"依据：A1、A2、A3\n结论：{first}{cut}。")
+    assert composed.body == first + "[问37]"
 
 
 def test_which_case_decides_is_read_against_the_cited_item_whole():

@@ -202,3 +202,26 @@ def test_the_checks_read_a_quote_as_shown_with_the_case_its_this_kind_refers_to(
     assert "unsupported" in {i.kind for i in answer_issues(row, CTX)}
     row["evidence"][0].pop("shown")  # read as the document's words, it names neither case
     assert "unsupported" not in {i.kind for i in answer_issues(row, CTX)}
+
+
+def test_the_eval_reads_which_case_decides_against_the_cited_item_whole():
+    from rag.evaluation.metrics import answer_issues
+
+    story = "参保人的住院费用在直接结算时参照上海市的医保目录，按照湖南的具体报销政策来计算报销比例。"
+    policy = (
+        f"{story}就医地目录是指参保人跨省就医原则上执行就医地支付范围，主要包括基本医疗保险药品目录。"
+        "参保地政策是指参保人跨省就医原则上执行参保地支付政策，包括参保地医保基金的起付线、支付比例。"
+    )
+    ctx = ev.EvalContext.of([Item("hubei-faq", "t", "s", "29", "问29", "问29的问题", policy)])
+    row = {
+        "question": "我是外省参保的，在上海住院直接结算，报销比例按上海的算吗？",
+        "body": "报销比例按上海的算。[问29]",
+        "answer": "报销比例按上海的算。[问29]",
+        "citations": ["问29"],
+        "history": [],
+        # pol-20 quoted the story and the 就医地 sentence; the item's last one gives 比例 to 参保地.
+        "evidence": [{"label": "问29", "text": t + "。"} for t in policy.split("。")[:2]],
+    }
+    assert "unsupported" in {i.kind for i in answer_issues(row, ctx)}
+    row["body"] = row["answer"] = "报销比例按外省的算。[问29]"  # 外省 is where the asker is insured
+    assert "unsupported" not in {i.kind for i in answer_issues(row, ctx)}
