@@ -269,6 +269,60 @@ def unsupported(
     condition = dropped_condition(text, support, question)
     if condition:
         return f"the source says this only if “{condition}”", f"原文说的是“如果{condition}”的情况"
+    denied = dropped_negation(text, support, question)
+    if denied:
+        return f"restates what its source denies: “{denied}”", f"原文说的是“{denied}”"
+    varies = varies_by_place(text, support)
+    if varies:
+        return f"states flatly what its source says only of “{varies}”", f"原文只说“{varies}”，各地不同"
+    return None
+
+
+# What a source clause denies, right before the words a reply restates ("不需到市医保中心办理").
+_NEGATOR = re.compile(r"(?:不|没有?|未|无需|无须|不必|不用|不得|不予|不需要?)$")
+NEGATED_RUN_CHARS = 5  # fewer shared characters in a row are a topic, not a restatement
+
+
+def dropped_negation(text: str, support: Iterable[str], question: str = "") -> str | None:
+    """A clause with no negation that restates, five or more characters in a row, what every source
+    clause saying it denies: "…要办的手续是到市医保中心办理" above "…不需到市医保中心办理任何手续" (the
+    small model reads a "不需" past). A clause copied from the question is the asker's premise; a
+    source that also says it without the negation supports it. The denied words, or None."""
+    parts = [p for s in support for p in _SOURCE_CLAUSE.split(prose(s)) if p]
+    own = [c for c in _CLAUSE.split(normalise(question)) if len(c) >= 4] if question else []
+    for clause in _CLAUSE.split(prose(text)):
+        if len(clause) < NEGATED_RUN_CHARS or _NEGATION.search(ASKS_BOTH.sub("", clause)):
+            continue
+        if any(clause in q for q in own):
+            continue
+        run = max((_common_run(clause, p) for p in parts), key=len, default="")
+        if len(run) < NEGATED_RUN_CHARS:
+            continue
+        said = [p[max(0, p.find(run) - 3) : p.find(run)] for p in parts if run in p]
+        if said and all(_NEGATOR.search(before) for before in said):
+            return next(b for b in said) + run
+    return None
+
+
+def varies_by_place(text: str, support: Iterable[str]) -> str | None:
+    """A flat 能/不能 (or 需要/不需要) where every source sentence that says either says it of some
+    places only, and they say both: "不能回老家用医保报销" above "有些城市…也不能撤销备案" and "而有些
+    城市…可以随时撤销备案" — the answer is "it depends on the city", which the reply does not say.
+    The qualifier, or None."""
+    if _LIMITED.search(text):
+        return None
+    grams = _bigrams(text)
+    for family in _MODALS:
+        said = _polarities(text, family)
+        if len(said) != 1:
+            continue
+        ruled = [(s, set(_polarities(s, family))) for s in support if _polarities(s, family)]
+        if not ruled or len(grams & _bigrams("".join(s for s, _ in ruled))) < 2:
+            continue
+        qualifiers = [_QUALIFIER.search(s) for s, _ in ruled]
+        forms = set().union(*(f for _, f in ruled))
+        if all(qualifiers) and len(forms) > 1:
+            return qualifiers[0].group()  # type: ignore[union-attr]
     return None
 
 
@@ -595,6 +649,8 @@ def dropped_group(text: str, support: Iterable[str], question: str = "") -> str 
 # A bare 可 ("可在定点零售药店购买药品…，但购买生活用品将涉嫌…骗保") is left out: what it permits is
 # a list the next clause limits, and reading it as 能 dropped right replies ("不能买洗发水").
 # An obligation is a 需 form too ("个人也有缴费的义务", "职工应当参加生育保险").
+# (Tried again in stop 25 for "买个家用血压计是不允许的": the same sentence then drops the true
+# "不能在药店购买生活用品" and "不能买洗发水", whose closest clause is the permitting one.)
 _MODALS = {"能": re.compile(r"可以|能够|能|允许|准许"), "需": re.compile(r"需要|必须|应当|义务")}
 _NOT_MODAL = re.compile(r"可能|功能|智能|性能|技能|本能|才能|能力|能源|职能|不可能")
 _NEGATED = ("不", "没", "未", "无", "非", "毋")
@@ -697,6 +753,8 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
         grams = _bigrams(text)
         if not any(len(grams & _bigrams(c)) >= 0.5 * len(grams) for c in asks):
             return True
+    if yes_no_words(question) and _drops_certainty(text, question):
+        return True
     if not yes_no_words(question) or "还是" in question or text.startswith(_VERDICT_START):
         return False  # "A还是B" restated chooses one; "是的，…" commits to an answer
     to_question = similarity(text, question)
@@ -712,6 +770,22 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
     if is_confirmation(question):
         return agrees and to_question >= 0.3 and to_question > similarity(text, "".join(support))
     return agrees and to_question >= ECHO_VERBATIM
+
+
+_CERTAIN = re.compile(r"(?:一定|肯定|保证|总是|都|全)(?:能|可以|会)")
+_CERTAIN_REPLY = re.compile(r"一定|肯定|保证|总是|所有|只要|凡是")
+_WH = re.compile(r"什么|哪|怎么|如何|多少|几")
+
+
+def _drops_certainty(text: str, question: str) -> bool:
+    """ "…就一定能报销吗？" answered "…可以报销。": a yes to a weaker question than the one asked,
+    which the asker reads as "yes, always" (pol-10: the source says 起付线 and 封顶线 still apply).
+    The reply must keep the certainty word or deny it to be an answer."""
+    if not _CERTAIN.search(question) or _WH.search(question):
+        return False  # "都能买些什么？" asks what, not whether always
+    if _CERTAIN.search(text) or _CERTAIN_REPLY.search(text) or _NEGATION.search(text):
+        return False
+    return bool(_MODALS["能"].search(_NOT_MODAL.sub("", text)))
 
 
 def _corrects_case(text: str, question: str) -> bool:

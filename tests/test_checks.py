@@ -564,3 +564,43 @@ def test_a_rule_of_inpatient_care_is_not_said_of_all_care():
     # A sentence about something else (the procedure, not paying) does not make it general.
     story = ["随子女长期居住的老年人都是可以办理异地就医的手续。", *inpatient]
     assert checks.general_case("看病能直接结算。", story) == "住院"
+
+
+def test_a_clause_restating_what_its_source_denies_is_unsupported():
+    transfer = ["转诊人员…再次转往他院就医的,只需由转出医院提供转诊转院证明,不需到市医保中心办理任何手续。"]
+    q = "异地转诊期间再次转院要办什么手续？"
+    denied = checks.dropped_negation("再次转院要办的手续是到市医保中心办理。", transfer, q)
+    assert denied == "不需到市医保中心办理"
+    assert "unsupported" in kinds("再次转院要办的手续是到市医保中心办理。", transfer, q)
+    # Kept with its negation, or a source that also says it without one, or the asker's premise: no issue.
+    assert checks.dropped_negation("不需要到市医保中心办理任何手续。", transfer, q) is None
+    both = [*transfer, "首次转诊需到市医保中心办理备案。"]
+    assert checks.dropped_negation("首次转诊要到市医保中心办理。", both, q) is None
+    premise = "我听说要到市医保中心办理，是真的吗？"
+    assert checks.dropped_negation("要到市医保中心办理", transfer, premise) is None
+
+
+def test_a_flat_yes_or_no_where_the_source_says_it_differs_by_place_is_unsupported():
+    cities = [
+        "有些城市异地就医备案会有时限要求,比如1年或3个月在这期间只能异地使用,也不能撤销备案",
+        "而有些城市异地就医备案则没有时限要求,可以随时撤销备案",
+    ]
+    assert checks.varies_by_place("办了异地就医备案，不能撤销备案。", cities) == "有些"
+    assert "unsupported" in kinds("办了异地就医备案，不能撤销备案。", cities, "备案了还能撤销吗？")
+    # Qualified itself, or a source sentence saying it of all, or sources that agree: no issue.
+    assert checks.varies_by_place("有些城市的异地就医备案不能撤销。", cities) is None
+    every = [*cities, "但无论有没有时限要求,撤销备案后都可以回参保地就医"]
+    assert checks.varies_by_place("撤销备案后可以回参保地就医。", every) is None
+    assert checks.varies_by_place("异地就医备案可以撤销。", cities[1:]) is None
+
+
+def test_a_yes_that_drops_the_certainty_asked_about_is_an_echo():
+    q = "开的都是医保目录里的药，就一定能报销吗？"
+    catalogue = ["参保人员使用药品，如果属于“三个目录”内的，可以按规定进行报销；"]
+    assert "echo" in kinds("开的都是医保目录里的药，可以报销。", catalogue, q)
+    # Keeping or denying the certainty answers it; a question asking what (都能买些什么) asks no certainty.
+    assert "echo" not in kinds("不一定能报销，还要看起付线。", catalogue, q)
+    assert not checks._drops_certainty("目录里的药一定能报销。", q)
+    shop = ["个人账户可在定点零售药店购买药品、家用医疗器械。"]
+    what = "个人账户在药店都能买些什么？"
+    assert "echo" not in kinds("个人账户可以在药店购买药品和家用医疗器械。", shop, what)
