@@ -275,6 +275,9 @@ def unsupported(
     varies = varies_by_place(text, support)
     if varies:
         return f"states flatly what its source says only of “{varies}”", f"原文只说“{varies}”，各地不同"
+    every = universal_claim(text, support)
+    if every:
+        return f"says “{every}” where its source says it of no such whole", "原文没有说“所有/全部”"
     return None
 
 
@@ -323,6 +326,22 @@ def varies_by_place(text: str, support: Iterable[str]) -> str | None:
         forms = set().union(*(f for _, f in ruled))
         if all(qualifiers) and len(forms) > 1:
             return qualifiers[0].group()  # type: ignore[union-attr]
+    return None
+
+
+# Words that claim a whole ("所有费用", "全部报销", "任何医院都…", "什么药都…").
+_ALL = re.compile(r"所有|全部|一切|任何|全都|统统|什么[^，。；]{0,6}都")
+
+
+def universal_claim(text: str, support: Iterable[str]) -> str | None:
+    """A clause that says something of all ("住院期间花的所有费用医保都能报") where no source sentence
+    it rests on speaks of all: "政策范围内住院费用都可按规定报销" limits it (probe 11, where the judge
+    settled the asker's "所有费用…都能报吗" for the asker). A denied whole ("不是所有的药都能报",
+    "不需要办理任何手续") claims no whole. The word, or None."""
+    for clause in _CLAUSE.split(prose(text)):
+        m = _ALL.search(clause)
+        if m and not _NEGATION.search(clause) and not any(_ALL.search(s) for s in support):
+            return m.group()
     return None
 
 

@@ -604,3 +604,14 @@ def test_a_yes_that_drops_the_certainty_asked_about_is_an_echo():
     shop = ["个人账户可在定点零售药店购买药品、家用医疗器械。"]
     what = "个人账户在药店都能买些什么？"
     assert "echo" not in kinds("个人账户可以在药店购买药品和家用医疗器械。", shop, what)
+
+
+def test_a_claim_about_all_needs_a_source_that_speaks_of_all():
+    inpatient = ["住院保障方面，职工医保和居民医保政策范围内住院费用都可按规定报销。"]
+    q = "住院期间花的所有费用医保都能报吗？"
+    assert checks.universal_claim("住院期间花的所有费用医保都能报。", inpatient) == "所有"
+    assert "unsupported" in kinds("住院期间花的所有费用医保都能报。", inpatient, q)
+    # A denied whole, or a source that speaks of all too: no issue.
+    assert checks.universal_claim("不是所有费用都能报。", inpatient) is None
+    cities = ["只需要指定就医的地市，就可以在该地所有的跨省异地就医定点医疗机构直接结算住院费用。"]
+    assert checks.universal_claim("该地所有跨省定点医院都可以直接结算住院费用。", cities) is None
