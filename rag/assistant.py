@@ -23,6 +23,7 @@ from .corpus import corpus_hash, load_items
 from .embedding import Embedder, load_embedder
 from .generation import GenerationStats, Generator, make_generator
 from .index import DenseIndex, content_hash, load_or_build
+from .keyword import SYNONYMS_FILE, read_synonyms
 from .prompt import Prompt, build_prompt
 from .question import Query, QuestionError, parse
 from .records import Answer, Chunk, Hit, Item, Timings
@@ -68,10 +69,11 @@ class Assistant:
         self.items = items
         self.index = index
         self.index_status = index_status
+        synonyms = read_synonyms(settings.corpus_dir / SYNONYMS_FILE) if settings.keyword_synonyms else {}
         self.retriever = HybridRetriever(
             index, items, embedder, settings.candidates, settings.rrf_k, settings.bm25_weight,
             settings.asked_weight, settings.keyword_ngrams, dense_chars=settings.dense_query_chars,
-            follow_up_weight=settings.follow_up_weight,
+            follow_up_weight=settings.follow_up_weight, synonyms=synonyms,
         )  # fmt: skip
         self._generator = generator
         self.regional = {it.label: it.region for it in items if it.region}
@@ -132,6 +134,11 @@ class Assistant:
         return self._generator
 
     @cached_property
+    def covered(self) -> frozenset[str]:
+        """The kinds of insurance the documents name: a question about only others is refused."""
+        return facts.covered_kinds(f"{it.question}\n{it.answer}" for it in self.items)
+
+    @cached_property
     def characters(self) -> frozenset[str]:
         """Story characters of the documents (小王, 赵大爷…): masked in prompts, checked in answers."""
         return characters_of(self.items)
@@ -183,7 +190,7 @@ class Assistant:
         return gate.decide(
             query, hits, scope=self.scope, max_items=s.context_items,
             min_ratio=s.context_min_ratio, regional=self.regional, near_scope=s.near_scope,
-            characters=self.characters,
+            characters=self.characters, covered=self.covered,
         )  # fmt: skip
 
     def stream(

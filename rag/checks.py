@@ -642,6 +642,9 @@ _EVERYONE = re.compile(r"参保人[员群]$|就医人员$")
 _ASIDE = re.compile(r"[（(][^）)]*(?:[）)]|$)|^[^（()）]*[）)]")
 
 
+VERDICT_CHARS = 12  # a reply this short is a verdict ("可以刷医保卡。"): it rests on its sources whole
+
+
 def dropped_group(text: str, support: Iterable[str], question: str = "") -> str | None:
     """A rule restated of everyone that its source sentence states of one group of people, named
     in its first clause, which neither the answer nor the question names (shares a character pair
@@ -651,6 +654,8 @@ def dropped_group(text: str, support: Iterable[str], question: str = "") -> str 
         return None
     asked = _bigrams(f"{text}\n{question}")
     clauses = _rule_clauses(text)
+    support = list(support)
+    unasked = []
     for s in support:
         # A group in brackets is an aside ("在备案有效期限内(异地长期居住…人员不设有效期;…)"),
         # not the sentence's subject.
@@ -658,8 +663,13 @@ def dropped_group(text: str, support: Iterable[str], question: str = "") -> str 
         groups = [g for g in _GROUP.findall(first) if not _EVERYONE.search(g)]
         if not groups or any(asked & (_bigrams(g) - {"人员", "人群"}) for g in groups):
             continue  # no group, or one the asker or the answer names: theirs to speak of
+        unasked.append(groups[0])
         if any(_restates(grams, s) for grams in clauses):
             return groups[0]
+    # A bare verdict restates nothing, but it rests on its sources all the same: "可以刷医保卡。"
+    # above only "转诊转院人员…回参保地看病就医无需办理手续" (probe 12).
+    if clauses and support and len(unasked) == len(support) and len(prose(text)) <= VERDICT_CHARS:
+        return unasked[0]
     return None
 
 
@@ -670,7 +680,14 @@ def dropped_group(text: str, support: Iterable[str], question: str = "") -> str 
 # An obligation is a 需 form too ("个人也有缴费的义务", "职工应当参加生育保险").
 # (Tried again in stop 25 for "买个家用血压计是不允许的": the same sentence then drops the true
 # "不能在药店购买生活用品" and "不能买洗发水", whose closest clause is the permitting one.)
-_MODALS = {"能": re.compile(r"可以|能够|能|允许|准许"), "需": re.compile(r"需要|必须|应当|义务")}
+# Sameness is read the same way (stop 25: "报销一样多。" above "…待遇也有差别，所以报销的费用也不同").
+_MODALS = {
+    "能": re.compile(r"可以|能够|能|允许|准许"),
+    "需": re.compile(r"需要|必须|应当|义务"),
+    "同": re.compile(r"不同|一样|相同|差别|区别|差异"),
+}
+_FORMS = {"能": ("能", "不能"), "需": ("需要", "不需要"), "同": ("一样", "不一样")}
+_DIFFERENT = ("不同", "差别", "区别", "差异")  # say "not the same" unless negated ("没有区别")
 _NOT_MODAL = re.compile(r"可能|功能|智能|性能|技能|本能|才能|能力|能源|职能|不可能")
 _NEGATED = ("不", "没", "未", "无", "非", "毋")
 _NEGATIVE_ONLY = {"需": re.compile(r"无需|不必|不用|不需(?!要)")}
@@ -688,9 +705,13 @@ def _polarities(text: str, family: str) -> dict[str, set[str]]:
 
 def _clause_polarity(clause: str, family: str) -> dict[str, set[str]]:
     forms = set()
+    yes, no = _FORMS[family]
     for m in _MODALS[family].finditer(clause):
         negated = clause[max(0, m.start() - 1) : m.start()] in _NEGATED
-        forms.add(("不" if negated else "") + ("能" if family == "能" else "需要"))
+        if m.group() in _DIFFERENT:  # "有差别" is 不一样, "没有差别" is 一样
+            denied = clause[max(0, m.start() - 2) : m.start()] in ("没有", "并无", "毫无")
+            negated = not (negated or denied)
+        forms.add(no if negated else yes)
     if family in _NEGATIVE_ONLY and _NEGATIVE_ONLY[family].search(clause):
         forms.add("不需要")
     rest = _bigrams(_same_act(_MODALS[family].sub("", clause)))

@@ -199,3 +199,30 @@ def region_places(regions: Iterable[str]) -> frozenset[str]:
 
 def places_in_order(text: str) -> list[str]:
     return PLACES.findall(text)
+
+
+# Kinds of insurance (and funds) people ask about. Which of them the documents cover is read from
+# the documents (:func:`covered_kinds`); a question about only the others is not theirs to answer.
+INSURANCE_KINDS = (
+    "医保", "医疗保险", "大病保险", "生育保险", "工伤保险", "失业保险", "养老保险", "养老金", "社会保险",
+    "补充医疗保险", "住房公积金", "公积金", "企业年金", "职业年金", "车险", "交强险", "商业保险",
+    "商业医疗险", "百万医疗险", "医疗险", "重疾险", "意外险", "寿险", "护理保险", "长护险", "惠民保",
+)  # fmt: skip
+
+
+def covered_kinds(texts: Iterable[str]) -> frozenset[str]:
+    """The kinds of insurance the documents name."""
+    text = "\n".join(texts)
+    return frozenset(k for k in INSURANCE_KINDS if k in text)
+
+
+def uncovered_kind(question: str, covered: frozenset[str]) -> str | None:
+    """The kind of insurance a question is about when the documents name none it names
+    ("在外省交了几年养老保险，回老家以后怎么转移接续？": 养老保险); a question that also names a kind
+    they cover ("单位交了养老保险，医保也得交吗") is theirs."""
+    named = [k for k in INSURANCE_KINDS if k in question]
+    # "医疗险" is inside "商业医疗险": a kind named only inside a longer named kind is not named.
+    named = [k for k in named if not any(k != o and k in o for o in named)]
+    if not covered or not named or any(k in covered for k in named):
+        return None
+    return named[0]

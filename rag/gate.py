@@ -3,6 +3,9 @@
 Decided before any generation, from what the question says and what retrieval found:
 
 * a request to invent, guess or confirm without the documents is refused, whatever matches;
+* a question about a kind of insurance the documents never name (养老保险, 公积金, 车险…) is
+  refused, whatever its other words match ("在外省交了几年养老保险，回老家以后…" shares 外省 and 老家
+  with the 异地就医 items);
 * a question that retrieval says is out of scope (:mod:`rag.scope`) is refused with the closest
   items as "可能相关"; just below the line, where the decision is unsure either way, the refusal
   says so and quotes the top item's sentences closest to the question (no model, no claim);
@@ -58,12 +61,16 @@ def decide(
     regional: dict[str, str],
     near_scope: float = 0.0,
     characters: Iterable[str] = (),
+    covered: frozenset[str] = frozenset(),
 ) -> Decision:
     """``regional``: label → region of the items whose rules hold only in that region;
-    ``near_scope``: see rag.settings; ``characters``: the story characters quotes leave out."""
+    ``near_scope``: see rag.settings; ``characters``: the story characters quotes leave out;
+    ``covered``: the kinds of insurance the documents name (rag.facts.covered_kinds)."""
     if query.invention:
         return Decision([], compose.invention_text(hits), [f"asks to invent or guess: {query.invention}"])
     asked = normalise(query.asked)  # places in the documents' script: 廣州 is 广州
+    if kind := facts.uncovered_kind(normalise(query.search), covered):
+        return Decision([], compose.refusal_text(hits), [f"asks about {kind}, which no document names"])
     if not scope.in_scope(hits):
         elsewhere = facts.places(asked) - facts.region_places(set(regional.values()))
         # Close to the line the decision is unsure either way; colloquial questions the documents

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -49,18 +50,42 @@ def tokenize(text: str, ngrams: bool = False) -> list[str]:
     return tokens + bigrams(text) if ngrams else tokens
 
 
+SYNONYMS_FILE = "synonyms.tsv"
+
+
+def read_synonyms(path: Path) -> dict[str, str]:
+    """The asker's everyday words → the documents' words for the same thing (``corpus/synonyms.tsv``,
+    "word<TAB>words"); a missing file means none."""
+    out: dict[str, str] = {}
+    if not path.is_file():
+        return out
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, sep, words = line.partition("\t")
+        if not sep or not word.strip() or not words.strip():
+            raise ValueError(f"{path}:{n}: expected 'word<TAB>the documents' words', got {line!r}")
+        out[word.strip()] = words.strip()
+    return out
+
+
 class KeywordIndex:
-    def __init__(self, texts: list[str], ngrams: bool = True) -> None:
+    def __init__(self, texts: list[str], ngrams: bool = True, synonyms: dict[str, str] | None = None) -> None:
         import bm25s
 
         self.ngrams = ngrams
+        # A question says 老家 where the documents say 参保地, 公司 where they say 单位: the keyword
+        # side also searches for the documents' words (the dense side knows neither well).
+        self.synonyms = synonyms or {}
         self._bm25 = bm25s.BM25()
         self._bm25.index([tokenize(t, ngrams) for t in texts], show_progress=False)
         self._size = len(texts)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document for the query (zeros when no token matches)."""
+        extra = " ".join(words for word, words in self.synonyms.items() if word in query)
         tokens = [t for t in tokenize(query, self.ngrams) if t in self._bm25.vocab_dict]
+        tokens += [t for t in tokenize(extra, self.ngrams) if t in self._bm25.vocab_dict and t not in tokens]
         if not tokens:
             return np.zeros(self._size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)

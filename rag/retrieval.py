@@ -55,11 +55,13 @@ class HybridRetriever:
         normalise: bool = True,
         dense_chars: int = 0,
         follow_up_weight: float = 0.0,
+        synonyms: dict[str, str] | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.items = {it.key: it for it in items}
-        self.keyword = KeywordIndex([c.embed_text() for c in index.chunks], ngrams=keyword_ngrams)
+        texts = [c.embed_text() for c in index.chunks]
+        self.keyword = KeywordIndex(texts, ngrams=keyword_ngrams, synonyms=synonyms)
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.bm25_weight = bm25_weight

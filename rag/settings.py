@@ -138,6 +138,11 @@ class Settings(BaseSettings):
     keyword_ngrams: bool = Field(
         True, description="Character bigrams beside jieba words in BM25: tolerates typos and terse questions."
     )
+    keyword_synonyms: bool = Field(
+        True,
+        description="Add the documents' words for the asker's everyday words (corpus/synonyms.tsv: 老家 → "
+        "参保地, 公司 → 单位) to the keyword query.",
+    )
     refuse_below: float = Field(
         0.50,
         description=(

@@ -615,3 +615,22 @@ def test_a_claim_about_all_needs_a_source_that_speaks_of_all():
     assert checks.universal_claim("不是所有费用都能报。", inpatient) is None
     cities = ["只需要指定就医的地市，就可以在该地所有的跨省异地就医定点医疗机构直接结算住院费用。"]
     assert checks.universal_claim("该地所有跨省定点医院都可以直接结算住院费用。", cities) is None
+
+
+def test_a_bare_verdict_resting_only_on_one_groups_rule_is_unsupported():
+    transfer = ["转诊转院人员办理了跨省异地就医登记备案后,回参保地看病就医无需办理手续"]
+    q = "外地备案了，回本地看病还能刷医保卡吗？"
+    assert checks.dropped_group("可以刷医保卡。", transfer, q) == "转诊转院人员"
+    # The asker names the group, or another source sentence speaks of everyone, or a longer reply.
+    named = "转诊去外地的，回本地看病还能刷医保卡吗？"
+    assert checks.dropped_group("可以刷医保卡。", transfer, named) is None
+    everyone = [*transfer, "无论有没有时限要求,如果想回老家用医保报销都需要先撤销备案"]
+    assert checks.dropped_group("可以刷医保卡。", everyone, q) is None
+
+
+def test_sameness_is_read_like_a_modal():
+    differ = ["两个险种在参保和筹资上有差别，与缴费相对应的待遇也有差别，所以报销的费用也不同。"]
+    q = "我在公司交的医保和我妈在老家交的居民医保，报销一样多吗？"
+    assert checks.polarity_conflict("报销一样多。", differ, q) == ("一样", "不一样")
+    assert checks.polarity_conflict("报销的费用不一样。", differ, q) is None
+    assert checks._polarities("两者没有区别", "同") == {"一样": {"两者", "者没", "没有"}}

@@ -4,7 +4,7 @@ text is given, as the model would stream it)."""
 import pytest
 from conftest import make_hit
 
-from rag import checks, compose, gate
+from rag import checks, compose, facts, gate
 from rag.prompt import build_prompt, parse_evidence
 from rag.question import Query, invention_request, parse
 from rag.scope import CosineScope
@@ -188,6 +188,15 @@ def test_gate_refuses_inventions_low_confidence_and_other_regions():
     assert not d.refused
     d = gate.decide(Query("起付线多少", "起付线多少"), hits, **kw)
     assert not d.refused and [h.label for h in d.context] == ["问12"]
+    # A kind of insurance the documents never name, whatever else matches; named beside 医保, asked.
+    covered = facts.covered_kinds(["医保…生育保险…大病保险"])
+    pension = parse("在外省交了几年养老保险，回老家以后怎么转移接续？", None, 500)
+    d = gate.decide(pension, hits, **kw, covered=covered)
+    assert d.refused and "养老保险" in d.notes[0]
+    d = gate.decide(parse("单位交了养老保险，医保也得交吗", None, 500), hits, **kw, covered=covered)
+    assert not d.refused
+    assert facts.uncovered_kind("买的百万医疗险怎么报销", covered) == "百万医疗险"
+    assert facts.uncovered_kind("大病保险怎么报", covered) is None
     # Another place's own figure, from national items only: not in the documents.
     national = [make_hit("问2", Q2, dense=0.8)]
     d = gate.decide(parse("广州城乡居民医保一年个人要交多少钱？", None, 500), national, **kw)

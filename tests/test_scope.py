@@ -142,3 +142,37 @@ def test_the_reviewed_phrasings_name_real_items_and_do_not_copy_the_eval():
         for p in ps:
             close = [q for q in eval_questions if phrasings.near(p, q) >= phrasings.NEAR_EVAL]
             assert not close, f"{label}: {p!r} is too close to eval question(s) {close}"
+
+
+def test_the_keyword_side_also_searches_for_the_documents_words_for_the_askers():
+    docs = ["异地就医回参保地住院需要办理手续吗", "用人单位必须为职工缴纳医保", "生育保险男职工要交吗"]
+    plain = KeywordIndex(docs, ngrams=True)
+    synonyms = KeywordIndex(docs, ngrams=True, synonyms={"老家": "参保地", "公司": "单位"})
+    home = "回老家住院要办手续吗"
+    assert synonyms.scores(home)[0] > plain.scores(home)[0]
+    assert synonyms.scores("公司不交医保")[1] > plain.scores("公司不交医保")[1]
+    # A question without those words scores as before.
+    assert (synonyms.scores("生育保险") == plain.scores("生育保险")).all()
+
+
+def test_synonyms_file_is_read_and_a_broken_line_is_reported(tmp_path):
+    from rag.keyword import SYNONYMS_FILE, read_synonyms
+
+    path = tmp_path / SYNONYMS_FILE
+    assert read_synonyms(path) == {}  # no file: no synonyms
+    path.write_text("# comment\n老家\t参保地\n外省\t异地 跨省\n", encoding="utf-8")
+    assert read_synonyms(path) == {"老家": "参保地", "外省": "异地 跨省"}
+    path.write_text("老家 参保地\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="1: expected"):
+        read_synonyms(path)
+
+
+def test_the_projects_synonyms_name_words_the_documents_use():
+    from pathlib import Path
+
+    from rag.keyword import SYNONYMS_FILE, read_synonyms
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    text = "".join(p.read_text(encoding="utf-8") for p in corpus.glob("*.txt"))
+    for word, words in read_synonyms(corpus / SYNONYMS_FILE).items():
+        assert all(w in text for w in words.split()), (word, words)

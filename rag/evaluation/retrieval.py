@@ -28,11 +28,13 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "- ways to ask (answer pieces only)": {"kinds": {"answer"}},
     "- BM25": {"bm25_weight": 0.0},
     "- character bigrams": {"ngrams": False},
+    "- synonyms (corpus/synonyms.tsv)": {"synonyms": False},
     "- question normalisation": {"normalise": False},
     "- follow-up's own words": {"follow_up_weight": 0.0},
     "before (answer pieces, BM25 words, raw question)": {
         "kinds": {"answer"},
         "ngrams": False,
+        "synonyms": False,
         "normalise": False,
         "follow_up_weight": 0.0,
     },
@@ -69,6 +71,7 @@ def variant(assistant: Assistant, embedder: Any, **kw: Any) -> HybridRetriever:
         kw.get("bm25_weight", s.bm25_weight), kw.get("asked_weight", s.asked_weight),
         kw.get("ngrams", s.keyword_ngrams), kw.get("normalise", True), s.dense_query_chars,
         kw.get("follow_up_weight", s.follow_up_weight),
+        assistant.retriever.keyword.synonyms if kw.get("synonyms", True) else None,
     )  # fmt: skip
 
 
@@ -138,7 +141,15 @@ def retrieval_report(assistant: Assistant, records: list[EvalRecord], k: int = 1
         },
         "settings": {
             key: getattr(s, key)
-            for key in ("bm25_weight", "asked_weight", "rrf_k", "candidates", "chunk_size", "keyword_ngrams")
+            for key in (
+                "bm25_weight",
+                "asked_weight",
+                "rrf_k",
+                "candidates",
+                "chunk_size",
+                "keyword_ngrams",
+                "keyword_synonyms",
+            )
         },
         "retrieval": ablations["default"],
         "ablations": ablations,
