@@ -169,7 +169,7 @@ def retrieval_report(assistant: Assistant, records: list[EvalRecord], k: int = 1
             # What a user gets before any generation: the scope decision plus the gate's rules
             # (another region's question with only Hubei-only items; requests to invent).
             "pipeline": {
-                "decision": "scope + the gate's invention, region and local-figure rules",
+                "decision": "scope + the gate's invention, insurance-kind, region and local-figure rules",
                 **{half: rates(gate_refuses, part) for half, part in halves.items()},
             },
         },
