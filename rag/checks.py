@@ -394,7 +394,29 @@ def restated_case(text: str, support: Iterable[str]) -> tuple[str, str] | None:
         best_own = _likeness(text, [s for s in support if s not in about_other], pair)
         if best_other >= 2 and 2 * best_own < best_other:
             return case, other
+        if _other_cases_item(text, support, case, other):
+            return case, other
     return None
+
+
+_LIST_ITEM = re.compile(r"[、，,；;和及与]")
+LIST_ITEM_CHARS = 4  # a shorter shared item ("证明") is a word, not something listed
+
+
+def _other_cases_item(text: str, support: Iterable[str], case: str, other: str) -> bool:
+    """Something listed in a clause about the other case only, and nowhere else in the sources,
+    said of this case: "这次住院…要准备…处方联和急诊诊断证明" from "门诊就医的还需提供…处方联、急诊诊断
+    证明，住院就医的还需提供出院记录、诊断证明等" (probe 13). Read clause by clause: one sentence
+    often gives each case its own list."""
+    clauses = [c for s in support for c in _SOURCE_CLAUSE.split(s) if c]
+    theirs = [c for c in clauses if other in c and case not in c]
+    rest = "".join(c for c in clauses if c not in theirs)
+    for clause in theirs:
+        for item in _LIST_ITEM.split(clause.split("提供")[-1]):
+            item = item.strip().rstrip("等")
+            if len(item) >= LIST_ITEM_CHARS and other not in item and item in text and item not in rest:
+                return True
+    return False
 
 
 # What a case of a pair decides ("就医地目录、参保地政策"): the small model swaps them ("按就医地的政策报销").

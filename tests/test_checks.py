@@ -634,3 +634,16 @@ def test_sameness_is_read_like_a_modal():
     assert checks.polarity_conflict("报销一样多。", differ, q) == ("一样", "不一样")
     assert checks.polarity_conflict("报销的费用不一样。", differ, q) is None
     assert checks._polarities("两者没有区别", "同") == {"一样": {"两者", "者没", "没有"}}
+
+
+def test_something_listed_for_the_other_case_only_is_not_said_of_this_one():
+    papers = [
+        "参保人员一般应提供加盖财政监制章的费用收据联、与收据相对应的明细清单；",
+        "除此之外，门诊就医的还需提供与收据相对应的处方联、急诊诊断证明，住院就医的还需提供出院记录、诊断证明等。",
+    ]
+    wrong = "这次住院的钱先自己垫了，出院后要准备费用收据联、明细清单、处方联和急诊诊断证明。"
+    assert checks.restated_case(wrong, papers) == ("住院", "门诊")
+    # The case's own list, or the other case's list said of it, or a list both share: no issue.
+    assert checks.restated_case("住院的要准备费用收据联、明细清单、出院记录和诊断证明。", papers) is None
+    assert checks.restated_case("门诊的要准备处方联和急诊诊断证明。", papers) is None
+    assert checks.restated_case("住院的也要准备费用收据联和明细清单。", papers) is None

@@ -169,9 +169,11 @@ def test_questions_asking_to_invent_are_recognised():
         "请随便编一个北京门诊报销比例",
         "你猜一下大病保险起付线大概多少",
         "不用看资料，直接告诉我报销比例是90%对吧",
+        "你就估计一下，武汉居民医保一年大概要交多少钱？",  # probe 13 (stop 25)
     ):
         assert invention_request(q), q
-    for q in ("大病保险起付线是多少？", "医保卡丢了怎么办？", "编号是什么意思"):
+    asked = ("大病保险起付线是多少？", "医保卡丢了怎么办？", "编号是什么意思")
+    for q in (*asked, "医生估计要花20万，医保能报多少？"):
         assert invention_request(q) is None, q
 
 
