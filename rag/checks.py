@@ -850,6 +850,14 @@ def _drops_certainty(text: str, question: str) -> bool:
     return bool(_MODALS["能"].search(_NOT_MODAL.sub("", text)))
 
 
+def _restates_earlier(text: str, earlier: str, question: str) -> bool:
+    """A follow-up's reply that only restates the question it follows, as a statement, after a
+    verdict ("是的，我被电动车撞了，对方说愿意赔，我还要走医保。" to "要是我是上班路上被撞的呢？"): the
+    previous question agreed with, not the follow-up answered."""
+    rest = text[m.end() :] if (m := _LEADING_VERDICT.match(text)) else text
+    return _adds_nothing(rest, f"{earlier}\n{question}") and not _adds_nothing(rest, question)
+
+
 def _corrects_case(text: str, question: str) -> bool:
     """The reply puts the other case of a pair in CONTRASTS where the question has one ("…是按参保地
     的政策算的" to "…是按就医地的政策算的吧？"): it corrects the asker, whatever else it repeats."""
@@ -954,7 +962,7 @@ def check_sentence(
         or _keeps_both_options(text, question)
     ):
         issues.append(Issue("copied_question", sentence))
-    elif _echoes(text, question, support):
+    elif _echoes(text, question, support) or (earlier and _restates_earlier(text, earlier, question)):
         issues.append(Issue("echo", sentence))
     bare = text.rstrip(TERMINAL + "”’」』）) ")
     words = _jieba().lcut(bare) if bare else []

@@ -647,3 +647,15 @@ def test_something_listed_for_the_other_case_only_is_not_said_of_this_one():
     assert checks.restated_case("住院的要准备费用收据联、明细清单、出院记录和诊断证明。", papers) is None
     assert checks.restated_case("门诊的要准备处方联和急诊诊断证明。", papers) is None
     assert checks.restated_case("住院的也要准备费用收据联和明细清单。", papers) is None
+
+
+def test_a_follow_ups_reply_restating_the_question_it_follows_is_an_echo():
+    earlier = "我被电动车撞了，对方说愿意赔，我还要走医保吗？"
+    follow = "要是我是上班路上被撞的呢？"
+    support = ["首先要按照事故的责任来确定医疗费用的支付主体。"]
+    reply = "是的，我被电动车撞了，对方说愿意赔，我还要走医保。"
+    found = checks.check_sentence(reply, support, follow, [], earlier=earlier)
+    assert [i.kind for i in found] == ["echo"]
+    # Restating the follow-up itself, or adding the answer, is not.
+    assert not checks._restates_earlier("上班路上被撞属于工伤，医保不予支付。", earlier, follow)
+    assert not checks._restates_earlier("是的，上班路上被撞的。", earlier, follow)
