@@ -301,9 +301,9 @@ def dropped_negation(text: str, support: Iterable[str], question: str = "") -> s
         run = max((_common_run(clause, p) for p in parts), key=len, default="")
         if len(run) < NEGATED_RUN_CHARS:
             continue
-        said = [p[max(0, p.find(run) - 3) : p.find(run)] for p in parts if run in p]
+        said = [p[max(0, at - 3) : at] for p in parts if (at := p.find(run)) >= 0]
         if said and all(_NEGATOR.search(before) for before in said):
-            return next(b for b in said) + run
+            return said[0] + run
     return None
 
 
@@ -319,12 +319,11 @@ def varies_by_place(text: str, support: Iterable[str]) -> str | None:
         said = _polarities(text, family)
         if len(said) != 1:
             continue
-        ruled = [(s, set(_polarities(s, family))) for s in support if _polarities(s, family)]
+        ruled = [(s, forms) for s in support if (forms := set(_polarities(s, family)))]
         if not ruled or len(grams & _bigrams("".join(s for s, _ in ruled))) < 2:
             continue
         qualifiers = [_QUALIFIER.search(s) for s, _ in ruled]
-        forms = set().union(*(f for _, f in ruled))
-        if all(qualifiers) and len(forms) > 1:
+        if all(qualifiers) and len(set().union(*(f for _, f in ruled))) > 1:
             return qualifiers[0].group()  # type: ignore[union-attr]
     return None
 
@@ -815,9 +814,10 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
         grams = _bigrams(text)
         if not any(len(grams & _bigrams(c)) >= 0.5 * len(grams) for c in asks):
             return True
-    if yes_no_words(question) and _drops_certainty(text, question):
+    asks_yes_no = bool(yes_no_words(question))
+    if asks_yes_no and _drops_certainty(text, question):
         return True
-    if not yes_no_words(question) or "还是" in question or text.startswith(_VERDICT_START):
+    if not asks_yes_no or "还是" in question or text.startswith(_VERDICT_START):
         return False  # "A还是B" restated chooses one; "是的，…" commits to an answer
     to_question = similarity(text, question)
     # "是不是/有没有…" is no negation: a reply that negates ("…不一定都能走医保", "…不会没有生育保险")
