@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .documents.blocks import DocumentError
+
 # Function words and question fillers that every FAQ question shares; they only add noise.
 STOPWORDS = frozenset(
     "的 了 吗 呢 吧 啊 呀 是 在 我 你 他 她 们 我们 这 那 这个 那个 有 和 与 及 或 也 都 就 还 又 "
@@ -64,7 +66,8 @@ def read_synonyms(path: Path) -> dict[str, str]:
             continue
         word, sep, words = line.partition("\t")
         if not sep or not word.strip() or not words.strip():
-            raise ValueError(f"{path}:{n}: expected 'word<TAB>the documents' words', got {line!r}")
+            why = f"{path}:{n}: expected 'word<TAB>the documents' words', got {line!r}; fix or delete it"
+            raise DocumentError("unreadable", why)
         out[word.strip()] = words.strip()
     return out
 

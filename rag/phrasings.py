@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .characters import mask
+from .documents.blocks import DocumentError
 from .generation.base import GenerationStats, Generator
 from .records import Item
 
@@ -53,7 +54,8 @@ def read(path: Path) -> dict[str, list[str]]:
             continue
         label, sep, text = line.partition("\t")
         if not sep or not text.strip():
-            raise ValueError(f"{path}:{n}: expected 'label<TAB>question', got {line!r}")
+            why = f"{path}:{n}: expected 'label<TAB>question', got {line!r}; fix or delete the line"
+            raise DocumentError("unreadable", why)
         out.setdefault(label.strip(), []).append(text.strip())
     return out
 

@@ -156,6 +156,7 @@ def test_the_keyword_side_also_searches_for_the_documents_words_for_the_askers()
 
 
 def test_synonyms_file_is_read_and_a_broken_line_is_reported(tmp_path):
+    from rag.documents.blocks import DocumentError
     from rag.keyword import SYNONYMS_FILE, read_synonyms
 
     path = tmp_path / SYNONYMS_FILE
@@ -163,7 +164,7 @@ def test_synonyms_file_is_read_and_a_broken_line_is_reported(tmp_path):
     path.write_text("# comment\n老家\t参保地\n外省\t异地 跨省\n", encoding="utf-8")
     assert read_synonyms(path) == {"老家": "参保地", "外省": "异地 跨省"}
     path.write_text("老家 参保地\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="1: expected"):
+    with pytest.raises(DocumentError, match="1: expected"):  # the CLI prints it as "rag: error: …"
         read_synonyms(path)
 
 
