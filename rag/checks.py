@@ -702,9 +702,11 @@ def dropped_group(text: str, support: Iterable[str], question: str = "") -> str 
 # (Tried again in stop 25 for "买个家用血压计是不允许的": the same sentence then drops the true
 # "不能在药店购买生活用品" and "不能买洗发水", whose closest clause is the permitting one.)
 # Sameness is read the same way (stop 25: "报销一样多。" above "…待遇也有差别，所以报销的费用也不同").
+_NEED_STEP = r"(?<![想只主重需])要(?=办|交|缴|去|带|到|回|填|开|先|重新|再|申请|备案|登记)"
 _MODALS = {
     "能": re.compile(r"可以|能够|能|允许|准许"),
-    "需": re.compile(r"需要|必须|应当|义务"),
+    # "要办/还要交…" is 需要 ("要办异地就医备案手续" against "…无需办理手续"); 想要, 只要, 要是 are not.
+    "需": re.compile(r"需要|必须|应当|义务|" + _NEED_STEP),
     "同": re.compile(r"不同|一样|相同|差别|区别|差异"),
 }
 _FORMS = {"能": ("能", "不能"), "需": ("需要", "不需要"), "同": ("一样", "不一样")}
@@ -815,6 +817,8 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
         if not any(len(grams & _bigrams(c)) >= 0.5 * len(grams) for c in asks):
             return True
     asks_yes_no = bool(yes_no_words(question))
+    if asks_yes_no and _guesses(text, question):
+        return True
     if asks_yes_no and _drops_certainty(text, question):
         return True
     if not asks_yes_no or "还是" in question or text.startswith(_VERDICT_START):
@@ -830,7 +834,10 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
         and not _corrects_case(text, question)
     )
     if is_confirmation(question):
-        return agrees and to_question >= 0.3 and to_question > similarity(text, "".join(support))
+        # Made only of the question's words, it agrees however short the question's share of it
+        # ("乙类药不能报销。" to "医保目录里的乙类药，是不是就不能报销？").
+        close = to_question >= 0.3 or _adds_nothing(text, question)
+        return agrees and close and to_question > similarity(text, "".join(support))
     return agrees and to_question >= ECHO_VERBATIM
 
 
@@ -848,6 +855,19 @@ def _drops_certainty(text: str, question: str) -> bool:
     if _CERTAIN.search(text) or _CERTAIN_REPLY.search(text) or _NEGATION.search(text):
         return False
     return bool(_MODALS["能"].search(_NOT_MODAL.sub("", text)))
+
+
+_HEDGE = re.compile(r"^(?:这|那)?(?:很|也)?(?:可能|也许|或许|大概|估计|应该)(?:是|会|就是)?")
+
+
+def _guesses(text: str, question: str) -> bool:
+    """ "…可能是医院弄错了。" to "…是不是医院弄错了？": the asker's guess hedged back, which the source
+    does not make (问11: the bill was under the 起付线)."""
+    for clause in _CLAUSE.split(text):
+        m = _HEDGE.match(clause)
+        if m and _adds_nothing(clause[m.end() :], question):
+            return True
+    return False
 
 
 def _restates_earlier(text: str, earlier: str, question: str) -> bool:

@@ -659,3 +659,33 @@ def test_a_follow_ups_reply_restating_the_question_it_follows_is_an_echo():
     # Restating the follow-up itself, or adding the answer, is not.
     assert not checks._restates_earlier("上班路上被撞属于工伤，医保不予支付。", earlier, follow)
     assert not checks._restates_earlier("是的，上班路上被撞的。", earlier, follow)
+
+
+def test_a_reply_of_only_the_questions_words_agreeing_with_a_request_to_confirm_is_an_echo():
+    # Probe 14: "乙类药不能报销。" agrees with the asker's false premise (问30: 乙类 is paid after a share).
+    q = "医保目录里的乙类药，是不是就不能报销？"
+    kind_b = ["乙类药品是可供临床治疗选择使用、疗效好，同类药品中比甲类药品价格高的药品。"]
+    assert "echo" in kinds("乙类药不能报销。", kind_b, q)
+    # Adding what the source says answers it.
+    assert "echo" not in kinds("乙类药先自付一部分，余下的按比例报销。", kind_b, q)
+
+
+def test_the_askers_guess_hedged_back_is_an_echo():
+    # Probe 14: "…可能是医院弄错了。" to "…是不是医院弄错了？" (问11: the bill was under the 起付线).
+    q = "住院才花了几百块，医保一分没报，是不是医院弄错了？"
+    line = ["起付线指的是医保基金的起付标准，自己要先承担起付标准以下的费用。"]
+    assert "echo" in kinds("参保人住院花了几百块，医保一分没报，可能是医院弄错了。", line, q)
+    assert checks._guesses("这可能是医院弄错了。", q)
+    # A hedge that adds a reason of its own is not the asker's guess.
+    assert not checks._guesses("可能是没达到起付线。", q)
+
+
+def test_yao_before_a_step_reads_as_need():
+    # Probe 14: "要办异地就医备案手续" against "…回参保地看病就医无需办理手续".
+    back = ["转诊转院人员办理了跨省异地就医登记备案后,回参保地看病就医无需办理手续"]
+    q = "备案去了外地，现在又想回老家住院，要办什么手续？"
+    reply = "备案去了外地，现在又想回老家住院，要办异地就医备案手续。"
+    assert checks.polarity_conflict(reply, back, q) == ("需要", "不需要")
+    # 想要, 只要, 要是 are no need.
+    assert checks._polarities("只要回参保地就医", "需") == {}
+    assert checks._polarities("要是回参保地就医", "需") == {}
