@@ -73,6 +73,21 @@ _ASKED_FIRST = re.compile(r"^(?:[^，,。！!]{2,}?[吗呢么][，,]\s*)+")
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
 
 
+# A quote's opening verdict sentence ("可以。进城务工的农村居民…"): the FAQ's answer to its own story
+# question. Under a reply that concludes nothing it reads as the answer to the asker's (oos-85, a
+# question about foreigners, showed "可以。…"), so there it is left out of the quote as shown.
+_OPENING_VERDICT = re.compile(
+    r"^(?:是的|不是|可以|不可以|不行|行|能|不能|会的|不会|需要|不需要|有的|没有|对|不对|不对的)[。！!]\s*(?=\S)"
+)
+
+
+def without_verdict(e: Evidence) -> Evidence:
+    """The quote as shown without its opening verdict sentence, if it has one."""
+    shown = e.shown or e.text
+    cut = _OPENING_VERDICT.sub("", shown, count=1)
+    return e if cut == shown else replace(e, shown=cut)
+
+
 def quote_lines(evidence: list[Evidence]) -> str:
     """ "[问2]「…」" per quote, one per line, as the reader sees them (story names left out)."""
     return "\n".join(f"[{e.label}]「{e.shown or e.text}」" for e in evidence)
@@ -516,6 +531,8 @@ class Composer:
         # short sentence, and the quotes the judge read are what it rests on.
         concluded = mode == "generated" and fix is None and not self.judged
         evidence = [self._resolved(e) for e in self._without_stories(evidence, conclusion=concluded)]
+        if mode == "no_conclusion":
+            evidence = [without_verdict(e) for e in evidence]
         out.append(quote_block(evidence))
         return out, Composed("".join(self.kept), evidence, mode, self.notes)
 
@@ -600,13 +617,15 @@ def closest_quotes(hit: Hit, question: str, characters: Iterable[str], n: int = 
     shared = [0 if facts.numbers(t) or facts.places(t) else checks.shared_pairs(asked, t) for t in sentences]
     best = sorted(range(len(sentences)), key=lambda i: -shared[i])[:n]
     return [
-        Evidence(
-            hit.source,
-            hit.qid,
-            hit.label,
-            i,
-            sentences[i],
-            mask(sentences[i], characters, question, STORY_MASK),
+        without_verdict(
+            Evidence(
+                hit.source,
+                hit.qid,
+                hit.label,
+                i,
+                sentences[i],
+                mask(sentences[i], characters, question, STORY_MASK),
+            )
         )
         for i in sorted(best)
         if shared[i] >= 2

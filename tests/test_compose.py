@@ -97,6 +97,19 @@ def test_a_question_copied_before_its_reply_is_left_out_and_the_reply_kept():
         assert composed.mode == "no_conclusion" and composed.body == compose.NO_CONCLUSION_TEXT
 
 
+def test_with_nothing_concluded_a_quotes_opening_verdict_is_left_out():
+    # oos-85: "可以。进城务工的农村居民…" under "no conclusion" read as the answer to the asker's question.
+    asked = "外国人在中国上班，单位要给交医保吗？"
+    p = prompt_for(asked, make_hit("问2", Q2))
+    text, composed = feed(compose.Composer(p, asked, CHARS), "依据：A1\n结论：外国人在中国上班。")
+    assert composed.mode == "no_conclusion"
+    assert "「首先，用人单位有为职工参加职工医保的法定义务。」" in text and "「不可以。" not in text
+    assert composed.evidence[0].text.startswith("不可以。")  # the record keeps the source sentence
+    # A concluded reply's quotes keep it.
+    text, composed = feed(compose.Composer(p, asked, CHARS), "依据：A1\n结论：单位要给职工缴纳医保。")
+    assert composed.mode == "generated" and "「不可以。首先" in text
+
+
 def test_sentences_failing_the_checks_are_dropped_and_the_reply_says_so():
     p = prompt_for("举报骗保能拿多少钱？", make_hit("问39", Q39))
     c = compose.Composer(p, "举报骗保能拿多少钱？", CHARS)
