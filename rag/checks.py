@@ -708,8 +708,10 @@ _MODALS = {
     # "要办/还要交…" is 需要 ("要办异地就医备案手续" against "…无需办理手续"); 想要, 只要, 要是 are not.
     "需": re.compile(r"需要|必须|应当|义务|" + _NEED_STEP),
     "同": re.compile(r"不同|一样|相同|差别|区别|差异"),
+    # Whether something happens: "药品降价可能会对质量产生影响" against "…对药品质量不会有影响".
+    "会": re.compile(r"(?<![社工机委学体约协开])会(?![议员计诊儿同谈])"),
 }
-_FORMS = {"能": ("能", "不能"), "需": ("需要", "不需要"), "同": ("一样", "不一样")}
+_FORMS = {"能": ("能", "不能"), "需": ("需要", "不需要"), "同": ("一样", "不一样"), "会": ("会", "不会")}
 _DIFFERENT = ("不同", "差别", "区别", "差异")  # say "not the same" unless negated ("没有区别")
 _NOT_MODAL = re.compile(r"可能|功能|智能|性能|技能|本能|才能|能力|能源|职能|不可能")
 _NEGATED = ("不", "没", "未", "无", "非", "毋")
@@ -751,7 +753,9 @@ def _same_act(text: str) -> str:
     return _SAME_ACT_RE.sub(lambda m: _SAME_ACT[m.group()], text)
 
 
-def polarity_conflict(text: str, support: Iterable[str], question: str = "") -> tuple[str, str] | None:
+def polarity_conflict(
+    text: str, support: Iterable[str], question: str = "", min_shared: int = 1
+) -> tuple[str, str] | None:
     """A sentence that says "不能" where the source clauses closest to it (sharing the most character
     pairs) say "能" about the same thing, or the reverse: the small model's commonest wrong answer
     is the right sentence read backwards. Clause by clause, so a source that says both ("大部分城市
@@ -773,7 +777,7 @@ def polarity_conflict(text: str, support: Iterable[str], question: str = "") -> 
             (f, len(about & grams), s) for c, s in source for f, grams in _clause_polarity(c, family).items()
         ]
         best = max((n for _, n, _ in stated), default=0)
-        if best == 0:
+        if best < min_shared:
             continue
         closest = [(f, s) for f, n, s in stated if n == best]
         forms = {f for f, _ in closest}
@@ -781,8 +785,17 @@ def polarity_conflict(text: str, support: Iterable[str], question: str = "") -> 
             continue
         if cases and any(not any(w in s for pair in cases for w in pair) for _, s in closest):
             continue
+        if any(_names_other_case(claims, s, pair) for _, s in closest for pair in cases):
+            continue  # "乙类药…不能全额纳入报销" against "这类〔甲类〕药品…可以全额纳入报销范围"
         return form, forms.pop()
     return None
+
+
+def _names_other_case(claim: str, source: str, pair: tuple[str, str]) -> bool:
+    """The source speaks of one case of a pair only, and the claim of the other only."""
+    return any(
+        a in claim and b not in claim and b in source and a not in source for a, b in (pair, pair[::-1])
+    )
 
 
 _CLAUSE = re.compile(r"[，。？！,?!；;：:\s]+")
@@ -1058,6 +1071,9 @@ def swapped_contrast(text: str, item_sentences: list[str]) -> tuple[str, str] | 
     return None
 
 
+ITEM_SHARED_PAIRS = 3  # read against a whole item, a clause sharing fewer pairs shares only a topic
+
+
 def swapped_in_items(sentence: str, question: str, item_sentences: Iterable[str]) -> Issue | None:
     """A rule word given to the other case of a pair (swapped_case), read against every sentence of
     the items the answer cites, not only those quoted: which case decides what is the documents'
@@ -1073,6 +1089,9 @@ def swapped_in_items(sentence: str, question: str, item_sentences: Iterable[str]
         return Issue("unsupported", sentence, why, f"原文对{a}和{b}的说法正好相反")
     swapped = swapped_case(in_roles(text, question), items)
     if swapped is None:
+        if flipped := polarity_conflict(text, items, question, min_shared=ITEM_SHARED_PAIRS):
+            why = f"says “{flipped[0]}” where its item's closest clause says “{flipped[1]}”"
+            return Issue("unsupported", sentence, why, f"原文说的是“{flipped[1]}”")
         return None
     said, stated = swapped
     why = f"says “{said}” where its item gives that to “{stated}” only"

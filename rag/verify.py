@@ -158,7 +158,14 @@ def negate(sentence: str) -> Negation | None:
     return _replaced(clauses, i, clauses[i][start:], flipped)
 
 
+# A negation that lands before a 不 makes a double negative ("能不交" → "不能不交"), which the judge
+# reads poorly (probe 14: no side won for "…医保能不交吗"); said plainly, it is "必须交".
+_DOUBLE_NEGATIVE = re.compile(r"(?:不能|不可以|不可|不得)不")
+
+
 def _replaced(clauses: list[str], i: int, clause: str, negated_clause: str) -> Negation:
+    if not _DOUBLE_NEGATIVE.search(clause):
+        negated_clause = _DOUBLE_NEGATIVE.sub("必须", negated_clause)
     statement = "，".join([*clauses[:i], clause, *clauses[i + 1 :]])
     negated = "，".join([*clauses[:i], negated_clause, *clauses[i + 1 :]])
     return Negation(statement, negated, clause.strip(), negated_clause.strip())

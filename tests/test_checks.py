@@ -689,3 +689,22 @@ def test_yao_before_a_step_reads_as_need():
     # 想要, 只要, 要是 are no need.
     assert checks._polarities("只要回参保地就医", "需") == {}
     assert checks._polarities("要是回参保地就医", "需") == {}
+
+
+def test_a_modal_is_read_against_its_items_closest_clause_too():
+    # rob-65: the quotes chosen say nothing of 会/不会; the item's "降价对药品质量不会有影响。" does.
+    items = [
+        "此外，国家各部门也采取了多项监管措施来保障所采购药品的质量。",
+        "降价对药品质量不会有影响。",
+        "中标药企的销量能够得到保证，因此有了比较大的降价空间。",
+    ]
+    q = "集采降价这么多的药，质量和效果真的会受影响吗？"
+    found = checks.swapped_in_items("药品降价可能会对质量产生影响。", q, items)
+    assert found is not None and "不会" in found.detail
+    assert checks.swapped_in_items("药品降价不会影响质量。", q, items) is None
+    # A clause sharing only a topic word with the claim ("报销") is no restatement of it.
+    catalogue = ["参保人员使用“三个目录”内的药品，可以按规定进行报销。", "自费药品由个人负担。"]
+    assert checks.swapped_in_items("医保不能报销自费药品。", "自费药能报吗？", catalogue) is None
+    # Nor is a clause about the other case of a pair (甲类's rule is no rule of 乙类).
+    kinds_ab = ["甲类药品是临床治疗必需的药品。", "参保人使用这类药品时，可以全额纳入报销范围。"]
+    assert checks.swapped_in_items("乙类药的费用不能全额纳入报销。", "乙类药能全额报吗？", kinds_ab) is None

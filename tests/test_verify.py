@@ -39,6 +39,9 @@ def test_a_restated_question_is_negated_at_its_last_verdict_word():
         "药店拿医保卡刷了两桶油，这算违规。": ("这算违规", "这不算违规"),
         "农民工在城里上班，单位必须给交职工医保。": ("单位必须给交职工医保", "单位不必给交职工医保"),
         "确实可以报。": ("可以报", "不可以报"),
+        # A double negative is said plainly: "能不交" is denied as "必须交", not "不能不交".
+        "快退休了，我那份医保能不交。": ("我那份医保能不交", "我那份医保必须交"),
+        "用医保电子凭证可以不排队缴费。": ("用医保电子凭证可以不排队缴费", "用医保电子凭证必须排队缴费"),
     }
     _assert_negated(cases)
     # Words that only contain a verdict word are not negated ("没有必要" is no "有").
