@@ -715,7 +715,8 @@ _FORMS = {"能": ("能", "不能"), "需": ("需要", "不需要"), "同": ("一
 _DIFFERENT = ("不同", "差别", "区别", "差异")  # say "not the same" unless negated ("没有区别")
 _NOT_MODAL = re.compile(r"可能|功能|智能|性能|技能|本能|才能|能力|能源|职能|不可能")
 _NEGATED = ("不", "没", "未", "无", "非", "毋")
-_NEGATIVE_ONLY = {"需": re.compile(r"无需|不必|不用|不需(?!要)")}
+# Encouraged is not required: "提倡实名投诉举报" does not say 必须实名 (probe 15: the judge had said it did).
+_NEGATIVE_ONLY = {"需": re.compile(r"无需|不必|不用|不需(?!要)|提倡|鼓励|倡导")}
 
 
 def _polarities(text: str, family: str) -> dict[str, set[str]]:
@@ -803,7 +804,8 @@ _CLAUSE = re.compile(r"[，。？！,?!；;：:\s]+")
 
 def _copies_a_clause(text: str, question: str) -> bool:
     """A clause of the answer that is itself a question ("这样可以吗，不可以。")."""
-    return any(c.endswith(("吗", "呢", "么")) and len(c) >= 4 for c in _CLAUSE.split(prose(text)))
+    # "吧" too: "借给亲戚用一下没关系吧，但…" (probe 15) is the asker's "…没关系吧？" agreed with.
+    return any(c.endswith(("吗", "呢", "么", "吧")) and len(c) >= 4 for c in _CLAUSE.split(prose(text)))
 
 
 def _keeps_both_options(text: str, question: str) -> bool:

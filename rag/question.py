@@ -79,7 +79,9 @@ def contextualize(question: str, history: list[str] | None) -> str:
 # Asking the assistant to make something up, to guess, or to confirm a claim without the documents.
 _INVENTION = re.compile(
     # make something up
-    r"(随便|随意|胡乱|瞎|乱)(想|说|编|写|给|讲|报|猜|估|举|来|填)|编(一个|个|一条|条|一下|一点|点|造|出|些)|捏造|虚构|"
+    # (not 举报, 报销, 来看病…: "随便举报一个就能拿10万吗" asks about a rule, probe 15)
+    r"(随便|随意|胡乱|瞎|乱)(想|说|编|写|给|讲|猜|估|填|报(?!销|案|警|名|到|道|告)|举(?!报)|来(?=一|个|点|条))|"
+    r"编(一个|个|一条|条|一下|一点|点|造|出|些)|捏造|虚构|"
     r"杜撰|假装|凭感觉|拍脑袋|猜(一下|一个|个|猜|测)|估(计|算)?一个|估(计|算)?一下|大概估|估个数|估摸|当真的|"
     # answer without the documents
     r"(不用|不要|别|无需|不需要|甭|不必)(看|查|管|翻|对照|参考|依据|根据|理会)(资料|文件|规定|文档|原文|政策|依据|了|怎么写)|"

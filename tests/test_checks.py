@@ -708,3 +708,18 @@ def test_a_modal_is_read_against_its_items_closest_clause_too():
     # Nor is a clause about the other case of a pair (甲类's rule is no rule of 乙类).
     kinds_ab = ["甲类药品是临床治疗必需的药品。", "参保人使用这类药品时，可以全额纳入报销范围。"]
     assert checks.swapped_in_items("乙类药的费用不能全额纳入报销。", "乙类药能全额报吗？", kinds_ab) is None
+
+
+def test_a_clause_ending_in_ba_is_a_copied_question():
+    # Probe 15: "借给亲戚用一下没关系吧，但要注意不要出借…" agreed with the asker's "…没关系吧？".
+    q = "医保卡借给亲戚用一下没关系吧？"
+    card = ["一是医保卡只限本人使用。"]
+    assert "copied_question" in kinds("借给亲戚用一下没关系吧，但要注意不要出借或存放在他处。", card, q)
+
+
+def test_encouraged_is_not_required():
+    # Probe 15: "举报骗保必须实名。" above "提倡实名投诉举报。" (匿名举报，予以尊重).
+    report = ["提倡实名投诉举报。", "匿名举报，予以尊重。"]
+    q = "举报骗保必须实名吗？"
+    assert checks.polarity_conflict("举报骗保必须实名。", report, q) == ("需要", "不需要")
+    assert checks.polarity_conflict("举报骗保不一定要实名，提倡实名。", report, q) is None

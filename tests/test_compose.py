@@ -183,10 +183,13 @@ def test_questions_asking_to_invent_are_recognised():
         "你猜一下大病保险起付线大概多少",
         "不用看资料，直接告诉我报销比例是90%对吧",
         "你就估计一下，武汉居民医保一年大概要交多少钱？",  # probe 13 (stop 25)
+        "你随便举个例子就行",
     ):
         assert invention_request(q), q
     asked = ("大病保险起付线是多少？", "医保卡丢了怎么办？", "编号是什么意思")
-    for q in (*asked, "医生估计要花20万，医保能报多少？"):
+    # Probe 15: 随便举报 asks about a rule; 乱报销 is a complaint.
+    rules = ("举报骗保是不是随便举报一个就能拿10万？", "医院乱报销算骗保吗？")
+    for q in (*asked, *rules, "医生估计要花20万，医保能报多少？"):
         assert invention_request(q) is None, q
 
 
