@@ -48,9 +48,18 @@ def _line_units(line: str) -> list[str]:
         if in_list and _INLINE_POINT.match(line, start):
             merged[-1] = (merged[-1][0], end)
             continue
+        if merged and _unclosed(line[merged[-1][0] : merged[-1][1]]):
+            # A "；" inside brackets ends no sentence: "…有效期限内(异地安置退休…不设有效期;转诊人员备案
+            # 有效期为3个月)到…" split there quoted a fragment opening inside the bracket (probe 15).
+            merged[-1] = (merged[-1][0], end)
+            continue
         merged.append((start, end))
         in_list = bool(_INLINE_HEAD.search(line, start, end))
     return [line[a:b].strip() for a, b in merged]
+
+
+def _unclosed(text: str) -> bool:
+    return text.count("(") + text.count("（") > text.count(")") + text.count("）")
 
 
 def split_sentences(text: str) -> list[str]:

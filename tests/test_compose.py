@@ -462,3 +462,9 @@ def test_which_case_decides_is_read_against_the_cited_item_whole():
     assert any("参保地的比例" in n for n in composed.notes)
     _, composed = feed(compose.Composer(p, asked, CHARS), "依据：A2\n结论：报销比例按参保地的政策算。")
     assert composed.mode == "generated"
+
+
+def test_a_semicolon_inside_brackets_ends_no_sentence():
+    # Probe 15: split there, a quote opened inside the bracket ("转诊人员备案有效期为3个月)到…").
+    first = "参保人员在备案有效期限内(长居人员不设有效期;转诊人员备案有效期为3个月)到医保窗口办理登记。"
+    assert split_sentences(first + "入院后执行就医地流程。") == [first, "入院后执行就医地流程。"]
