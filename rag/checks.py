@@ -1080,7 +1080,10 @@ def swapped_in_items(sentence: str, question: str, item_sentences: Iterable[str]
     """A rule word given to the other case of a pair (swapped_case), read against every sentence of
     the items the answer cites, not only those quoted: which case decides what is the documents'
     rule, stated once per item ("参保地政策是指…包括…支付比例"). Places the question gave a role stand
-    for it: "报销比例按上海的算" to "我是外省参保的，在上海住院…" says 就医地 (eval pol-20, graded wrong)."""
+    for it: "报销比例按上海的算" to "我是外省参保的，在上海住院…" says 就医地 (eval pol-20, graded wrong).
+    A modal read backwards is read here too, against the item's closest clause that states one (stop
+    26: "药品降价可能会对质量产生影响" above quotes that say neither, where the item says "降价对药品质量不会
+    有影响"), when that clause shares ``ITEM_SHARED_PAIRS`` character pairs with the claim."""
     text = normalise(prose(sentence))
     items = list(item_sentences)
     items = [this_kind(x, items[i - 1]) if i else x for i, x in enumerate(items)]

@@ -1,11 +1,12 @@
 """Items → evidence sentences: the units an answer rests on and quotes verbatim.
 
 A sentence ends at 。！？； or a line break (the scraped page's unpunctuated lines are sentences of
-their own), with any closing quote or bracket that follows. A very short sentence ("不可以。") is
-joined to the next: alone it says nothing a reader can check. A numbered list under a heading line
-that ends in "：" is one unit with its heading (a step of a procedure means little alone), and so is a
-list written inside one line ("骗保行为有：1. …；2. …；3. …。"): split at each "；", the heading would
-travel with the first point only, and a reply resting on it reads as if that point were the whole list.
+their own), with any closing quote or bracket that follows — but not at a ； inside brackets. A very
+short sentence ("不可以。") is joined to the next: alone it says nothing a reader can check. A numbered
+list under a heading line that ends in "：" is one unit with its heading (a step of a procedure means
+little alone), and so is a list written inside one line ("骗保行为有：1. …；2. …；3. …。"): split at
+each "；", the heading would travel with the first point only, and a reply resting on it reads as if
+that point were the whole list.
 """
 
 from __future__ import annotations
