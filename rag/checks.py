@@ -278,6 +278,9 @@ def unsupported(
     every = universal_claim(text, support)
     if every:
         return f"says “{every}” where its source says it of no such whole", "原文没有说“所有/全部”"
+    limit = unstated_limit(text, support)
+    if limit:
+        return f"says “{limit}” where its source states no such limit", f"原文没有说“{limit}”"
     return None
 
 
@@ -330,6 +333,30 @@ def varies_by_place(text: str, support: Iterable[str]) -> str | None:
 
 # Words that claim a whole ("所有费用", "全部报销", "任何医院都…", "什么药都…").
 _ALL = re.compile(r"所有|全部|一切|任何|全都|统统|什么[^，。；]{0,6}都")
+
+
+# A limit: "只能", "仅限", "只有…才". A source states one with these or by forbidding the rest ("不得转借").
+_ONLY = re.compile(r"只能|只可|只限|只允许|仅限|仅能|仅可|只有[^，。；]{1,12}才")
+_SOURCE_LIMIT = re.compile(r"只|仅|唯一|限|不得|不能|不可|无法|禁止|必须|否则|才能|才可|除[^，。；]{0,12}外")
+_NOT_LIMIT = re.compile(r"(?:不是|并非|不一定|未必)[^，。；]{0,6}$|不$")
+_REPORTED = re.compile(r"说|认为|以为|声称")
+_LIMIT_WORD = re.compile(r"只能|只可|只限|只允许|仅限|仅能|仅可|只有|才")
+LIMIT_SHARED_PAIRS = 2  # character pairs a source sentence stating a limit shares with the claim
+
+
+def unstated_limit(text: str, support: Iterable[str]) -> str | None:
+    """A clause that limits something ("而社保卡只能用于支付医疗费用") where no source sentence about
+    the same thing states a limit: the small model invents the contrast a comparison asks for
+    (probe 16: "医保电子凭证…和社保卡有啥区别")."""
+    limiting = [prose(s) for s in support if _SOURCE_LIMIT.search(prose(s))]
+    for clause in _CLAUSE.split(prose(text)):
+        m = _ONLY.search(clause)
+        if not m or _NOT_LIMIT.search(clause[: m.start()]) or _REPORTED.search(clause[: m.start()]):
+            continue  # "并不是钱只能自己认", "医院说…只能住14天是不正确的": a limit denied or reported
+        claim = _LIMIT_WORD.sub("|", clause)
+        if not any(shared_pairs(claim, s) >= LIMIT_SHARED_PAIRS for s in limiting):
+            return m.group()
+    return None
 
 
 def universal_claim(text: str, support: Iterable[str]) -> str | None:
@@ -463,6 +490,12 @@ _TREATED_BEFORE = re.compile(r"(?:在|去|到|来)$")
 _CARE = re.compile(r"住院|看病|就医|门诊|急诊|治疗|手术|生病|看")
 
 
+def _insured_before(before: str) -> bool:
+    """ "医保在<place>" — unless that 参保 is another place's: "湖南参保在上海住院" (probe 16)."""
+    m = _INSURED_BEFORE.search(before)
+    return bool(m) and not re.search(f"(?:{_ROLE_PLACES.pattern})$", before[: m.start()])
+
+
 def place_roles(question: str) -> dict[str, str]:
     """{place: "参保地" or "就医地"} for each place (or home word: 老家, 外地…) the question gives
     exactly one of the two roles: "医保是老家安徽交的" (参保地), "在苏州住院" (就医地)."""
@@ -470,7 +503,7 @@ def place_roles(question: str) -> dict[str, str]:
     for clause in re.split(r"[，,。；;？?！!]", question):
         for m in _ROLE_PLACES.finditer(clause):
             before, after = clause[: m.start()], clause[m.end() :]
-            if _INSURED_AFTER.match(after) or _INSURED_BEFORE.search(before):
+            if _INSURED_AFTER.match(after) or _insured_before(before):
                 roles.setdefault(m.group(), set()).add("参保地")
             elif _TREATED_BEFORE.search(before) and _CARE.search(after):
                 roles.setdefault(m.group(), set()).add("就医地")

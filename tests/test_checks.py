@@ -341,6 +341,10 @@ def test_places_stand_for_the_role_the_question_gives_them():
         "上海": "就医地",
     }
     assert checks.place_roles("北京的门诊报销比例是多少") == {}  # no role given
+    # the 参保 of "湖南参保在上海住院" is 湖南's: 上海 is where the asker is treated
+    assert checks.place_roles("湖南参保在上海住院，哪些药能报是看湖南的目录还是上海的？") == {
+        "湖南": "参保地", "上海": "就医地",
+    }  # fmt: skip
     # Read against the cited item whole: pol-20 (graded wrong in every run) quoted a story sentence
     # and the 就医地目录 one; the item's 参保地政策 sentence gives it 比例.
     item = [
@@ -615,6 +619,23 @@ def test_a_claim_about_all_needs_a_source_that_speaks_of_all():
     assert checks.universal_claim("不是所有费用都能报。", inpatient) is None
     cities = ["只需要指定就医的地市，就可以在该地所有的跨省异地就医定点医疗机构直接结算住院费用。"]
     assert checks.universal_claim("该地所有跨省定点医院都可以直接结算住院费用。", cities) is None
+
+
+def test_a_limit_needs_a_source_sentence_that_states_one():
+    card = [
+        "医保电子凭证是全国医保线上业务唯一身份凭证，医保参保人未来可以通过医保电子凭证扫码就医、购药。",
+        "目前在上述地区使用医保电子凭证和社保卡均可进行医保报销。",
+    ]
+    q = "医保电子凭证是什么东西，和社保卡有啥区别？"
+    invented = "医保电子凭证可以办理所有的医保业务，而社保卡只能用于支付医疗费用。"
+    assert checks.unstated_limit(invented, card) == "只能"  # "唯一" is said of something else
+    assert "unsupported" in kinds(invented, card, q)
+    # A limit the source states, in its words or by forbidding the rest; a limit denied.
+    assert checks.unstated_limit("医保卡只能本人使用。", ["医保卡只限本人使用，不得转借他人。"]) is None
+    linked = ["异地就医需要去已经联网了的定点医院,否则是无法用医保报销的"]
+    assert checks.unstated_limit("只有在联网的定点医院才能报销。", linked) is None
+    paid_first = ["参保患者可先行垫付，后需持相关材料进行手工报销。"]
+    assert checks.unstated_limit("并不是钱只能自己认。", paid_first) is None
 
 
 def test_a_bare_verdict_resting_only_on_one_groups_rule_is_unsupported():
