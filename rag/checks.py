@@ -517,14 +517,37 @@ def in_roles(text: str, question: str) -> str:
     return text
 
 
+# "报销按就医地的标准": what is paid follows a case — the source's 政策/比例 (how much), unless the
+# same clause gives that case what is covered (目录/范围: "能不能报销按就医地的目录").
+_PAID_BY = "(?:报销|报)(?:比例|多少)?(?:是|都|也|要|均)?" + _RULED_BY
+_PAID_WORDS = ("政策", "比例")
+_COVERED_WORDS = ("目录", "范围")
+_VAGUE_WORDS = ("标准", "规定")
+
+
+def _paid_bindings(text: str, pair: tuple[str, str]) -> set[tuple[str, str]]:
+    """(case, 政策) and (case, 比例) for each clause saying that what is paid follows the case."""
+    found = set()
+    for clause in _SOURCE_CLAUSE.split(text):
+        for m in re.finditer(f"{_PAID_BY}({'|'.join(pair)})", clause):
+            case = m.group(1)
+            if not any((case, w) in _bindings(clause, pair) for w in _COVERED_WORDS):
+                found |= {(case, w) for w in _PAID_WORDS}
+    return found
+
+
 def swapped_case(text: str, support: Iterable[str]) -> tuple[str, str] | None:
     """("就医地的政策", "参保地的政策") when a sentence gives a rule word (政策, 目录, 比例…) to one case
     of a pair in CONTRASTS and its source gives that word only to the other: the source says
-    "就医地目录、参保地政策" and the answer "按就医地的政策报销"."""
+    "就医地目录、参保地政策" and the answer "按就医地的政策报销" — or "报销按就医地的标准" (para-问29-2:
+    how much is paid is the source's 政策 and 比例)."""
     source = "\n".join(support)
     for pair in CONTRASTS:
         stated = _source_bindings(source, pair)
-        for case, word in _bindings(text, pair):
+        paid = _paid_bindings(text, pair)
+        # "报销按参保地的标准": a 标准 or 规定 that what is paid follows is a 政策, not the 目录's 标准.
+        vague = {(case, w) for case, _ in paid for w in _VAGUE_WORDS}
+        for case, word in [*sorted(_bindings(text, pair) - vague), *sorted(paid)]:
             other = next(c for c in pair if c != case)
             if (case, word) not in stated and (other, word) in stated:
                 return f"{case}的{word}", f"{other}的{word}"

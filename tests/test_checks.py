@@ -397,6 +397,12 @@ def test_a_rule_word_given_to_the_other_case_of_a_pair_is_unsupported():
     assert checks.swapped_case("起付线和比例是按就医地的来。", policy) == ("就医地的比例", "参保地的比例")
     assert checks.swapped_case("起付线和比例是按参保地的来。", policy) is None
     assert checks.swapped_case("在苏州住院，按就医地的目录报。", policy) is None
+    # What is paid ("报销按…", "能报多少按…") follows a case as its 政策 and 比例 do (para-问29-2);
+    # what is covered may follow the other ("能不能报销按就医地的目录").
+    assert checks.swapped_case("异地住院报销按就医地的标准。", policy) == ("就医地的政策", "参保地的政策")
+    assert checks.swapped_case("能报多少按就医地的规定。", policy) == ("就医地的政策", "参保地的政策")
+    assert checks.swapped_case("异地住院报销按参保地的标准。", policy) is None
+    assert checks.swapped_case("什么药能报销按就医地的目录。", policy) is None
 
 
 def test_a_verdict_its_own_reason_contradicts_and_direct_settlement_from_a_claim_back_are_unsupported():
