@@ -278,6 +278,10 @@ def unsupported(
     every = universal_claim(text, support)
     if every:
         return f"says “{every}” where its source says it of no such whole", "原文没有说“所有/全部”"
+    heading = heading_as_advice(text, support, question)
+    if heading:
+        why = f"gives the source's heading “{heading}” as what to do"
+        return why, f"“{heading}”是原文列出的情形，不是做法"
     limit = unstated_limit(text, support)
     if limit:
         return f"says “{limit}” where its source states no such limit", f"原文没有说“{limit}”"
@@ -333,6 +337,27 @@ def varies_by_place(text: str, support: Iterable[str]) -> str | None:
 
 # Words that claim a whole ("所有费用", "全部报销", "任何医院都…", "什么药都…").
 _ALL = re.compile(r"所有|全部|一切|任何|全都|统统|什么[^，。；]{0,6}都")
+
+
+# A list's headings ("一是分解收费：…；二是重复计费：…"): in the documents, kinds of wrongdoing.
+_HEADING = re.compile(r"[一二三四五六七八九十]是([^：:，,。；;]{2,10})[：:]")
+_ADVICE = re.compile(r"应该|应当|应|要|需要|可以|得")
+_HOW = re.compile(r"怎么|如何|怎样|咋")
+
+
+def heading_as_advice(text: str, support: Iterable[str], question: str) -> str | None:
+    """A heading of the source's list given as what to do: "出院发现没做的项目也收费了，应该分解收费或
+    重复计费" from "一是分解收费：…；二是重复计费：…" (问42's kinds of overcharging, named as the way
+    to check one's charges — in the eval and probe 16), or named at all in reply to a how-question.
+    The heading, or None."""
+    headings = {m.group(1) for s in support for m in _HEADING.finditer(s)}
+    how = bool(_HOW.search(question))
+    for clause in _CLAUSE.split(prose(text)):
+        for heading in headings:
+            at = clause.find(heading)
+            if at >= 0 and heading not in question and (how or _ADVICE.search(clause[:at])):
+                return heading
+    return None
 
 
 # A limit: "只能", "仅限", "只有…才". A source states one with these or by forbidding the rest ("不得转借").

@@ -627,6 +627,22 @@ def test_a_claim_about_all_needs_a_source_that_speaks_of_all():
     assert checks.universal_claim("该地所有跨省定点医院都可以直接结算住院费用。", cities) is None
 
 
+def test_a_lists_heading_given_as_what_to_do_is_unsupported():
+    kinds_of = [
+        "一是分解收费：将一个项目收费分解成几个项目甚至是自立项目；",
+        "二是重复计费：病人在使用某一诊疗项目后，反复多次收取该诊疗项目费用；",
+    ]
+    q = "出院发现没做的项目也收费了怎么办？"
+    advice = "出院发现没做的项目也收费了，应该分解收费或重复计费。"
+    assert checks.heading_as_advice(advice, kinds_of, q) == "分解收费"
+    assert "unsupported" in kinds(advice, kinds_of, q)
+    listed = "住院期间要掌握收费情况，一是分解收费，二是重复计费。"
+    assert checks.heading_as_advice(listed, kinds_of, "住院期间患者要如何掌握收费情况？") is not None
+    # Naming the kind a practice is, asked what it is, is the answer.
+    named = "医院把一个项目拆成几个收费，属于分解收费。"
+    assert checks.heading_as_advice(named, kinds_of, "医院把一个项目拆成几个收费算什么？") is None
+
+
 def test_a_limit_needs_a_source_sentence_that_states_one():
     card = [
         "医保电子凭证是全国医保线上业务唯一身份凭证，医保参保人未来可以通过医保电子凭证扫码就医、购药。",
