@@ -343,6 +343,20 @@ _ALL = re.compile(r"所有|全部|一切|任何|全都|统统|什么[^，。；]
 _HEADING = re.compile(r"[一二三四五六七八九十]是([^：:，,。；;]{2,10})[：:]")
 _ADVICE = re.compile(r"应该|应当|应|要|需要|可以|得")
 _HOW = re.compile(r"怎么|如何|怎样|咋")
+_DO = re.compile(
+    r"(?:可以|可|应当|应该|应|(?<![主只重想需])要|需要|需)"
+    r"(?:及时|先|再|到|去|向|找|通过|拨打|携带|持|凭|办理|申请|提交|投诉|举报|咨询|询问)"
+)
+
+
+def asks_how(question: str) -> bool:
+    """Whether the question asks what to do or how ("…该怎么办？", "如何掌握…")."""
+    return bool(_HOW.search(question))
+
+
+def advises(sentence: str) -> bool:
+    """Whether a source sentence says what one can or should do: "…可以向当地医保部门投诉举报"."""
+    return bool(_DO.search(sentence))
 
 
 def heading_as_advice(text: str, support: Iterable[str], question: str) -> str | None:
@@ -350,7 +364,7 @@ def heading_as_advice(text: str, support: Iterable[str], question: str) -> str |
     重复计费" from "一是分解收费：…；二是重复计费：…" (问42's kinds of overcharging, named as the way
     to check one's charges — in the eval and probe 16), or named at all in reply to a how-question.
     The heading, or None."""
-    headings = {m.group(1) for s in support for m in _HEADING.finditer(s)}
+    headings = list(dict.fromkeys(m.group(1) for s in support for m in _HEADING.finditer(s)))
     how = bool(_HOW.search(question))
     for clause in _CLAUSE.split(prose(text)):
         for heading in headings:
@@ -360,9 +374,12 @@ def heading_as_advice(text: str, support: Iterable[str], question: str) -> str |
     return None
 
 
-# A limit: "只能", "仅限", "只有…才". A source states one with these or by forbidding the rest ("不得转借").
+# A limit: "只能", "仅限", "只有…才". A source states one with these, by a bound (最高, 不超过) or by
+# forbidding the rest ("不得转借").
 _ONLY = re.compile(r"只能|只可|只限|只允许|仅限|仅能|仅可|只有[^，。；]{1,12}才")
-_SOURCE_LIMIT = re.compile(r"只|仅|唯一|限|不得|不能|不可|无法|禁止|必须|否则|才能|才可|除[^，。；]{0,12}外")
+_SOURCE_LIMIT = re.compile(
+    r"只|仅|唯一|限|不得|不能|不可|无法|禁止|必须|否则|才能|才可|除[^，。；]{0,12}外|最高|最多|不超过|以内"
+)
 _NOT_LIMIT = re.compile(r"(?:不是|并非|不一定|未必)[^，。；]{0,6}$|不$")
 _REPORTED = re.compile(r"说|认为|以为|声称")
 _LIMIT_WORD = re.compile(r"只能|只可|只限|只允许|仅限|仅能|仅可|只有|才")

@@ -382,9 +382,16 @@ class Composer:
         if top is None:
             return evidence
         shown = [top.sentences[i] for i in top.shown]
+        closest = checks.best_support(self.question, shown, n=n)
+        if checks.asks_how(self.question):
+            # "…怎么办？" asks what to do: the closest sentence that says what one can or should
+            # do, if the closest by words do not ("出院发现没做的项目也收费了怎么办？" is closest to 问42's
+            # kinds of overcharging, not to its "…可以向当地医保部门投诉举报").
+            advice = [t for t in shown if checks.advises(t)]
+            if advice and not any(t in advice for t in closest):
+                closest += checks.best_support(self.question, advice, n=1) or advice[-1:]
         extra = [
-            Evidence(top.hit.source, top.hit.qid, top.hit.label, top.sentences.index(t), t)
-            for t in checks.best_support(self.question, shown, n=n)
+            Evidence(top.hit.source, top.hit.qid, top.hit.label, top.sentences.index(t), t) for t in closest
         ]
         return evidence + [e for e in extra if all(e.text != x.text for x in evidence)]
 

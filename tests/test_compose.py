@@ -468,3 +468,21 @@ def test_a_semicolon_inside_brackets_ends_no_sentence():
     # Probe 15: split there, a quote opened inside the bracket ("转诊人员备案有效期为3个月)到…").
     first = "参保人员在备案有效期限内(长居人员不设有效期;转诊人员备案有效期为3个月)到医保窗口办理登记。"
     assert split_sentences(first + "入院后执行就医地流程。") == [first, "入院后执行就医地流程。"]
+
+
+def test_a_how_question_with_no_conclusion_is_shown_what_to_do():
+    q42 = (
+        "一是分解收费：将一个项目收费分解成几个项目甚至是自立项目收费；二是重复计费：病人在使用某一诊疗项目后，"
+        "主要通过增加相近的项目，反复多次收取该诊疗项目费用；"
+        "住院时对每日清单的内容中不清楚的地方要及时向医生或护士询问，发现有以上情况，可以向当地医保部门投诉举报。"
+    )
+    q = "出院发现没做的项目也收费了怎么办？"
+    p = prompt_for(q, make_hit("问42", q42))
+    # The kinds of overcharging named as what to do are dropped; nothing is concluded, and the
+    # sentence saying what one can do is quoted, though the kinds share more words with the question.
+    reply = "依据：A1、A2\n结论：出院发现没做的项目也收费了，应该分解收费或重复计费。"
+    text, composed = feed(compose.Composer(p, q, CHARS), reply)
+    assert composed.mode == "no_conclusion"
+    assert "可以向当地医保部门投诉举报。」" in text
+    assert checks.advises("发现有以上情况，可以向当地医保部门投诉举报。")
+    assert not checks.advises("主要通过增加相近的项目，反复多次收取该诊疗项目费用；")
