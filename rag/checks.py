@@ -757,6 +757,8 @@ def _restates_reordered(grams: set[str], source: str) -> bool:
 # (参保人员) is no group.
 _GROUP = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:人员|人群)")
 _EVERYONE = re.compile(r"参保人[员群]$|就医人员$")
+# "下面这四类人群", "上述人员": a reference to groups listed elsewhere, not a group (probe 17).
+_REFERENCE = re.compile(r"(?:这|那|此|该|下列|以下|上述|下面|如下)[\u4e00-\u9fff]{0,3}(?:人员|人群)$")
 # Brackets, or the end of brackets a sentence split opened ("转诊人员备案有效期为3个月)到确定的…").
 _ASIDE = re.compile(r"[（(][^）)]*(?:[）)]|$)|^[^（()）]*[）)]")
 
@@ -779,7 +781,7 @@ def dropped_group(text: str, support: Iterable[str], question: str = "") -> str 
         # A group in brackets is an aside ("在备案有效期限内(异地长期居住…人员不设有效期;…)"),
         # not the sentence's subject.
         first, *_ = _SOURCE_CLAUSE.split(_ASIDE.sub("", normalise(s).strip()))
-        groups = [g for g in _GROUP.findall(first) if not _EVERYONE.search(g)]
+        groups = [g for g in _GROUP.findall(first) if not _EVERYONE.search(g) and not _REFERENCE.search(g)]
         if not groups or any(asked & (_bigrams(g) - {"人员", "人群"}) for g in groups):
             continue  # no group, or one the asker or the answer names: theirs to speak of
         unasked.append(groups[0])

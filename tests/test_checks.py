@@ -643,6 +643,16 @@ def test_a_lists_heading_given_as_what_to_do_is_unsupported():
     assert checks.heading_as_advice(named, kinds_of, "医院把一个项目拆成几个收费算什么？") is None
 
 
+def test_a_reference_to_groups_listed_elsewhere_is_no_group():
+    listed = [
+        "一般来说下面这四类人群会需要办理异地就医备案:",
+        "常驻异地工作人员:由于工作原因,被单位派去外地常驻;",
+    ]
+    q = "我被公司派到外地常驻工作，需要办异地就医备案吗？"
+    assert checks.dropped_group("常驻异地工作人员需要办理异地就医备案。", listed, q) is None
+    assert checks.dropped_group("需要办理异地就医备案。", ["上述人员办理备案后可以直接结算。"], q) is None
+
+
 def test_a_limit_needs_a_source_sentence_that_states_one():
     card = [
         "医保电子凭证是全国医保线上业务唯一身份凭证，医保参保人未来可以通过医保电子凭证扫码就医、购药。",
