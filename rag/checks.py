@@ -278,6 +278,8 @@ def unsupported(
     every = universal_claim(text, support)
     if every:
         return f"says “{every}” where its source says it of no such whole", "原文没有说“所有/全部”"
+    if unanchored_verdict(text, support, question):
+        return "a bare verdict above sources that say it of something else", "原文说的不是这件事"
     heading = heading_as_advice(text, support, question)
     if heading:
         why = f"gives the source's heading “{heading}” as what to do"
@@ -384,6 +386,34 @@ _NOT_LIMIT = re.compile(r"(?:不是|并非|不一定|未必)[^，。；]{0,6}$|�
 _REPORTED = re.compile(r"说|认为|以为|声称")
 _LIMIT_WORD = re.compile(r"只能|只可|只限|只允许|仅限|仅能|仅可|只有|才")
 LIMIT_SHARED_PAIRS = 2  # character pairs a source sentence stating a limit shares with the claim
+
+
+# A bare verdict of these families says yes or no to the act the question asks about.
+_VERDICT_FAMILY = {"可以": "能", "不可以": "能", "能": "能", "不能": "能", "行": "能", "不行": "能",
+                   "需要": "需", "不需要": "需"}  # fmt: skip
+_ASK_PARTICLES = re.compile(r"[吗呢吧啊呀么？?！!。]")
+VERDICT_ANCHOR_PAIRS = 2  # character pairs a source clause stating the modal shares with the asked act
+
+
+def unanchored_verdict(text: str, support: Iterable[str], question: str) -> bool:
+    """A bare "可以。" / "不需要。" above sources none of whose clauses stating that modal speaks of
+    what was asked: "可以。[问26]" to "办了异地备案，回老家看病还能直接用医保吗？" above "…她可以携带社保卡到
+    本人参保地的医保中心办理…备案" (probe 16) says yes to filing a 备案, not to using 医保 at home."""
+    family = _VERDICT_FAMILY.get(prose(text).strip().rstrip(TERMINAL))
+    if family is None or not question:
+        return False
+    if not _MODALS[family].search(question):
+        return False
+    # The whole question: what the modal is about is often in a clause of its own ("社保卡还没激活
+    # 电子凭证，去医院能刷吗").
+    act = _bigrams(_same_act(_MODALS[family].sub("", _ASK_PARTICLES.sub("", question))))
+    clauses = [c for s in support for c in _SOURCE_CLAUSE.split(s) if _MODALS[family].search(c)]
+    if not clauses or any(prose(c).strip() in VERDICT_WORDS for c in clauses):
+        # No clause states it (other checks read such a verdict), or the FAQ's own verdict does
+        # ("不可以。首先，…"): it answers the item's question, which retrieval matched to this one.
+        return False
+    shared = max(len(act & _bigrams(_same_act(_MODALS[family].sub("", c)))) for c in clauses)
+    return shared < VERDICT_ANCHOR_PAIRS
 
 
 def unstated_limit(text: str, support: Iterable[str]) -> str | None:

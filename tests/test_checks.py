@@ -653,6 +653,19 @@ def test_a_reference_to_groups_listed_elsewhere_is_no_group():
     assert checks.dropped_group("需要办理异地就医备案。", ["上述人员办理备案后可以直接结算。"], q) is None
 
 
+def test_a_bare_verdict_needs_a_source_clause_about_what_was_asked():
+    q = "办了异地备案，回老家看病还能直接用医保吗？"
+    filing = ["如果参保人目前在辽宁老家，她可以携带社保卡到本人参保地的医保中心办理，直接备案到北京市。"]
+    assert checks.unanchored_verdict("可以。", filing, q)
+    assert "unsupported" in kinds("可以。", filing, q)
+    # A clause about the act asked (the asker's words as the documents': 去医院 with 社保卡), or the
+    # FAQ's own verdict, is what a bare verdict rests on.
+    card = ["参保人仍然可以用社保卡正常就医购药。"]
+    assert not checks.unanchored_verdict("可以。", card, "社保卡还没激活电子凭证，去医院能刷吗")
+    employer = ["不可以。首先，用人单位有为职工参加职工医保的法定义务。"]
+    assert not checks.unanchored_verdict("不可以。", employer, "老板说多发工资不交医保，可以吗？")
+
+
 def test_a_limit_needs_a_source_sentence_that_states_one():
     card = [
         "医保电子凭证是全国医保线上业务唯一身份凭证，医保参保人未来可以通过医保电子凭证扫码就医、购药。",
