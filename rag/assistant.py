@@ -70,6 +70,7 @@ class Assistant:
         self.index = index
         self.index_status = index_status
         synonyms = read_synonyms(settings.corpus_dir / SYNONYMS_FILE) if settings.keyword_synonyms else {}
+        self.synonyms = synonyms
         self.retriever = HybridRetriever(
             index, items, embedder, settings.candidates, settings.rrf_k, settings.bm25_weight,
             settings.asked_weight, settings.keyword_ngrams, dense_chars=settings.dense_query_chars,
@@ -191,6 +192,7 @@ class Assistant:
             query, hits, scope=self.scope, max_items=s.context_items,
             min_ratio=s.context_min_ratio, regional=self.regional, near_scope=s.near_scope,
             characters=self.characters, covered=self.covered,
+            everyday=self.synonyms if s.group_first else None,
         )  # fmt: skip
 
     def stream(

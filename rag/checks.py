@@ -639,32 +639,9 @@ def unnamed_case(text: str, support: Iterable[str]) -> str | None:
     return None
 
 
-# Groups of insured people the documents give their own rules (and the small model takes a general
-# rule for theirs: "退休了也要交医保。" from "所有用人单位及其职工…个人也有缴费的义务"). Each entry is one
-# group in the words people and documents use for it.
-GROUPS = (
-    ("退休", "离休"),
-    ("学生",),
-    ("儿童", "少儿", "未成年", "小孩"),
-    ("新生儿", "婴儿"),
-    ("低保",),
-    ("特困", "五保"),
-    ("孤儿",),
-    ("贫困", "建档立卡"),
-    ("残疾",),
-    ("军人", "退役"),
-    ("外国人", "外籍"),
-    ("孕妇", "产妇"),
-    ("失业", "无业", "待业", "没有工作", "没工作", "未就业"),
-    ("个体",),
-    ("灵活就业",),
-)
-
-
-# "退休前的10几年我个人不缴纳…", "快退休了" and "快到退休年龄了" speak of someone who has not retired
-# yet: a group's word after 快/即将 or before 前 names a time before joining the group, not the group.
-_GROUP_WORD = "(?:" + "|".join(n for names in GROUPS for n in names) + ")"
-_BEFORE = re.compile(f"(?:快要?|快到|即将|临近|接近|马上就?要?|将要){_GROUP_WORD}|{_GROUP_WORD}之?前")
+# Groups of insured people the documents give their own rules (rag.facts.GROUPS).
+GROUPS = facts.GROUPS
+_BEFORE = facts.BEFORE_GROUP
 
 
 def unnamed_group(text: str, support: Iterable[str]) -> str | None:

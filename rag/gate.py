@@ -16,7 +16,9 @@ Decided before any generation, from what the question says and what retrieval fo
   unless a document states that place's rules: the national rules have no local figures, and
   the small model fills the gap with another place's example (the 深圳 90% for 北京).
 
-Otherwise the items that go into the prompt: the best by rank, and others only if nearly as close.
+Otherwise the items that go into the prompt: the best by rank, and others only if nearly as close —
+unless the question names a group of people (低保, 个体…) that the best does not and one of the first
+three does: that one goes first.
 """
 
 from __future__ import annotations
@@ -51,6 +53,25 @@ def context_hits(hits: list[Hit], max_items: int, min_ratio: float) -> list[Hit]
     return [h for h in hits if h.dense >= min_ratio * best][:max_items]
 
 
+GROUP_DEPTH = 3  # how far down the ranking an item naming the asker's group is looked for
+
+
+def group_first(asked: str, hits: list[Hit], context: list[Hit], depth: int = GROUP_DEPTH) -> Hit | None:
+    """An item among the first ``depth`` that names a group of people the question names (低保,
+    个体…, rag.facts.GROUPS) when the first item of the context does not: "我是低保户，参加居民医保
+    自己要掏钱吗？" retrieves 问1 (小张's premiums) before 问35 (低保对象…全额资助), and the answer from
+    问1 told a 低保户 to pay. Such an item answers for the asker's group; the closer one by words
+    speaks of everyone, or of someone else. None when there is nothing to move."""
+    named = facts.groups_named(asked)
+    if not named or not context or named & facts.groups_named(_item_text(context[0])):
+        return None
+    return next((h for h in hits[:depth] if named & facts.groups_named(_item_text(h))), None)
+
+
+def _item_text(hit: Hit) -> str:
+    return f"{hit.question}\n{hit.full_text or hit.text}"
+
+
 def decide(
     query: Query,
     hits: list[Hit],
@@ -62,10 +83,13 @@ def decide(
     near_scope: float = 0.0,
     characters: Iterable[str] = (),
     covered: frozenset[str] = frozenset(),
+    everyday: dict[str, str] | None = None,
 ) -> Decision:
     """``regional``: label → region of the items whose rules hold only in that region;
     ``near_scope``: see rag.settings; ``characters``: the story characters quotes leave out;
-    ``covered``: the kinds of insurance the documents name (rag.facts.covered_kinds)."""
+    ``covered``: the kinds of insurance the documents name (rag.facts.covered_kinds);
+    ``everyday``: the asker's everyday words → the documents' (corpus/synonyms.tsv: 打零工 →
+    灵活就业), read when the question's group is looked for; None: no group is looked for."""
     if query.invention:
         return Decision([], compose.invention_text(hits), [f"asks to invent or guess: {query.invention}"])
     asked = normalise(query.asked)  # places in the documents' script: 廣州 is 广州
@@ -85,6 +109,12 @@ def decide(
                 return Decision([], compose.unsure_text(quotes, hits), [note], quotes)
         return Decision([], compose.refusal_text(hits))
     context = context_hits(hits, max_items, min_ratio)
+    notes: list[str] = []
+    if everyday is not None:
+        said = " ".join([asked, *(v for k, v in everyday.items() if k in asked)])
+        if (moved := group_first(said, hits, context)) is not None:
+            context = [moved, *(h for h in context if h is not moved)][:max_items]
+            notes.append(f"{moved.label} names the asker's group: answered from it first")
     away = {
         h.label: (place, regional[h.label])
         for h in context
@@ -98,9 +128,9 @@ def decide(
         if not kept:
             return Decision([], compose.region_refusal_text(place, region, context))
         return Decision(
-            kept, notes=[f"{region}-only items left out of the prompt: the question is about {place}"]
+            kept, notes=[*notes, f"{region}-only items left out of the prompt: the question is about {place}"]
         )
     place = compose.local_figure_place(asked, facts.region_places(set(regional.values())))
     if place:
         return Decision([], compose.local_figure_text(place, context), [f"asks for {place}'s own figure"])
-    return Decision(context)
+    return Decision(context, notes=notes)

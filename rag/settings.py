@@ -168,6 +168,15 @@ class Settings(BaseSettings):
             "resting on two items were wrong half the time (10 of 20)."
         ),
     )
+    group_first: bool = Field(
+        True,
+        description=(
+            "When the question names a group of people the documents give their own rules (低保, 个体, "
+            "退休…; rag.facts.GROUPS, the asker's everyday words read through corpus/synonyms.tsv) and "
+            "the best item does not, an item among the first three that names it goes into the prompt "
+            "first. Retrieval's order (the sources shown) is unchanged."
+        ),
+    )
     context_min_ratio: float = Field(
         0.9,
         description="An item enters the prompt only if its dense score ≥ ratio × the best score.",

@@ -486,3 +486,22 @@ def test_a_how_question_with_no_conclusion_is_shown_what_to_do():
     assert "可以向当地医保部门投诉举报。」" in text
     assert checks.advises("发现有以上情况，可以向当地医保部门投诉举报。")
     assert not checks.advises("主要通过增加相近的项目，反复多次收取该诊疗项目费用；")
+
+
+def test_an_item_naming_the_askers_group_goes_first():
+    premiums = make_hit("问1", "城乡居民医保实行政府补贴和个人缴费相结合的筹资机制。", dense=0.65)
+    other = make_hit("问6", "参保人在参加医疗保险后持社会保障卡刷卡即时结算。", dense=0.59)
+    paid = "对特困人员、孤儿、低保对象参加城乡居民基本医疗保险的个人缴费部分给予全额资助。"
+    subsidy = make_hit("问35", paid, dense=0.57)
+    hits = [premiums, other, subsidy]
+    kw = {"scope": CosineScope(0.5), "max_items": 1, "min_ratio": 0.9, "regional": {}}
+    q = parse("我是低保户，参加居民医保自己要掏钱吗？", None, 500)
+    # Below the dense ratio, but the one of the first three that speaks of the asker's group.
+    assert gate.decide(q, hits, **kw, everyday={}).context == [subsidy]
+    assert gate.decide(q, hits, **kw).context == [premiums]  # off
+    # The asker's everyday word read as the documents' (吃低保 → 低保), and a time before joining
+    # a group names none (快退休了).
+    assert gate.group_first("家里吃低保 低保", hits, [premiums]) is subsidy
+    retiring = [make_hit("问3", "职工个人也有缴费的义务。"), make_hit("问25", "异地安置退休人员可以备案。")]
+    assert gate.group_first("快退休了，医保能不交吗？", retiring, retiring[:1]) is None
+    assert gate.group_first("退休了还要交医保吗？", retiring, retiring[:1]) is retiring[1]
