@@ -388,6 +388,21 @@ _LIMIT_WORD = re.compile(r"只能|只可|只限|只允许|仅限|仅能|仅可|�
 LIMIT_SHARED_PAIRS = 2  # character pairs a source sentence stating a limit shares with the claim
 
 
+def unstated_limit(text: str, support: Iterable[str]) -> str | None:
+    """A clause that limits something ("而社保卡只能用于支付医疗费用") where no source sentence about
+    the same thing states a limit: the small model invents the contrast a comparison asks for
+    (probe 16: "医保电子凭证…和社保卡有啥区别")."""
+    limiting = [prose(s) for s in support if _SOURCE_LIMIT.search(prose(s))]
+    for clause in _CLAUSE.split(prose(text)):
+        m = _ONLY.search(clause)
+        if not m or _NOT_LIMIT.search(clause[: m.start()]) or _REPORTED.search(clause[: m.start()]):
+            continue  # "并不是钱只能自己认", "医院说…只能住14天是不正确的": a limit denied or reported
+        claim = _LIMIT_WORD.sub("|", clause)
+        if not any(shared_pairs(claim, s) >= LIMIT_SHARED_PAIRS for s in limiting):
+            return m.group()
+    return None
+
+
 # A bare verdict of these families says yes or no to the act the question asks about.
 _VERDICT_FAMILY = {"可以": "能", "不可以": "能", "能": "能", "不能": "能", "行": "能", "不行": "能",
                    "需要": "需", "不需要": "需"}  # fmt: skip
@@ -414,21 +429,6 @@ def unanchored_verdict(text: str, support: Iterable[str], question: str) -> bool
         return False
     shared = max(len(act & _bigrams(_same_act(_MODALS[family].sub("", c)))) for c in clauses)
     return shared < VERDICT_ANCHOR_PAIRS
-
-
-def unstated_limit(text: str, support: Iterable[str]) -> str | None:
-    """A clause that limits something ("而社保卡只能用于支付医疗费用") where no source sentence about
-    the same thing states a limit: the small model invents the contrast a comparison asks for
-    (probe 16: "医保电子凭证…和社保卡有啥区别")."""
-    limiting = [prose(s) for s in support if _SOURCE_LIMIT.search(prose(s))]
-    for clause in _CLAUSE.split(prose(text)):
-        m = _ONLY.search(clause)
-        if not m or _NOT_LIMIT.search(clause[: m.start()]) or _REPORTED.search(clause[: m.start()]):
-            continue  # "并不是钱只能自己认", "医院说…只能住14天是不正确的": a limit denied or reported
-        claim = _LIMIT_WORD.sub("|", clause)
-        if not any(shared_pairs(claim, s) >= LIMIT_SHARED_PAIRS for s in limiting):
-            return m.group()
-    return None
 
 
 def universal_claim(text: str, support: Iterable[str]) -> str | None:
