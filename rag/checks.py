@@ -367,7 +367,7 @@ def heading_as_advice(text: str, support: Iterable[str], question: str) -> str |
     to check one's charges — in the eval and probe 16), or named at all in reply to a how-question.
     The heading, or None."""
     headings = list(dict.fromkeys(m.group(1) for s in support for m in _HEADING.finditer(s)))
-    how = bool(_HOW.search(question))
+    how = asks_how(question)
     for clause in _CLAUSE.split(prose(text)):
         for heading in headings:
             at = clause.find(heading)

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import compose, facts
+from .keyword import documents_words
 from .normalise import normalise
 from .question import Query
 from .records import Evidence, Hit
@@ -111,7 +112,7 @@ def decide(
     context = context_hits(hits, max_items, min_ratio)
     notes: list[str] = []
     if everyday is not None:
-        said = " ".join([asked, *(v for k, v in everyday.items() if k in asked)])
+        said = f"{asked} {documents_words(asked, everyday)}"
         if (moved := group_first(said, hits, context)) is not None:
             context = [moved, *(h for h in context if h is not moved)][:max_items]
             notes.append(f"{moved.label} names the asker's group: answered from it first")

@@ -72,6 +72,11 @@ def read_synonyms(path: Path) -> dict[str, str]:
     return out
 
 
+def documents_words(text: str, synonyms: dict[str, str]) -> str:
+    """The documents' words for the everyday words in a text ("打零工" → "灵活就业"), space-separated."""
+    return " ".join(words for word, words in synonyms.items() if word in text)
+
+
 class KeywordIndex:
     def __init__(self, texts: list[str], ngrams: bool = True, synonyms: dict[str, str] | None = None) -> None:
         import bm25s
@@ -86,7 +91,7 @@ class KeywordIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document for the query (zeros when no token matches)."""
-        extra = " ".join(words for word, words in self.synonyms.items() if word in query)
+        extra = documents_words(query, self.synonyms)
         tokens = [t for t in tokenize(query, self.ngrams) if t in self._bm25.vocab_dict]
         tokens += [t for t in tokenize(extra, self.ngrams) if t in self._bm25.vocab_dict and t not in tokens]
         if not tokens:
