@@ -502,6 +502,11 @@ def test_an_item_naming_the_askers_group_goes_first():
     # The asker's everyday word read as the documents' (吃低保 → 低保), and a time before joining
     # a group names none (快退休了).
     assert gate.group_first("家里吃低保 低保", hits, [premiums]) is subsidy
+    # 困难户 names no group until read as the documents' 贫困 (corpus/synonyms.tsv).
+    poor = make_hit("问35", "农村建档立卡贫困人口参加居民医保的个人缴费部分给予补贴。", dense=0.57)
+    q2 = parse("我家是困难户，参加居民医保还要掏钱吗？", None, 500)
+    assert gate.decide(q2, [premiums, other, poor], **kw, everyday={"困难户": "贫困"}).context == [poor]
+    assert gate.decide(q2, [premiums, other, poor], **kw, everyday={}).context == [premiums]
     retiring = [make_hit("问3", "职工个人也有缴费的义务。"), make_hit("问25", "异地安置退休人员可以备案。")]
     assert gate.group_first("快退休了，医保能不交吗？", retiring, retiring[:1]) is None
     assert gate.group_first("退休了还要交医保吗？", retiring, retiring[:1]) is retiring[1]
