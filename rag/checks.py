@@ -278,6 +278,10 @@ def unsupported(
     every = universal_claim(text, support)
     if every:
         return f"says “{every}” where its source says it of no such whole", "原文没有说“所有/全部”"
+    rebound = whole_rebound(text, support) or aided_but_pays(text, support, question)
+    if rebound:
+        said, source_said = rebound
+        return f"says “{said}” where its source says “{source_said}”", f"原文说的是“{source_said}”"
     if unanchored_verdict(text, support, question):
         return "a bare verdict above sources that say it of something else", "原文说的不是这件事"
     heading = heading_as_advice(text, support, question)
@@ -440,6 +444,67 @@ def universal_claim(text: str, support: Iterable[str]) -> str | None:
         m = _ALL.search(clause)
         if m and not _NEGATION.search(clause) and not any(_ALL.search(s) for s in support):
             return m.group()
+    return None
+
+
+# "All of it" bound to what is done with the money: "全额纳入报销范围" (甲类药, 问30) puts the whole
+# cost into the reimbursable part; "全额报销" pays all of it. Longer verbs first.
+_WHOLE_OF = re.compile(
+    r"(全额|全部|足额|全)(?:都|也|可以|可|能|会|给|予以|予|被)?"
+    r"(报销|支付|承担|负担|资助|补助|补贴|免除|纳入|计入|划入|报|免|付|出)"
+)
+
+# Verbs that say the same of a whole: paid by the fund; paid for the person by someone else, so the
+# person pays nothing ("全额资助" of the personal share is "个人缴费全免", pol-25); put into a part.
+_WHOLE_KIND = {
+    **dict.fromkeys(("报销", "报", "支付", "付"), "paid"),
+    **dict.fromkeys(("资助", "补助", "补贴", "免除", "免"), "free"),
+    **dict.fromkeys(("纳入", "计入", "划入"), "into"),
+}
+
+
+def whole_rebound(text: str, support: Iterable[str]) -> tuple[str, str] | None:
+    """(the claim, what the source says) when a clause says all of a sum is paid one way
+    ("甲类药可以全额报销") and its source says all of it goes another ("可以全额纳入报销范围，按规定
+    比例报销", probe 18): the small model keeps the word and drops what it was said of. A denied
+    whole ("不能全额报销") claims nothing."""
+    source_said: dict[str, str] = {}  # kind of verb → the source clause that says it of a whole
+    for clause in (c for s in support for c in _CLAUSE.split(prose(s))):
+        for m in _WHOLE_OF.finditer(clause):
+            source_said.setdefault(_WHOLE_KIND.get(m.group(2), m.group(2)), clause)
+    for clause in _CLAUSE.split(prose(text)):
+        m = _WHOLE_OF.search(clause)
+        if not m or _NEGATION.search(clause[: m.end()]):
+            continue
+        if _WHOLE_KIND.get(m.group(2), m.group(2)) not in source_said:
+            return m.group(), next(iter(source_said.values()), "no such whole")
+    return None
+
+
+# The person pays ("自己要掏钱"), against a source that has all of their share paid for them.
+_PAYS = re.compile(
+    r"(?:要|需要|得|还得|必须|应该|应当)(?:自己|个人)?(?:掏钱|出钱|交钱|付钱|缴费|交费|缴纳|掏|出|交|缴|付)"
+)
+_AIDED = re.compile(r"全额资助|全额补助|全额补贴|全免|免缴|免交|免除")
+_CARE_COST = re.compile(r"住院|门诊|看病|就医|药|治疗|检查|起付线")
+
+
+def aided_but_pays(text: str, support: Iterable[str], question: str) -> tuple[str, str] | None:
+    """(the claim, the source clause) when a clause says the asker pays their contribution
+    ("我是低保户，参加居民医保自己要掏钱吗？" → "参加居民医保自己要掏钱") and a source clause has it
+    paid in full for a group the asker says they belong to ("对特困人员、孤儿、低保对象…个人缴费部分
+    通过医疗救助给予全额资助", 问35). Costs of care (住院, 药…) are another matter."""
+    groups = facts.groups_named(question)
+    if not groups:
+        return None
+    clauses = [c for s in support for c in _CLAUSE.split(prose(s))]
+    aided = [c for c in clauses if _AIDED.search(c) and facts.groups_named(c) & groups]
+    if not aided:
+        return None
+    for clause in _CLAUSE.split(prose(text)):
+        m = _PAYS.search(clause)
+        if m and not _NEGATION.search(clause[: m.start()]) and not _CARE_COST.search(clause):
+            return m.group(), aided[0]
     return None
 
 
@@ -915,10 +980,33 @@ def _copies_a_clause(text: str, question: str) -> bool:
     return any(c.endswith(("吗", "呢", "么", "吧")) and len(c) >= 4 for c in _CLAUSE.split(prose(text)))
 
 
+# 还是 that means "still" ("报完还是很贵", "还是不能直接报销") offers no choice.
+_CHOICE = re.compile(r"还是(?!很|太|挺|比较|不|没|会|蛮|那么|这么|一样)")
+_DEPENDS_ON = re.compile(r"(?:看|取决于|无论|不论|不管|区分|分清)[^，。；]{0,4}$")
+
+
 def _keeps_both_options(text: str, question: str) -> bool:
     """A choice question's "A还是B" copied as the reply ("报销比例看老家的还是看当地的。"): it chooses
-    nothing, and a restated choice is otherwise let through as an answer."""
-    return "还是" in question and "还是" in text and _adds_nothing(text, question)
+    nothing, and a restated choice is otherwise let through as an answer. Each option may be
+    reworded ("走工伤保险还是医保" to "走医保还是工伤", probe 18): a clause that still sets an option of
+    the question against the other chooses nothing either, unless it says the answer depends on
+    which ("要看是门诊还是住院")."""
+    if "还是" not in question or "还是" not in text:
+        return False
+    if _adds_nothing(text, question):
+        return True
+    asked = next((c for c in _CLAUSE.split(question) if _CHOICE.search(c)), "")
+    a, _, b = asked.partition("还是")
+    for clause in _CLAUSE.split(prose(text)):
+        before, found, after = clause.partition("还是")
+        if not (asked and found and _CHOICE.search(clause)) or _DEPENDS_ON.search(before):
+            continue
+        sides = (_bigrams(before), _bigrams(after))
+        options = (_bigrams(a[-4:]), _bigrams(b[:4]))
+        # Both options of the question stay in the clause, one on each side of 还是, in either order.
+        if any(sides[0] & x and sides[1] & y for x, y in (options, options[::-1])):
+            return True
+    return False
 
 
 def _echoes(text: str, question: str, support: list[str]) -> bool:

@@ -196,7 +196,15 @@ class Composer:
             if not any(e.label == src.hit.label for e in self.evidence or []):
                 continue
             shown = [src.sentences[i] for i in src.shown]
-            for text in checks.best_support(mask(sentence, self.characters, self.question), shown, n=2):
+            masked = mask(sentence, self.characters, self.question)
+            picked = checks.best_support(masked, shown, n=2)
+            # A sentence about one case of a pair ("…门诊看病可以报销") restates the item's sentence
+            # about that case, however much closer in words one about the other is (probe 18: the
+            # 住院 sentence was closer, and "门诊" was dropped as named by no source).
+            for case in (c for pair in checks.CONTRASTS for c in pair if c in masked):
+                if not any(case in t for t in picked):
+                    picked += checks.best_support(masked, [t for t in shown if case in t], n=1)
+            for text in dict.fromkeys(picked):
                 i = src.sentences.index(text)
                 h = src.hit
                 out.append(Evidence(h.source, h.qid, h.label, i, text))
@@ -278,10 +286,13 @@ class Composer:
             issues.append(checks.Issue("unfinished", sentence, "cut at the length limit"))
         if issues and all(i.kind == "unsupported" for i in issues):
             extra = [e for e in self._restated(sentence) if e not in self.evidence]
-            if extra and not self._issues(sentence, self.evidence + extra):
-                self.evidence.extend(extra)  # shown with the quotes: the reader sees what it rests on
-                self.notes.append(f"added evidence the sentence restates: {[e.label for e in extra]}")
-                issues = []
+            # One sentence that is enough before all of them: each added one is a quote to read.
+            for added in [*([e] for e in extra), extra] if extra else []:
+                if not self._issues(sentence, self.evidence + added):
+                    self.evidence.extend(added)  # shown with the quotes: the reader sees what it rests on
+                    self.notes.append(f"added evidence the sentence restates: {[e.label for e in added]}")
+                    issues = []
+                    break
         if not issues and self._verdict and self._affirms_unstated_number(self._verdict):
             issues = [checks.Issue("unsupported", sentence, f"{self._verdict} confirms a number not stated")]
         if not issues and self._verdict and checks.contradicts(self._verdict, sentence, self.question):

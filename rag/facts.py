@@ -245,10 +245,16 @@ INSURANCE_KINDS = (
 )  # fmt: skip
 
 
-def covered_kinds(texts: Iterable[str]) -> frozenset[str]:
-    """The kinds of insurance the documents name."""
-    text = "\n".join(texts)
-    return frozenset(k for k in INSURANCE_KINDS if k in text)
+COVERED_ITEMS = 2  # items that must name a kind of insurance for the documents to cover it
+
+
+def covered_kinds(items: Iterable[str]) -> frozenset[str]:
+    """The kinds of insurance the documents speak about: named in at least ``COVERED_ITEMS`` items
+    (one text per item). A kind named once in passing is not covered: "…可以通过参加补充医疗保险、
+    商业医疗保险等办法解决" (问11) says nothing of how 补充医疗保险 pays, and "公司给交的补充医疗保险
+    怎么报？" was answered from 问3's 职工医保 rule (probe 18)."""
+    texts = list(items)
+    return frozenset(k for k in INSURANCE_KINDS if sum(k in t for t in texts) >= COVERED_ITEMS)
 
 
 def uncovered_kind(question: str, covered: frozenset[str]) -> str | None:

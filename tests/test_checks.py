@@ -105,6 +105,15 @@ def test_fragments_questions_turns_and_echoes():
     src = ["参保地政策是指执行参保地的起付线、支付比例和最高支付限额。"]
     assert "copied_question" in kinds("报销比例看老家的还是看当地的。", src, choice)
     assert "copied_question" not in kinds("报销比例看老家的。", src, choice)
+    # Reworded options still choose nothing (probe 18); "still" (还是很贵) and "it depends on which"
+    # are no choice.
+    injury = ["属于工伤，因此产生的医疗费用属于“应当从工伤保险基金中支付的”。"]
+    road = "上班路上被车撞了，医药费是走医保还是工伤？"
+    assert "copied_question" in kinds("上班路上被车撞了，医药费是走工伤保险还是医保。", injury, road)
+    assert "copied_question" not in kinds("上班路上被车撞了，医药费走工伤保险。", injury, road)
+    assert not checks._keeps_both_options("报销按哪边要看是走医保还是工伤。", road)
+    still = "得了癌症医保报完还是很贵，可以申请大病保险。"
+    assert not checks._keeps_both_options(still, "医保报完还是很贵怎么办")
     assert "invented_turn" in kinds("问：小李想加入工会可以吗？答：不可以。", ["不可以。"])
     # Asked to confirm a claim, a restatement closer to the question than to the source agrees
     # whatever the source says; one that corrects a number or adds a negation does not.
@@ -625,6 +634,30 @@ def test_a_claim_about_all_needs_a_source_that_speaks_of_all():
     assert checks.universal_claim("不是所有费用都能报。", inpatient) is None
     cities = ["只需要指定就医的地市，就可以在该地所有的跨省异地就医定点医疗机构直接结算住院费用。"]
     assert checks.universal_claim("该地所有跨省定点医院都可以直接结算住院费用。", cities) is None
+
+
+def test_all_of_a_sum_is_said_of_what_the_source_says_it_of():
+    class_a = ["参保人使用这类〔甲类〕药品时，可以全额纳入报销范围，按规定比例报销。"]
+    q = "医保目录里乙类药和甲类药报销有什么不一样？"
+    said = "甲类药可以全额报销。"
+    assert checks.whole_rebound(said, class_a) == ("全额报销", "可以全额纳入报销范围")
+    assert "unsupported" in kinds(said, class_a, q)
+    assert checks.whole_rebound("甲类药可以全额纳入报销范围。", class_a) is None
+    assert checks.whole_rebound("甲类药不能全额报销。", class_a) is None  # denied
+    # Paid in full by someone else is free to the person (pol-25's right answer).
+    aided = ["对特困人员参加城乡居民医保的个人缴费部分给予全额资助。"]
+    assert checks.whole_rebound("特困人员参加居民医保，个人缴费部分可以全免。", aided) is None
+
+
+def test_paying_is_not_said_of_a_group_whose_share_is_paid_for_them():
+    aided = ["对特困人员、孤儿、低保对象参加城乡居民基本医疗保险的个人缴费部分通过医疗救助给予全额资助。"]
+    q = "我是低保户，参加居民医保自己要掏钱吗？"
+    assert checks.aided_but_pays("参加居民医保自己要掏钱。", aided, q) is not None
+    assert "unsupported" in kinds("参加居民医保自己要掏钱。", aided, q)
+    assert checks.aided_but_pays("低保户参加居民医保不需要自己掏钱。", aided, q) is None
+    # Not the asker's group, or the costs of care: another matter.
+    assert checks.aided_but_pays("参加居民医保自己要掏钱。", aided, "参加居民医保自己要掏钱吗？") is None
+    assert checks.aided_but_pays("住院时起付线以下要自己掏钱。", aided, q) is None
 
 
 def test_a_lists_heading_given_as_what_to_do_is_unsupported():

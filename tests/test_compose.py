@@ -134,6 +134,21 @@ def test_a_question_in_traditional_characters_is_checked_in_simplified():
     assert composed.body.startswith("在广州长期居住的")
 
 
+def test_a_sentence_about_one_case_rests_on_its_items_sentence_about_that_case():
+    # The model chose the 住院 sentence; its reply is about 门诊, which another sentence of the same
+    # item states: that one sentence is added to the quotes, not every sentence it resembles.
+    item = (
+        "参保人在参加医疗保险后，持社会保障卡进行刷卡即时结算。"
+        "住院保障方面，职工医保和居民医保政策范围内住院费用都可按规定报销。"
+        "门诊保障方面，职工医保和居民医保普遍开展了门诊慢性病保障，居民医保还普遍开展了门诊费用统筹。"
+    )
+    question = "参加了居民医保，在门诊看病能报销吗？"
+    c = compose.Composer(prompt_for(question, make_hit("问6", item)), question, CHARS)
+    _, composed = feed(c, "依据：A2\n结论：参加居民医保在门诊看病可以报销。")
+    assert composed.mode == "generated", composed.notes
+    assert [e.text[:4] for e in composed.evidence] == ["住院保障", "门诊保障"]
+
+
 def test_a_number_the_documents_state_otherwise_is_denied_by_rule():
     # The model echoes the asker's 20万; the check drops it; the quote states 10万元 of the same kind.
     question = "听说举报骗保最高能奖20万，是真的吗？"
@@ -207,7 +222,8 @@ def test_gate_refuses_inventions_low_confidence_and_other_regions():
     d = gate.decide(Query("起付线多少", "起付线多少"), hits, **kw)
     assert not d.refused and [h.label for h in d.context] == ["问12"]
     # A kind of insurance the documents never name, whatever else matches; named beside 医保, asked.
-    covered = facts.covered_kinds(["医保…生育保险…大病保险"])
+    covered = facts.covered_kinds(["医保…生育保险…大病保险", "医保…生育保险…大病保险…补充医疗保险"])
+    assert "补充医疗保险" not in covered  # named once in passing: not what the documents speak of
     pension = parse("在外省交了几年养老保险，回老家以后怎么转移接续？", None, 500)
     d = gate.decide(pension, hits, **kw, covered=covered)
     assert d.refused and "养老保险" in d.notes[0]
@@ -215,6 +231,7 @@ def test_gate_refuses_inventions_low_confidence_and_other_regions():
     assert not d.refused
     assert facts.uncovered_kind("买的百万医疗险怎么报销", covered) == "百万医疗险"
     assert facts.uncovered_kind("大病保险怎么报", covered) is None
+    assert facts.uncovered_kind("公司给交的补充医疗保险怎么报？", covered) == "补充医疗保险"
     # Another place's own figure, from national items only: not in the documents.
     national = [make_hit("问2", Q2, dense=0.8)]
     d = gate.decide(parse("广州城乡居民医保一年个人要交多少钱？", None, 500), national, **kw)
