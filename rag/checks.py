@@ -177,7 +177,7 @@ def unsupported(
         denied = asker_numbers
     else:
         denied = asker_numbers & {v for m in _DENIED.finditer(text) for v in facts.numbers(m.group(1))}
-    stated = facts.numbers(text) - denied
+    stated = facts.numbers(text) - denied - situation_numbers(text, question)
     missing = stated - facts.numbers(source)
     if missing:
         return (
@@ -278,6 +278,9 @@ def unsupported(
     every = universal_claim(text, support)
     if every:
         return f"says “{every}” where its source says it of no such whole", "原文没有说“所有/全部”"
+    basis = unstated_basis(text, support)
+    if basis:
+        return f"says “{basis}”, which its source does not", f"原文没有说“{basis}”"
     rebound = whole_rebound(text, support) or aided_but_pays(text, support, question)
     if rebound:
         said, source_said = rebound
@@ -292,6 +295,28 @@ def unsupported(
     if limit:
         return f"says “{limit}” where its source states no such limit", f"原文没有说“{limit}”"
     return None
+
+
+_NUMBER_RUN = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿.]+")
+SITUATION_RUN_CHARS = 2  # characters on each side of the asker's number that the reply must copy
+
+
+def situation_numbers(text: str, question: str) -> frozenset[str]:
+    """The asker's own circumstances, restated with their words: a number from a clause of the
+    question that tells the situation, not the one that asks ("单位说不交医保每月多给我两百块，我能同意
+    吗？" → "单位不交医保每月多给我两百块是违法的", probe 19, had been dropped for a number its source
+    does not state). Not when the question asks to confirm something: its number is the claim."""
+    if not question or is_confirmation(question):
+        return frozenset()
+    clauses = [c for c in _CLAUSE.split(question) if c]
+    said = prose(text)
+    out: set[str] = set()
+    for clause in clauses[:-1]:  # the last clause is the ask
+        for m in _NUMBER_RUN.finditer(clause):
+            window = clause[max(0, m.start() - SITUATION_RUN_CHARS) : m.end() + SITUATION_RUN_CHARS]
+            if len(window) > len(m.group()) and window in said:
+                out |= facts.numbers(window)
+    return frozenset(out)
 
 
 # What a source clause denies, right before the words a reply restates ("不需到市医保中心办理").
@@ -505,6 +530,38 @@ def aided_but_pays(text: str, support: Iterable[str], question: str) -> tuple[st
         m = _PAYS.search(clause)
         if m and not _NEGATION.search(clause[: m.start()]) and not _CARE_COST.search(clause):
             return m.group(), aided[0]
+    return None
+
+
+# What a rate or a rule is said to follow ("按个人负担比例赔付"), and what a result is said to depend on
+# ("取决于个人病情、所在地区以及医保政策"): words the model glues to the source's 比例 or makes up.
+_BASIS = re.compile(r"按照?([^，。；、按]{2,8}?)的?(比例|标准)")
+_FOLLOWS_RULE = re.compile(r"规定|当地|各地|实际")
+_DEPENDS = re.compile(r"(?:取决于|要看|得看|视)([^，。；]{2,30}?)(?:而定|而异|等情况|等因素|[，。；]|$)")
+_FACTOR_SPLIT = re.compile(r"[、，,]|以及|及|和|与|或者|或")
+
+
+def unstated_basis(text: str, support: Iterable[str]) -> str | None:
+    """What the claim says a rate follows, or a result depends on, when no source sentence says it:
+    "大病保险是按个人负担比例赔付的" (probe 19: the source's 个人负担部分 is what is paid *for*, its
+    比例 are 60%/65%/75%), "医保报多取决于个人病情、所在地区以及医保政策" (probe 19: the source says 基层
+    医院报得多). A basis that is a case of a pair (参保地, 就医地) is read by swapped_case; "按规定比例"
+    follows the rules. The words, or None."""
+    source = "\n".join(prose(s) for s in support)
+    clauses = [c for s in support for c in _CLAUSE.split(prose(s))]
+    said = prose(text)
+    for m in _BASIS.finditer(said):
+        basis, rule = m.groups()
+        if _FOLLOWS_RULE.search(basis) or any(c in basis for pair in CONTRASTS for c in pair):
+            continue
+        # Said of that 比例 (标准) in one clause: "个人负担部分" alone is what is paid for, not a rate.
+        if not any(basis in c and rule in c for c in clauses):
+            return m.group()
+    for m in _DEPENDS.finditer(said):
+        for factor in _FACTOR_SPLIT.split(m.group(1)):
+            factor = factor.strip().removeprefix("的")
+            if len(factor) >= 2 and not _bigrams(factor) & _bigrams(source):
+                return m.group().rstrip("，。；")
     return None
 
 
@@ -1016,7 +1073,7 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
     question, a near-verbatim restatement (these were right about half the time when measured);
     for any question, a sentence made only of the question's own words ("医保报不报。", "诱导住院。",
     the FAQ story's first sentence), which answers nothing."""
-    if _A_NOT_A.search(text):
+    if any(not _FINDS_OUT.search(text[: m.start()]) for m in _A_NOT_A.finditer(text)):
         return True  # "医保报不报。": a question's form in a statement
     bare = prose(text).rstrip(TERMINAL + "”’」』）) ")
     if bare not in VERDICT_WORDS and "还是" not in question and _adds_nothing(text, question):
@@ -1099,6 +1156,10 @@ def _corrects_case(text: str, question: str) -> bool:
 
 
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
+# "要先确定医院是不是联网定点医院" (probe 19): the question is what one is told to find out, an answer.
+_FINDS_OUT = re.compile(
+    r"(?:确定|确认|查询|查一下|查看|查|看看|问清楚|问清|了解|核实|判断|弄清楚?)[^，。；]{0,12}$"
+)
 ASKS_BOTH = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # 是不是, 有没有: a question's form, not a negation
 
 

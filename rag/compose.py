@@ -358,17 +358,9 @@ class Composer:
         number of the same kind (money, rate, time, multiple) when the cited items state the asker's
         number nowhere. The reply is then the question's own "no" above that sentence: a number the
         documents state otherwise is the one verdict a rule can read."""
-        if not self.evidence or not is_confirmation(self.question):
+        if not self._asks_unstated_number():
             return None
-        asked = facts.quantities(self.question)
-        labels = {e.label for e in self.evidence}
-        stated = {
-            q for src in self.prompt.sources if src.hit.label in labels
-            for sentence in src.sentences for q in facts.quantities(sentence)
-        }  # fmt: skip
-        if not asked or asked & stated:
-            return None
-        kinds = {kind for _, kind in asked}
+        kinds = {kind for _, kind in facts.quantities(self.question)}
         # From the model's choice and the top item's sentences closest to the question, a rule before
         # a story's example: the model often chose the story's figure ("李大爷…2%") over the rule the
         # asker asks about ("内部人员…最高不超过…3%").
@@ -376,11 +368,26 @@ class Composer:
         ranked = sorted(pool, key=lambda e: (self._is_story(e), -checks.similarity(e.text, self.question)))
         return next((e for e in ranked if any(k in kinds for _, k in facts.quantities(e.text))), None)
 
+    def _asks_unstated_number(self) -> bool:
+        """A request to confirm a number ("…住院不能超过15天，有这个规定吗？") that no sentence of the
+        cited items states."""
+        if not self.evidence or not is_confirmation(self.question):
+            return False
+        asked = facts.quantities(self.question)
+        labels = {e.label for e in self.evidence}
+        stated = {
+            q for src in self.prompt.sources if src.hit.label in labels
+            for sentence in src.sentences for q in facts.quantities(sentence)
+        }  # fmt: skip
+        return bool(asked) and not asked & stated
+
     def _affirms_unstated_number(self, verdict: str) -> bool:
         """ "是真的。" to "听说举报骗保最高能奖20万，是真的吗？" when no cited item states 20万: a yes to a
-        number the documents do not state is a guess (the documents' number is then quoted by
-        :meth:`_correction`)."""
-        return not checks.negations(verdict) and self._correction() is not None
+        number the documents do not state is a guess (the documents' number, when they state one
+        of that kind, is then quoted by :meth:`_correction`). "有这个规定。" to "医院说住院不能超过15天，
+        有这个规定吗？" above "住院天数是医疗机构根据患者病情…确定的" (probe 19) is such a yes too, though
+        the item states no number of days to quote."""
+        return not checks.negations(verdict) and self._asks_unstated_number()
 
     def _no_word(self) -> str:
         pairs = yes_no_words(self.question)

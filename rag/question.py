@@ -91,7 +91,8 @@ _INVENTION = re.compile(
 
 # Asking to have a claim confirmed: where a small model agrees by restating the claim.
 _CONFIRMATION = re.compile(
-    r"(吧|对吧|是吧|对吗|对不对|是真的吗|是不是真的|是这样吗|有这回事吗|没错吧)[？?！!。]*$|是不是|听说|据说"
+    r"(吧|对吧|是吧|对吗|对不对|是真的吗|是不是真的|是这样吗|有这回事吗|没错吧"
+    r"|有这(?:个|种|条|项|样的?)?(?:规定|说法|政策|要求)吗)[？?！!。]*$|是不是|听说|据说"
 )
 
 

@@ -660,6 +660,41 @@ def test_paying_is_not_said_of_a_group_whose_share_is_paid_for_them():
     assert checks.aided_but_pays("住院时起付线以下要自己掏钱。", aided, q) is None
 
 
+def test_what_a_rate_follows_or_a_result_depends_on_must_be_in_the_source():
+    serious = [
+        "城乡居民大病患者发生的高额医疗费用在政策范围内的个人负担部分，可根据实际医疗费用负担情况，纳入城乡居民大病保险范围。"
+    ]
+    q = "大病保险是按什么比例赔的？"
+    assert checks.unstated_basis("大病保险是按个人负担比例赔付的。", serious) == "按个人负担比例"
+    assert "unsupported" in kinds("大病保险是按个人负担比例赔付的。", serious, q)
+    rates = ["甲类药品可以全额纳入报销范围，按规定比例报销。"]
+    assert checks.unstated_basis("甲类药按规定比例报销。", rates) is None
+    tiers = ["在基层医院报销比例比在大医院高，所以在二级医院就医，报销的钱要比在三级医院的更多。"]
+    made_up = "县医院和三甲医院都能做，但医保报多取决于个人病情、所在地区以及医保政策。"
+    assert checks.unstated_basis(made_up, tiers) == "取决于个人病情、所在地区以及医保政策"
+    assert checks.unstated_basis("报多少要看医院的级别。", ["报多少要看医院的级别和起付线。"]) is None
+
+
+def test_the_askers_own_numbers_restated_are_no_claim_unless_asked_to_confirm():
+    q = "单位说不交医保每月多给我两百块，我能同意吗？"
+    law = ["所有用人单位都要参加职工基本医疗保险，不给员工缴纳医保是违法的。"]
+    assert checks.situation_numbers("单位不交医保每月多给我两百块是违法的。", q) == {"200"}
+    assert "unsupported" not in kinds("单位不交医保每月多给我两百块是违法的。", law, q)
+    # The number in the clause that asks, or in a claim to confirm, stays a claim.
+    assert checks.situation_numbers("住院14天后必须出院。", "住院14天后必须出院吗？") == set()
+    assert checks.situation_numbers("住院满14天必须出院。", "听说住院满14天必须出院，是吧？") == set()
+
+
+def test_a_question_one_is_told_to_find_out_is_no_echo():
+    q = "去外地看病之前，怎么查那边哪些医院能用医保？"
+    src = [
+        "异地就医需要去已经联网了的定点医院,否则是无法用医保报销的所以,我们第一步要确定你需要去的医院是不是已经联网了的定点医院。"
+    ]
+    told = "去外地看病之前，需要先确定你要去的医院是不是已经联网了的定点医院。"
+    assert "echo" not in kinds(told, src, q)
+    assert "echo" in kinds("医保报不报。", src, "出车祸医保报不报？")
+
+
 def test_a_lists_heading_given_as_what_to_do_is_unsupported():
     kinds_of = [
         "一是分解收费：将一个项目收费分解成几个项目甚至是自立项目；",

@@ -134,6 +134,17 @@ def test_a_question_in_traditional_characters_is_checked_in_simplified():
     assert composed.body.startswith("在广州长期居住的")
 
 
+def test_a_yes_to_a_number_no_cited_sentence_states_is_dropped():
+    # "有这个规定。" to a reported rule with a number (15天) that the cited item never states: the
+    # item says the hospital decides by the illness; a yes would confirm the asker's number.
+    item = "住院天数是医疗机构根据患者病情及医院管理规定来确定的，医保部门不得干涉临床诊疗行为。"
+    question = "医院说医保病人住院不能超过15天，有这个规定吗？"
+    c = compose.Composer(prompt_for(question, make_hit("问17", item)), question, CHARS)
+    _, composed = feed(c, "依据：A1\n结论：有这个规定。")
+    assert composed.mode == "no_conclusion", composed.notes
+    assert any("confirms a number" in n for n in composed.notes)
+
+
 def test_a_sentence_about_one_case_rests_on_its_items_sentence_about_that_case():
     # The model chose the 住院 sentence; its reply is about 门诊, which another sentence of the same
     # item states: that one sentence is added to the quotes, not every sentence it resembles.
