@@ -177,7 +177,7 @@ def unsupported(
         denied = asker_numbers
     else:
         denied = asker_numbers & {v for m in _DENIED.finditer(text) for v in facts.numbers(m.group(1))}
-    stated = facts.numbers(text) - denied - situation_numbers(text, question)
+    stated = facts.numbers(text) - denied
     missing = stated - facts.numbers(source)
     if missing:
         return (
@@ -295,28 +295,6 @@ def unsupported(
     if limit:
         return f"says “{limit}” where its source states no such limit", f"原文没有说“{limit}”"
     return None
-
-
-_NUMBER_RUN = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿.]+")
-SITUATION_RUN_CHARS = 2  # characters on each side of the asker's number that the reply must copy
-
-
-def situation_numbers(text: str, question: str) -> frozenset[str]:
-    """The asker's own circumstances, restated with their words: a number from a clause of the
-    question that tells the situation, not the one that asks ("单位说不交医保每月多给我两百块，我能同意
-    吗？" → "单位不交医保每月多给我两百块是违法的", probe 19, had been dropped for a number its source
-    does not state). Not when the question asks to confirm something: its number is the claim."""
-    if not question or is_confirmation(question):
-        return frozenset()
-    clauses = [c for c in _CLAUSE.split(question) if c]
-    said = prose(text)
-    out: set[str] = set()
-    for clause in clauses[:-1]:  # the last clause is the ask
-        for m in _NUMBER_RUN.finditer(clause):
-            window = clause[max(0, m.start() - SITUATION_RUN_CHARS) : m.end() + SITUATION_RUN_CHARS]
-            if len(window) > len(m.group()) and window in said:
-                out |= facts.numbers(window)
-    return frozenset(out)
 
 
 # What a source clause denies, right before the words a reply restates ("不需到市医保中心办理").

@@ -27,7 +27,7 @@ from .characters import mask
 from .generation import GenerationStats, Generator
 from .normalise import normalise
 from .prompt import MAX_SENTENCE_CHARS, Prompt, parse_evidence
-from .question import is_confirmation, yes_no_words
+from .question import claimed_part, is_confirmation, yes_no_words
 from .records import Citation, Evidence, Hit
 from .sentences import split_sentences
 
@@ -360,7 +360,7 @@ class Composer:
         documents state otherwise is the one verdict a rule can read."""
         if not self._asks_unstated_number():
             return None
-        kinds = {kind for _, kind in facts.quantities(self.question)}
+        kinds = {kind for _, kind in facts.quantities(claimed_part(self.question))}
         # From the model's choice and the top item's sentences closest to the question, a rule before
         # a story's example: the model often chose the story's figure ("李大爷…2%") over the rule the
         # asker asks about ("内部人员…最高不超过…3%").
@@ -373,7 +373,7 @@ class Composer:
         cited items states."""
         if not self.evidence or not is_confirmation(self.question):
             return False
-        asked = facts.quantities(self.question)
+        asked = facts.quantities(claimed_part(self.question))
         labels = {e.label for e in self.evidence}
         stated = {
             q for src in self.prompt.sources if src.hit.label in labels

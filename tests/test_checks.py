@@ -675,14 +675,12 @@ def test_what_a_rate_follows_or_a_result_depends_on_must_be_in_the_source():
     assert checks.unstated_basis("报多少要看医院的级别。", ["报多少要看医院的级别和起付线。"]) is None
 
 
-def test_the_askers_own_numbers_restated_are_no_claim_unless_asked_to_confirm():
-    q = "单位说不交医保每月多给我两百块，我能同意吗？"
-    law = ["所有用人单位都要参加职工基本医疗保险，不给员工缴纳医保是违法的。"]
-    assert checks.situation_numbers("单位不交医保每月多给我两百块是违法的。", q) == {"200"}
-    assert "unsupported" not in kinds("单位不交医保每月多给我两百块是违法的。", law, q)
-    # The number in the clause that asks, or in a claim to confirm, stays a claim.
-    assert checks.situation_numbers("住院14天后必须出院。", "住院14天后必须出院吗？") == set()
-    assert checks.situation_numbers("住院满14天必须出院。", "听说住院满14天必须出院，是吧？") == set()
+def test_the_askers_number_stays_a_claim_even_in_the_situation_they_tell():
+    # "出院后一周内…，不算分解住院" (pol-28) rests on the asker's 一周, while "…多给我两百块是违法的"
+    # (probe 19) merely restates theirs: no rule tells them apart, so a number needs its source.
+    q = "出院后一周内又因为同一种病住院，算分解住院吗？"
+    src = ["住院天数是医疗机构根据患者病情及医院管理规定来确定的。"]
+    assert "unsupported" in kinds("出院后一周内又因为同一种病住院，不算分解住院。", src, q)
 
 
 def test_a_question_one_is_told_to_find_out_is_no_echo():

@@ -6,7 +6,7 @@ from conftest import make_hit
 
 from rag import checks, compose, facts, gate
 from rag.prompt import build_prompt, parse_evidence
-from rag.question import Query, invention_request, parse
+from rag.question import Query, claimed_part, invention_request, parse
 from rag.scope import CosineScope
 from rag.sentences import split_sentences
 
@@ -143,6 +143,13 @@ def test_a_yes_to_a_number_no_cited_sentence_states_is_dropped():
     _, composed = feed(c, "依据：A1\n结论：有这个规定。")
     assert composed.mode == "no_conclusion", composed.notes
     assert any("confirms a number" in n for n in composed.notes)
+    # The asker's circumstances are not what they ask to confirm (rob-19: 一年的劳动合同).
+    labour = "进城务工的农村居民有权参加基本医疗保险，用人单位应为其参加职工基本医疗保险。"
+    question = "我表哥农村户口，在城里签了一年的劳动合同，公司应该给他上职工医保吧？"
+    assert claimed_part(question) == "公司应该给他上职工医保吧"
+    c = compose.Composer(prompt_for(question, make_hit("问5", labour)), question, CHARS)
+    _, composed = feed(c, "依据：A1\n结论：可以。")
+    assert composed.mode == "generated" and composed.body.startswith("可以。"), composed.notes
 
 
 def test_a_sentence_about_one_case_rests_on_its_items_sentence_about_that_case():
