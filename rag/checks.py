@@ -156,6 +156,10 @@ def content_words(text: str) -> list[str]:
     ]  # fmt: skip
 
 
+# Where, who, which: the reply's answer is the words it adds to the question.
+_ASKS_WHICH = re.compile(r"哪|谁|什么地方|什么部门|什么单位")
+
+
 def unsupported(
     sentence: str,
     support: Iterable[str],
@@ -238,6 +242,16 @@ def unsupported(
     novel = [w for w in words if w not in source and w not in question]
     if len(novel) >= 2 and len(novel) > UNSUPPORTED_SHARE * len(words):
         return f"content words not in the source: {novel}", "只能说原文里写了的内容"
+    added = [w for w in words if w not in question]
+    if (
+        _ASKS_WHICH.search(question)
+        and not yes_no_words(question)
+        and added
+        and not any(w in source for w in added)
+    ):
+        # All it adds to the question is its own: "…自己工资里扣的那部分是交给社保局的" (probe 20, above
+        # quotes on the employer's duty) answers "交到哪里" with a word no source sentence has.
+        return f"adds to the question only words not in the source: {added}", "只能说原文里写了的内容"
     flipped = polarity_conflict(text, support, question)
     if flipped:
         said, source_said = flipped
@@ -269,6 +283,9 @@ def unsupported(
     condition = dropped_condition(text, support, question)
     if condition:
         return f"the source says this only if “{condition}”", f"原文说的是“如果{condition}”的情况"
+    undone = dropped_asked_negation(text, question)
+    if undone:
+        return f"speaks of “{undone}” where the asker asks about not doing it", f"问的是“不{undone}”"
     denied = dropped_negation(text, support, question)
     if denied:
         return f"restates what its source denies: “{denied}”", f"原文说的是“{denied}”"
@@ -540,6 +557,28 @@ def unstated_basis(text: str, support: Iterable[str]) -> str | None:
             factor = factor.strip().removeprefix("的")
             if len(factor) >= 2 and not _bigrams(factor) & _bigrams(source):
                 return m.group().rstrip("，。；")
+    return None
+
+
+# The act the asker asks about not doing ("可以不留真名吗", "能不去窗口办吗"): the act after the
+# negation, up to the end of the clause (particles off).
+_ASKED_NOT = re.compile(r"(?:不|没有?|无需|不用)([\u4e00-\u9fff]{2,6}?)[吗呢吧么啊]*$")
+
+
+def dropped_asked_negation(text: str, question: str) -> str | None:
+    """A reply about doing what the asker asked about not doing: "可以留真名举报" to "举报骗保可以不留
+    真名吗？" (probe 20) answers another question, and reads as a no to the one asked. Not for a
+    request to confirm a denial, nor a question asking both ways (算不算). The act the reply drops
+    the 不 of, or None."""
+    asks = [c for c in _CLAUSE.split(question) if c and yes_no_words(c)]
+    said = prose(text)
+    # Asked to confirm a denial ("奖励没有上限吧"), the reply that drops the 不 corrects the asker.
+    if not asks or _NEGATION.search(said) or is_confirmation(question):
+        return None
+    ask = ASKS_BOTH.sub("", asks[-1])  # "算不算骗保" asks both ways: no act asked about not doing
+    m = _ASKED_NOT.search(ask)
+    if m and m.group(1) in said:
+        return m.group(1)
     return None
 
 
@@ -922,8 +961,11 @@ _FORMS = {"能": ("能", "不能"), "需": ("需要", "不需要"), "同": ("一
 _DIFFERENT = ("不同", "差别", "区别", "差异")  # say "not the same" unless negated ("没有区别")
 _NOT_MODAL = re.compile(r"可能|功能|智能|性能|技能|本能|才能|能力|能源|职能|不可能")
 _NEGATED = ("不", "没", "未", "无", "非", "毋")
-# Encouraged is not required: "提倡实名投诉举报" does not say 必须实名 (probe 15: the judge had said it did).
-_NEGATIVE_ONLY = {"需": re.compile(r"无需|不必|不用|不需(?!要)|提倡|鼓励|倡导")}
+# A comparison states a difference: "A比B少" is "A和B不一样".
+_COMPARES = re.compile(r"比[^，。；,;]{1,12}?(?:更|还|要)?(?:少|多|高|低|贵|便宜|大|小|快|慢)")
+# Encouraged is not required: "提倡实名投诉举报" does not say 必须实名 (probe 15: the judge had said it did);
+# advised is not required: "建议…在家人…帮助下激活" does not say one cannot do it alone (probe 20).
+_NEGATIVE_ONLY = {"需": re.compile(r"无需|不必|不用|不需(?!要)|提倡|鼓励|倡导|建议")}
 
 
 def _polarities(text: str, family: str) -> dict[str, set[str]]:
@@ -947,8 +989,24 @@ def _clause_polarity(clause: str, family: str) -> dict[str, set[str]]:
         forms.add(no if negated else yes)
     if family in _NEGATIVE_ONLY and _NEGATIVE_ONLY[family].search(clause):
         forms.add("不需要")
-    rest = _bigrams(_same_act(_MODALS[family].sub("", clause)))
+    if family == "同" and _COMPARES.search(clause):
+        forms.add("不一样")  # "一般报的会比本地就医少一些" says it is not the same
+    rest = _bigrams(_same_act(_MODALS[family].sub("", _governed(clause))))
     return {form: rest for form in forms}
+
+
+GOVERNED_CHARS = 14  # how far past a modal a long clause's words are still what it governs
+
+
+def _governed(clause: str) -> str:
+    """A clause cut to what its modals govern when it runs on without punctuation: "不需到市医保中心
+    办理任何手续费用报销时携带…转诊转院证明即可办理" (异地就医·问7, one clause in the source) denies
+    the trip to the 医保中心, not carrying the 证明 (probe 20: "报销要带…转诊转院证明" had been dropped)."""
+    ends = [m.end() for family in _MODALS.values() for m in family.finditer(clause)]
+    ends += [m.end() for pattern in _NEGATIVE_ONLY.values() for m in pattern.finditer(clause)]
+    if not ends or len(clause) <= max(ends) + GOVERNED_CHARS:
+        return clause
+    return clause[: max(ends) + GOVERNED_CHARS]
 
 
 # The asker's everyday word and the documents' word for the same act: "不能看病买药" is about what

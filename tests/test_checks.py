@@ -683,6 +683,37 @@ def test_the_askers_number_stays_a_claim_even_in_the_situation_they_tell():
     assert "unsupported" in kinds("出院后一周内又因为同一种病住院，不算分解住院。", src, q)
 
 
+def test_probe_20_readings():
+    # A comparison states a difference: "一样" against "…一般报的会比本地就医少一些".
+    rates = ["能报多少:以参保地的政策为准,包括报销的起付线、报销比例、最高限额等一般报的会比本地就医少一些。"]
+    same = "在外地看病，报销的比例是不是和在本地一样？"
+    assert "unsupported" in kinds("报销的比例和在本地一样。", rates, same)
+    # Advised is not required.
+    advised = ["如果他使用智能手机，建议参保人在家人或者医院、药店工作人员帮助下，激活医保电子凭证。"]
+    q = "电子凭证激活要本人去柜台吗，还是手机上自己就能弄？"
+    assert "unsupported" in kinds("电子凭证激活需要家人或者医院、药店工作人员帮助。", advised, q)
+    # Asked about not doing something, a reply about doing it answers another question.
+    named = "举报骗保可以不留真名吗？"
+    assert checks.dropped_asked_negation("可以留真名举报。", named) == "留真名"
+    assert "unsupported" in kinds("可以留真名举报。", ["匿名举报，予以尊重。"], named)
+    assert checks.dropped_asked_negation("可以不留真名。", named) is None
+    # Asked to confirm a denial, dropping the 不 corrects the asker.
+    assert checks.dropped_asked_negation("举报骗保的奖励有上限。", "举报骗保的奖励没有上限吧") is None
+    assert checks.dropped_asked_negation("这算骗保。", "这算不算骗保？") is None  # asks both ways
+    # Where / who: what the reply adds to the question must be in the source.
+    duty = ["首先，用人单位有为职工参加职工医保的法定义务。"]
+    where = "公司交医保的时候，我自己工资里扣的那部分是交到哪里的？"
+    assert "unsupported" in kinds("公司交医保的时候，自己工资里扣的那部分是交给社保局的。", duty, where)
+    # A long clause in the source run on without punctuation: the 不需 governs the trip, not the 证明.
+    referral = [
+        "只需由转出医院提供盖有医院公章的转诊转院证明,不需到市医保中心办理任何手续费用报销时携带相关报销材料"
+        "和其转出医院的转诊转院证明即可办理。"
+    ]
+    again = "转诊到外地的病人再转到另一家医院，报销要带什么证明？"
+    assert "unsupported" not in kinds("报销要带盖有医院公章的转诊转院证明。", referral, again)
+    assert "unsupported" in kinds("转院要到市医保中心办理手续。", referral, "转院要到市医保中心办手续吗？")
+
+
 def test_a_question_one_is_told_to_find_out_is_no_echo():
     q = "去外地看病之前，怎么查那边哪些医院能用医保？"
     src = [
