@@ -39,12 +39,13 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from . import facts
 from .characters import in_text, mask
 from .keyword import STOPWORDS, _jieba, tokenize
 from .normalise import normalise
-from .question import is_confirmation, yes_no_words
+from .question import CLAUSE, is_confirmation, yes_no_words
 
 KINDS = (
     "character",
@@ -483,6 +484,10 @@ _WHOLE_KIND = {
 }
 
 
+def _whole_kind(m: re.Match[str]) -> str:
+    return _WHOLE_KIND.get(m.group(2), m.group(2))
+
+
 def whole_rebound(text: str, support: Iterable[str]) -> tuple[str, str] | None:
     """(the claim, what the source says) when a clause says all of a sum is paid one way
     ("甲类药可以全额报销") and its source says all of it goes another ("可以全额纳入报销范围，按规定
@@ -491,12 +496,12 @@ def whole_rebound(text: str, support: Iterable[str]) -> tuple[str, str] | None:
     source_said: dict[str, str] = {}  # kind of verb → the source clause that says it of a whole
     for clause in (c for s in support for c in _CLAUSE.split(prose(s))):
         for m in _WHOLE_OF.finditer(clause):
-            source_said.setdefault(_WHOLE_KIND.get(m.group(2), m.group(2)), clause)
+            source_said.setdefault(_whole_kind(m), clause)
     for clause in _CLAUSE.split(prose(text)):
         m = _WHOLE_OF.search(clause)
         if not m or _NEGATION.search(clause[: m.end()]):
             continue
-        if _WHOLE_KIND.get(m.group(2), m.group(2)) not in source_said:
+        if _whole_kind(m) not in source_said:
             return m.group(), next(iter(source_said.values()), "no such whole")
     return None
 
@@ -778,23 +783,17 @@ def unnamed_case(text: str, support: Iterable[str]) -> str | None:
     return None
 
 
-# Groups of insured people the documents give their own rules (rag.facts.GROUPS).
-GROUPS = facts.GROUPS
-_BEFORE = facts.BEFORE_GROUP
-
-
 def unnamed_group(text: str, support: Iterable[str]) -> str | None:
-    """A group of people in GROUPS a sentence states something of when its source — the sentences,
+    """A group of people in rag.facts.GROUPS a sentence states something of when its source — the sentences,
     and the question of the item they answer — never names that group: the source's rule is
     someone else's (or everyone's), not a rule of theirs. The group's word, or None. The item's
     question counts ("老人随子女异地居住…" supports "退休后跟着子女去外地住可以办理异地就医"), though
     it is a story and may name a group in passing; "退休前的10几年…" does not name retirees."""
-    text, source = _BEFORE.sub("", text), _BEFORE.sub("", "\n".join(support))
-    for names in GROUPS:
-        said = next((n for n in names if n in text), None)
-        if said and not any(n in source for n in names):
-            return said
-    return None
+    unnamed = sorted(facts.groups_named(text) - facts.groups_named("\n".join(support)))
+    if not unnamed:
+        return None
+    said = facts.BEFORE_GROUP.sub("", text)
+    return next(n for n in facts.GROUPS[unnamed[0]] if n in said)
 
 
 # A claim about paying for care, which the documents rule on for 门诊 and 住院 separately; a source
@@ -998,6 +997,7 @@ def _clause_polarity(clause: str, family: str) -> dict[str, set[str]]:
 GOVERNED_CHARS = 14  # how far past a modal a long clause's words are still what it governs
 
 
+@lru_cache(maxsize=4096)
 def _governed(clause: str) -> str:
     """A clause cut to what its modals govern when it runs on without punctuation: "不需到市医保中心
     办理任何手续费用报销时携带…转诊转院证明即可办理" (异地就医·问7, one clause in the source) denies
@@ -1064,7 +1064,7 @@ def _names_other_case(claim: str, source: str, pair: tuple[str, str]) -> bool:
     )
 
 
-_CLAUSE = re.compile(r"[，。？！,?!；;：:\s]+")
+_CLAUSE = CLAUSE
 
 
 def _copies_a_clause(text: str, question: str) -> bool:

@@ -100,7 +100,8 @@ def is_confirmation(question: str) -> bool:
     return bool(_CONFIRMATION.search(question.strip()))
 
 
-_CLAUSES = re.compile(r"[，。？！,?!；;：:\s]+")
+# Clauses of a question or a reply: what the checks (rag.checks) read one at a time.
+CLAUSE = re.compile(r"[，。？！,?!；;：:\s]+")
 _REPORTED = re.compile(r"说|听说|据说|称|认为|规定")
 _REFERS_BACK = re.compile(r"^(?:这|那|此)|这个|这种|这样|这么|这条|这项|这回")
 TAG_CHARS = 6  # a last clause this short ("是吧", "是真的吗") asks about the clauses before it
@@ -112,7 +113,7 @@ def claimed_part(question: str) -> str:
     every clause when the ask is a tag or points back at them ("…20万，是真的吗？"). Not the
     asker's circumstances: "…签了一年的劳动合同，公司应该给他上职工医保吧？" asks about 职工医保,
     not about 一年 (rob-19)."""
-    clauses = [c for c in _CLAUSES.split(question.strip()) if c]
+    clauses = [c for c in CLAUSE.split(question.strip()) if c]
     if not clauses:
         return ""
     last = clauses[-1]
