@@ -24,8 +24,12 @@ _UNITS = (
 _CN_NUMBER = re.compile(
     f"百分之[{_CN_DIGIT}点]+|[零〇一二两三四五六七八九十][{_CN_DIGIT}点]*(?=(?:多|余|几)?(?:{_UNITS}))"
 )
-# A lone 一 before these is the article ("一个", "一次", "一种"), not a count worth checking.
-_ARTICLE = re.compile("一(?=个(?!月|工作日|百分点|年度)|次|种|项|类|家|份|张|名|人)")
+# A lone 一 before these is the article ("一个", "一次", "一种"), not a count worth checking; so is
+# 一年/一个月 before how much is paid or allowed in it ("一年最多报多少": per year, not 1 year).
+_ARTICLE = re.compile(
+    "一(?=个(?!月|工作日|百分点|年度)|次|种|项|类|家|份|张|名|人"
+    "|(?:年|个月)(?:最|能|可以|可|要|得|该|需要|需|报|交|缴|花|大概|一共|总共|下来))"
+)
 # List numbering: "1." "2、" "（3）" "一是" "（一）" "第一" (order, not a fact to check).
 _ENUMERATION = re.compile(
     r"(?:^|(?<=[：:；;。，,\s\]】]))\d{1,2}\s*[.、](?!\d)|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十]{1,3}[)）]"

@@ -34,6 +34,9 @@ def kinds(sentence, support, question="", characters=(), home=HUBEI):
         # List numbering, ordinals and words with 一 state no number.
         ("步骤：1. 办理备案；2、持卡就医（3）结算", set()),
         ("一是参加居民医保，第一次统一办理，一次性", set()),
+        # 一年 of how much is paid in it is "per year"; a duration stays a number.
+        ("一年最多报6倍，一个月能报多少", {"6"}),
+        ("签订了一年的劳动合同，一年内有效", {"1"}),
     ],
 )
 def test_numbers_in_digits_and_chinese_numerals(text, values):
