@@ -299,7 +299,9 @@ def unsupported(
     basis = unstated_basis(text, support)
     if basis:
         return f"says “{basis}”, which its source does not", f"原文没有说“{basis}”"
-    rebound = whole_rebound(text, support) or aided_but_pays(text, support, question)
+    rebound = (
+        whole_rebound(text, support) or aided_but_pays(text, support, question) or list_rebound(text, support)
+    )
     if rebound:
         said, source_said = rebound
         return f"says “{said}” where its source says “{source_said}”", f"原文说的是“{source_said}”"
@@ -470,6 +472,7 @@ def universal_claim(text: str, support: Iterable[str]) -> str | None:
 
 # "All of it" bound to what is done with the money: "全额纳入报销范围" (甲类药, 问30) puts the whole
 # cost into the reimbursable part; "全额报销" pays all of it. Longer verbs first.
+_HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 _WHOLE_OF = re.compile(
     r"(全额|全部|足额|全)(?:都|也|可以|可|能|会|给|予以|予|被)?"
     r"(报销|支付|承担|负担|资助|补助|补贴|免除|纳入|计入|划入|报|免|付|出)"
@@ -503,6 +506,63 @@ def whole_rebound(text: str, support: Iterable[str]) -> tuple[str, str] | None:
             continue
         if _whole_kind(m) not in source_said:
             return m.group(), next(iter(source_said.values()), "no such whole")
+    return None
+
+
+# Within a list: runs of this many characters between its 、 (longer is not one thing listed).
+LIST_ITEM_MAX = 14
+_PUNCT_OR_ETC = re.compile(r"^(?:等|$|[^\u4e00-\u9fff])")
+
+
+def _list_tails(text: str) -> list[tuple[str, str]]:
+    """For each list of three or more (…、…、…) in a clause: (its middle items joined by 、 with a
+    、 either side, what follows its last 、): "由民政部门、扶贫部门、医保部门认定" →
+    ("、扶贫部门、", "医保部门认定")."""
+    out = []
+    for clause in _CLAUSE.split(text):
+        parts = clause.split("、")
+        i = 1
+        while i < len(parts) - 1:
+            j = i
+            while j < len(parts) - 1 and 1 <= len(parts[j]) <= LIST_ITEM_MAX and _HAN_ONLY.match(parts[j]):
+                j += 1
+            if j > i:
+                out.append(("、" + "、".join(parts[i:j]) + "、", "、".join(parts[j:])))
+            i = j + 1
+    return out
+
+
+def list_rebound(text: str, support: Iterable[str]) -> tuple[str, str] | None:
+    """(the claim, what the source says) when a reply restates a list of its source and says of it
+    something else than the source does: "医疗救助的对象由…民政部门、扶贫部门、医保部门认定" above
+    "可以向…民政部门、扶贫部门、医保部门咨询" (probe 19; the source has 民政 认定 but 医保 only
+    咨询). Read at the word after the list's last item: the small model keeps a list and glues it
+    to a verb from elsewhere. A list ending the clause, or followed by 等, says nothing of it."""
+    sources = [prose(s) for s in support]
+    for middle, tail in _list_tails(prose(text)):
+        said_after: list[tuple[str, str]] = []
+        for source in sources:
+            start = source.find(middle)
+            while start >= 0:
+                after = source[start + len(middle) :]
+                n = 0
+                while n < min(len(after), len(tail)) and after[n] == tail[n]:
+                    n += 1
+                # The shared run must be the last item alone: one that goes on past 等 or past an
+                # item's length shares what comes after the list too.
+                longest = max(len(x) for x in middle.split("、"))
+                last_item = 2 <= n <= longest + 2 and "等" not in tail[:n] and bool(_HAN_ONLY.match(tail[:n]))
+                said_after.append((tail[: n + 2], after[: n + 2]) if last_item else ("", ""))
+                start = source.find(middle, start + 1)
+        if not said_after:
+            continue
+        # Compared at the two characters after the shared last item (r/o: reply/source).
+        nexts = [(r[len(r) - 2 :], o[len(r) - 2 :]) for r, o in said_after if r]
+        if len(nexts) == len(said_after) and all(
+            not _PUNCT_OR_ETC.match(r) and not _PUNCT_OR_ETC.match(o) and r[0] != o[0] for r, o in nexts
+        ):
+            said, source_said = said_after[0]
+            return f"{middle.lstrip('、')}{said}", f"{middle.lstrip('、')}{source_said}"
     return None
 
 

@@ -45,7 +45,9 @@ def test_numbers_in_digits_and_chinese_numerals(text, values):
 
 def test_quantities_carry_the_kind_their_unit_names():
     assert facts.quantities("听说举报骗保最高能奖20万，是真的吗？") == {("200000", "money")}
-    assert facts.quantities("统筹基金一年最多只能报平均工资的两倍吧") == {("1", "time"), ("2", "multiple")}
+    # 一年 before how much is paid in it is "per year" (stop 29), not a duration of 1.
+    assert facts.quantities("统筹基金一年最多只能报平均工资的两倍吧") == {("2", "multiple")}
+    assert facts.quantities("转诊备案有效期是一年吧") == {("1", "time")}
     assert facts.quantities("备案有效期为3个月，奖励不超过查实金额的3%") == {("3", "time"), ("3", "percent")}
     assert facts.quantities("百分之九十") == {("90", "percent")}
     assert facts.quantities("第1条 共收录药品2709个") == set()  # numbering, and a count of no listed kind
@@ -650,6 +652,25 @@ def test_all_of_a_sum_is_said_of_what_the_source_says_it_of():
     # Paid in full by someone else is free to the person (pol-25's right answer).
     aided = ["对特困人员参加城乡居民医保的个人缴费部分给予全额资助。"]
     assert checks.whole_rebound("特困人员参加居民医保，个人缴费部分可以全免。", aided) is None
+
+
+def test_a_list_of_the_source_is_not_glued_to_another_verb():
+    consult = ["张大姐可以向户籍所在地民政部门、扶贫部门、医保部门咨询不同类别救助对象认定的具体标准和程序。"]
+    q = "医疗救助的对象是谁认定的，去哪问？"
+    said = "医疗救助的对象由户籍所在地民政部门、扶贫部门、医保部门认定。"  # probe 19
+    assert checks.list_rebound(said, consult) == ("扶贫部门、医保部门认定", "扶贫部门、医保部门咨询")
+    assert "unsupported" in kinds(said, consult, q)
+    assert checks.list_rebound("可以向户籍所在地民政部门、扶贫部门、医保部门咨询。", consult) is None
+    assert (
+        checks.list_rebound("可以问民政部门、扶贫部门、医保部门。", consult) is None
+    )  # list ends the clause
+    # The list goes on past 等, or the reply keeps the words after the last item: a copy.
+    papers = ["索取急诊证明、费用发票、药品处方和费用明细等报销所需的材料。"]
+    assert checks.list_rebound("要带急诊证明、费用发票、药品处方和费用明细等材料。", papers) is None
+    scope = ["符合基本医疗保险药品目录、诊疗项目范围、医疗服务设施标准所规定项目范围内的医药费用。"]
+    assert (
+        checks.list_rebound("符合药品目录、诊疗项目范围、医疗服务设施标准所规定项目的费用。", scope) is None
+    )
 
 
 def test_paying_is_not_said_of_a_group_whose_share_is_paid_for_them():
