@@ -993,8 +993,9 @@ def dropped_group(text: str, support: Iterable[str], question: str = "") -> str 
         if any(_restates(grams, s) for grams in clauses):
             return groups[0]
     # A bare verdict restates nothing, but it rests on its sources all the same: "可以刷医保卡。"
-    # above only "转诊转院人员…回参保地看病就医无需办理手续" (probe 12).
-    if clauses and support and len(unasked) == len(support) and len(prose(text)) <= VERDICT_CHARS:
+    # above only "转诊转院人员…回参保地看病就医无需办理手续" (probe 12), and a lone "可以。" (probe 22).
+    rule = bool(clauses) or bool(_RULE.search(prose(text)))
+    if rule and support and len(unasked) == len(support) and len(prose(text)) <= VERDICT_CHARS:
         return unasked[0]
     return None
 

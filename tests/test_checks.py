@@ -808,6 +808,8 @@ def test_a_bare_verdict_resting_only_on_one_groups_rule_is_unsupported():
     transfer = ["转诊转院人员办理了跨省异地就医登记备案后,回参保地看病就医无需办理手续"]
     q = "外地备案了，回本地看病还能刷医保卡吗？"
     assert checks.dropped_group("可以刷医保卡。", transfer, q) == "转诊转院人员"
+    home = "在外地备案了，回老家住院还能用医保吗？"  # probe 22: a lone verdict word
+    assert checks.dropped_group("可以。", transfer, home) == "转诊转院人员"
     # The asker names the group, or another source sentence speaks of everyone, or a longer reply.
     named = "转诊去外地的，回本地看病还能刷医保卡吗？"
     assert checks.dropped_group("可以刷医保卡。", transfer, named) is None
