@@ -472,7 +472,6 @@ def universal_claim(text: str, support: Iterable[str]) -> str | None:
 
 # "All of it" bound to what is done with the money: "全额纳入报销范围" (甲类药, 问30) puts the whole
 # cost into the reimbursable part; "全额报销" pays all of it. Longer verbs first.
-_HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 _WHOLE_OF = re.compile(
     r"(全额|全部|足额|全)(?:都|也|可以|可|能|会|给|予以|予|被)?"
     r"(报销|支付|承担|负担|资助|补助|补贴|免除|纳入|计入|划入|报|免|付|出)"
@@ -511,6 +510,7 @@ def whole_rebound(text: str, support: Iterable[str]) -> tuple[str, str] | None:
 
 # Within a list: runs of this many characters between its 、 (longer is not one thing listed).
 LIST_ITEM_MAX = 14
+_HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 _PUNCT_OR_ETC = re.compile(r"^(?:等|$|[^\u4e00-\u9fff])")
 
 
@@ -540,6 +540,7 @@ def list_rebound(text: str, support: Iterable[str]) -> tuple[str, str] | None:
     to a verb from elsewhere. A list ending the clause, or followed by 等, says nothing of it."""
     sources = [prose(s) for s in support]
     for middle, tail in _list_tails(prose(text)):
+        longest = max(len(x) for x in middle.split("、"))
         said_after: list[tuple[str, str]] = []
         for source in sources:
             start = source.find(middle)
@@ -550,7 +551,6 @@ def list_rebound(text: str, support: Iterable[str]) -> tuple[str, str] | None:
                     n += 1
                 # The shared run must be the last item alone: one that goes on past 等 or past an
                 # item's length shares what comes after the list too.
-                longest = max(len(x) for x in middle.split("、"))
                 last_item = 2 <= n <= longest + 2 and "等" not in tail[:n] and bool(_HAN_ONLY.match(tail[:n]))
                 said_after.append((tail[: n + 2], after[: n + 2]) if last_item else ("", ""))
                 start = source.find(middle, start + 1)
