@@ -188,14 +188,11 @@ class Assistant:
 
     def decide(self, query: Query, hits: list[Hit]) -> gate.Decision:
         s = self.settings
-        # A question naming two places is read again with them as 外地 only if it would be refused.
-        away = gate.placeless(query) if hits and not self.scope.in_scope(hits) else None
         return gate.decide(
             query, hits, scope=self.scope, max_items=s.context_items,
             min_ratio=s.context_min_ratio, regional=self.regional, near_scope=s.near_scope,
             characters=self.characters, covered=self.covered,
             everyday=self.synonyms if s.group_first else None,
-            placeless_hits=self.retriever.find(away, len(hits)) if away is not None else None,
         )  # fmt: skip
 
     def stream(

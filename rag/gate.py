@@ -7,11 +7,6 @@ Decided before any generation, from what the question says and what retrieval fo
   refused, whatever its other words match ("在外省交了几年养老保险，回老家以后…" shares 外省 and 老家
   with the 异地就医 items);
 * a question that retrieval says is out of scope (:mod:`rag.scope`) is refused with the closest
-  items as "可能相关" — unless it names two places (a 参保地 and a 就医地: the 异地 situation the
-  documents are about) and the same question with its places as 外地 is in scope: the names alone
-  pushed "老家在河南，人在深圳长住，异地备案是回河南办还是在深圳办？" under the line. The items
-  still come from the question as asked (with the places masked the first item was right less
-  often). Otherwise the closest
   items as "可能相关"; just below the line, where the decision is unsure either way, the refusal
   says so and quotes the top item's sentences closest to the question (no model, no claim);
 * a question about another province or city is not answered from items that state one region's
@@ -29,7 +24,7 @@ three does: that one goes first.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from . import compose, facts
 from .keyword import documents_words
@@ -78,17 +73,6 @@ def _item_text(hit: Hit) -> str:
     return f"{hit.question}\n{hit.full_text or hit.text}"
 
 
-def placeless(query: Query) -> Query | None:
-    """The question with its places as 外地 when it names two different ones; else None."""
-    if len(facts.places(normalise(query.asked))) < 2:
-        return None
-    return replace(
-        query,
-        asked=facts.PLACES.sub("外地", normalise(query.asked)),
-        search=facts.PLACES.sub("外地", normalise(query.search)),
-    )
-
-
 def decide(
     query: Query,
     hits: list[Hit],
@@ -101,20 +85,18 @@ def decide(
     characters: Iterable[str] = (),
     covered: frozenset[str] = frozenset(),
     everyday: dict[str, str] | None = None,
-    placeless_hits: list[Hit] | None = None,
 ) -> Decision:
     """``regional``: label → region of the items whose rules hold only in that region;
     ``near_scope``: see rag.settings; ``characters``: the story characters quotes leave out;
     ``covered``: the kinds of insurance the documents name (rag.facts.covered_kinds);
     ``everyday``: the asker's everyday words → the documents' (corpus/synonyms.tsv: 打零工 →
-    灵活就业), read when the question's group is looked for; None: no group is looked for;
-    ``placeless_hits``: retrieval for :func:`placeless` of the question, when it names two places."""
+    灵活就业), read when the question's group is looked for; None: no group is looked for."""
     if query.invention:
         return Decision([], compose.invention_text(hits), [f"asks to invent or guess: {query.invention}"])
     asked = normalise(query.asked)  # places in the documents' script: 廣州 is 广州
     if kind := facts.uncovered_kind(normalise(query.search), covered):
         return Decision([], compose.refusal_text(hits), [f"asks about {kind}, which no document names"])
-    if not scope.in_scope(hits) and not (placeless_hits and scope.in_scope(placeless_hits)):
+    if not scope.in_scope(hits):
         elsewhere = facts.places(asked) - facts.region_places(set(regional.values()))
         # Close to the line the decision is unsure either way; colloquial questions the documents
         # answer land here. The asker gets the closest sentences, not an answer — unless the

@@ -265,19 +265,6 @@ def test_gate_refuses_inventions_low_confidence_and_other_regions():
         assert not gate.decide(parse(q, None, 500), national, **kw).refused, q
 
 
-def test_two_places_are_judged_in_scope_as_the_away_situation_they_describe():
-    q = parse("老家在河南，人在深圳长住，异地备案是回河南办还是在深圳办？", None, 500)
-    away = gate.placeless(q)
-    assert away is not None and away.asked == "老家在外地，人在外地长住，异地备案是回外地办还是在外地办？"
-    assert gate.placeless(parse("北京门诊报销比例是多少", None, 500)) is None  # one place: its own rules
-    kw = {"scope": CosineScope(0.5), "max_items": 3, "min_ratio": 0.9, "regional": {}}
-    named = [make_hit("异地就医·问6", "备案后变更居住城市…", dense=0.47)]
-    masked = [make_hit("异地就医·备案人群", "异地长期居住人员…", dense=0.57)]
-    assert gate.decide(q, named, **kw).refused
-    d = gate.decide(q, named, **kw, placeless_hits=masked)
-    assert not d.refused and [h.label for h in d.context] == ["异地就医·问6"]  # items as asked
-
-
 def test_region_notes_and_region_names():
     regional = {"问12": "湖北省", "穗·第3条": "广州市"}
     note = compose.region_note(["问12", "问2", "穗·第3条"], regional)
