@@ -470,6 +470,11 @@ def universal_claim(text: str, support: Iterable[str]) -> str | None:
     return None
 
 
+def _source_clauses(support: Iterable[str]) -> list[str]:
+    """Every clause of the source sentences, as the reply's clauses are read."""
+    return [c for s in support for c in _CLAUSE.split(prose(s))]
+
+
 # "All of it" bound to what is done with the money: "全额纳入报销范围" (甲类药, 问30) puts the whole
 # cost into the reimbursable part; "全额报销" pays all of it. Longer verbs first.
 _WHOLE_OF = re.compile(
@@ -496,7 +501,7 @@ def whole_rebound(text: str, support: Iterable[str]) -> tuple[str, str] | None:
     比例报销", probe 18): the small model keeps the word and drops what it was said of. A denied
     whole ("不能全额报销") claims nothing."""
     source_said: dict[str, str] = {}  # kind of verb → the source clause that says it of a whole
-    for clause in (c for s in support for c in _CLAUSE.split(prose(s))):
+    for clause in _source_clauses(support):
         for m in _WHOLE_OF.finditer(clause):
             source_said.setdefault(_whole_kind(m), clause)
     for clause in _CLAUSE.split(prose(text)):
@@ -582,7 +587,7 @@ def aided_but_pays(text: str, support: Iterable[str], question: str) -> tuple[st
     groups = facts.groups_named(question)
     if not groups:
         return None
-    clauses = [c for s in support for c in _CLAUSE.split(prose(s))]
+    clauses = _source_clauses(support)
     aided = [c for c in clauses if _AIDED.search(c) and facts.groups_named(c) & groups]
     if not aided:
         return None
@@ -608,7 +613,7 @@ def unstated_basis(text: str, support: Iterable[str]) -> str | None:
     医院报得多). A basis that is a case of a pair (参保地, 就医地) is read by swapped_case; "按规定比例"
     follows the rules. The words, or None."""
     source = "\n".join(prose(s) for s in support)
-    clauses = [c for s in support for c in _CLAUSE.split(prose(s))]
+    clauses = _source_clauses(support)
     said = prose(text)
     for m in _BASIS.finditer(said):
         basis, rule = m.groups()

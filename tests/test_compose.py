@@ -22,6 +22,10 @@ def prompt_for(question, *hits):
     return build_prompt(question, list(hits), CHARS)
 
 
+def composer_for(question, *hits):
+    return compose.Composer(prompt_for(question, *hits), question, CHARS)
+
+
 def feed(composer, text, step=3):
     out = []
     for i in range(0, len(text), step):
@@ -128,7 +132,7 @@ def test_a_question_in_traditional_characters_is_checked_in_simplified():
     # as a place only the reply named, and dropped the sentence).
     item = "在异地长期居住的，办理异地就医备案后可以直接结算住院费用。"
     question = "我媽在廣州長住，住院能直接結算嗎？"
-    c = compose.Composer(prompt_for(question, make_hit("问25", item)), question, CHARS)
+    c = composer_for(question, make_hit("问25", item))
     _, composed = feed(c, "依据：A1\n结论：在广州长期居住的，办理异地就医备案后可以直接结算住院费用。")
     assert composed.mode == "generated", composed.notes
     assert composed.body.startswith("在广州长期居住的")
@@ -139,7 +143,7 @@ def test_a_yes_to_a_number_no_cited_sentence_states_is_dropped():
     # item says the hospital decides by the illness; a yes would confirm the asker's number.
     item = "住院天数是医疗机构根据患者病情及医院管理规定来确定的，医保部门不得干涉临床诊疗行为。"
     question = "医院说医保病人住院不能超过15天，有这个规定吗？"
-    c = compose.Composer(prompt_for(question, make_hit("问17", item)), question, CHARS)
+    c = composer_for(question, make_hit("问17", item))
     _, composed = feed(c, "依据：A1\n结论：有这个规定。")
     assert composed.mode == "no_conclusion", composed.notes
     assert any("confirms a number" in n for n in composed.notes)
@@ -147,7 +151,7 @@ def test_a_yes_to_a_number_no_cited_sentence_states_is_dropped():
     labour = "进城务工的农村居民有权参加基本医疗保险，用人单位应为其参加职工基本医疗保险。"
     question = "我表哥农村户口，在城里签了一年的劳动合同，公司应该给他上职工医保吧？"
     assert claimed_part(question) == "公司应该给他上职工医保吧"
-    c = compose.Composer(prompt_for(question, make_hit("问5", labour)), question, CHARS)
+    c = composer_for(question, make_hit("问5", labour))
     _, composed = feed(c, "依据：A1\n结论：可以。")
     assert composed.mode == "generated" and composed.body.startswith("可以。"), composed.notes
 
@@ -161,7 +165,7 @@ def test_a_sentence_about_one_case_rests_on_its_items_sentence_about_that_case()
         "门诊保障方面，职工医保和居民医保普遍开展了门诊慢性病保障，居民医保还普遍开展了门诊费用统筹。"
     )
     question = "参加了居民医保，在门诊看病能报销吗？"
-    c = compose.Composer(prompt_for(question, make_hit("问6", item)), question, CHARS)
+    c = composer_for(question, make_hit("问6", item))
     _, composed = feed(c, "依据：A2\n结论：参加居民医保在门诊看病可以报销。")
     assert composed.mode == "generated", composed.notes
     assert [e.text[:4] for e in composed.evidence] == ["住院保障", "门诊保障"]
@@ -170,26 +174,26 @@ def test_a_sentence_about_one_case_rests_on_its_items_sentence_about_that_case()
 def test_a_number_the_documents_state_otherwise_is_denied_by_rule():
     # The model echoes the asker's 20万; the check drops it; the quote states 10万元 of the same kind.
     question = "听说举报骗保最高能奖20万，是真的吗？"
-    c = compose.Composer(prompt_for(question, make_hit("问39", Q39)), question, CHARS)
+    c = composer_for(question, make_hit("问39", Q39))
     text, composed = feed(c, "依据：A1、A2\n结论：是的，举报骗保最高能奖20万。")
     assert composed.mode == "generated" and composed.body == "不是。[问39]"
     assert composed.evidence[0].text.endswith("最高奖励10万元。")
     assert text.startswith("不是。[问39]\n\n依据：\n[问39]「提供欺诈骗保线索者最高奖励10万元。」")
     # A bare yes to that number, alone or before a reason, is no answer either: the rule denies it.
     for reply in ("是真的。", "是真的。举报骗保有奖励。"):
-        c = compose.Composer(prompt_for(question, make_hit("问39", Q39)), question, CHARS)
+        c = composer_for(question, make_hit("问39", Q39))
         _, composed = feed(c, f"依据：A2\n结论：{reply}")
         assert composed.body == "不是。[问39]", reply
     # A rule before a story's example of the same kind: the 2% of 李大爷's case is not the rule.
     question = "内部人员举报骗保，能拿查实金额的10%吧？"
     item = Q39 + "内部人员举报的，可适当提高奖励标准，最高不超过查实欺诈骗保金额的3%。"
-    c = compose.Composer(prompt_for(question, make_hit("问39", item)), question, CHARS)
+    c = composer_for(question, make_hit("问39", item))
     _, composed = feed(c, "依据：A2\n结论：内部人员举报骗保能拿查实金额的10%。")
     assert composed.body == "不是。[问39]" and composed.evidence[0].text.endswith("3%。")
     # The asker's number is in the documents (2% of the recovered amount), or not of a kind the
     # quotes state, or not asked to be confirmed: nothing is decided by rule.
     for q in ("举报能拿查实金额的2%吧？", "听说举报要等20天才有结果，是吗？", "举报骗保能奖20万元吗？"):
-        c = compose.Composer(prompt_for(q, make_hit("问39", Q39)), q, CHARS)
+        c = composer_for(q, make_hit("问39", Q39))
         _, composed = feed(c, "依据：A1、A2\n结论：李大爷拿到了奖励。")
         assert composed.mode == "no_conclusion", q
 
@@ -450,7 +454,7 @@ def test_a_quote_about_this_kind_names_the_case_the_sentence_before_it_names():
     assert not checks.check_quotes(edited, "乙类药怎么报销？", CHARS)  # no story mask in either
     # The checks read the quotes as shown: a claim about 乙类 resting on 甲类's sentence is dropped.
     asked = "乙类药是全额报销的吧？"
-    c = compose.Composer(prompt_for(asked, make_hit("问30", q30)), asked, CHARS)
+    c = composer_for(asked, make_hit("问30", q30))
     _, composed = feed(c, "依据：A2、A3\n结论：乙类药可以全额纳入报销范围。")
     assert composed.mode == "no_conclusion"
     assert any("甲类" in n for n in composed.notes)
