@@ -1489,9 +1489,16 @@ def _common_run(a: str, b: str) -> str:
     return a[m.a : m.a + m.size]
 
 
+COPIED_BLOCK_CHARS = 4  # shared runs this long count towards a copy; shorter ones are common words
+
+
 def _copies_whole(text: str, source: str) -> bool:
-    run = _common_run(prose(text), prose(source))
-    return len(run) >= COPIED_SOURCE_CHARS and len(run) >= 0.8 * len(prose(source).strip())
+    """Most of a long source sentence copied, in runs: a word dropped or changed on the way ("医保参保人"
+    → "参保人", faq-问20) still leaves a copy, which one longest common run did not count."""
+    said, source = prose(text), prose(source).strip()
+    blocks = SequenceMatcher(None, said, source, autojunk=False).get_matching_blocks()
+    copied = sum(b.size for b in blocks if b.size >= COPIED_BLOCK_CHARS)
+    return copied >= COPIED_SOURCE_CHARS and copied >= 0.8 * len(source)
 
 
 # The editorial mark where a quote left a name out (rag.compose.STORY_MASK). Only that one: the

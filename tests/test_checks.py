@@ -498,6 +498,13 @@ def test_the_eval_counts_copies_of_the_asker_or_the_source_and_stories_in_the_qu
     )
     assert "copied_source" in kinds("个人账户里的钱" + source[6:], [source], "个人账户的钱能干什么？")
     assert "copied_source" not in kinds("可以支付定点药店的医药费用。", [source], "个人账户的钱能干什么？")
+    # A word dropped on the way is still a copy (faq-问20).
+    card = (
+        "医保电子凭证是全国医保线上业务唯一身份凭证，医保参保人未来可以通过医保电子凭证扫码就医、购药，"
+        "无需再携带其他实体卡。"
+    )
+    near = card.replace("医保参保人", "参保人")
+    assert "copied_source" in kinds(near, [card], "医保电子凭证是什么？")
     quotes = ["赵大爷的做法是错误的。", "交通事故应由第三方责任人承担医疗费用。"]
     issues = checks.check_quotes(quotes, "被车撞了医保报吗", ["赵大爷"])
     assert [(i.kind, i.detail) for i in issues] == [("quoted_story", "赵大爷")]
