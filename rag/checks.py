@@ -293,7 +293,10 @@ def unsupported(
     varies = varies_by_place(text, support)
     if varies:
         return f"states flatly what its source says only of “{varies}”", f"原文只说“{varies}”，各地不同"
-    every = universal_claim(text, support)
+    some = qualified_permission(text, support, question)
+    if some:
+        return f"says flatly what its source permits in “{some}” only", f"原文只说“{some}”可以"
+    every = universal_claim(text, support, question)
     if every:
         return f"says “{every}” where its source says it of no such whole", "原文没有说“所有/全部”"
     basis = unstated_basis(text, support)
@@ -458,15 +461,42 @@ def unanchored_verdict(text: str, support: Iterable[str], question: str) -> bool
     return shared < VERDICT_ANCHOR_PAIRS
 
 
-def universal_claim(text: str, support: Iterable[str]) -> str | None:
+def universal_claim(text: str, support: Iterable[str], question: str = "") -> str | None:
     """A clause that says something of all ("住院期间花的所有费用医保都能报") where no source sentence
     it rests on speaks of all: "政策范围内住院费用都可按规定报销" limits it (probe 11, where the judge
     settled the asker's "所有费用…都能报吗" for the asker). A denied whole ("不是所有的药都能报",
-    "不需要办理任何手续") claims no whole. The word, or None."""
+    "不需要办理任何手续") claims no whole. Asked whether any one will do ("上海哪家医院都能直接结算
+    吗？"), a reply keeping the 都 ("上海的医院都可以直接结算", probe 25, above sentences that say
+    nothing of it) claims the whole too. The word, or None."""
+    support = list(support)
+    if any(_ALL.search(s) for s in support):
+        return None
+    asks_all = bool(_ANY_ONE.search(question))
     for clause in _CLAUSE.split(prose(text)):
-        m = _ALL.search(clause)
-        if m and not _NEGATION.search(clause) and not any(_ALL.search(s) for s in support):
+        m = _ALL.search(clause) or (_CERTAIN.search(clause) if asks_all else None)
+        if m and not _NEGATION.search(clause):
             return m.group()
+    return None
+
+
+_GENERIC_ACT = frozenset({"报销", "结算", "直接", "使用", "办理", "医保"})
+SOME_SHARED_PAIRS = 2  # character pairs the asked act shares with what the source permits
+
+
+def qualified_permission(text: str, support: Iterable[str], question: str = "") -> str | None:
+    """A flat 能/可以 about what a source permits in some places only: "医保能报。" to "在外地看普通
+    门诊，医保能报吗？" above "…只有部分地区可以报销普通门诊" (probe 25, where the judge had settled
+    it). A reply short enough to be a verdict speaks of what the question asks; a longer one of its
+    own words. The qualifier, or None."""
+    plain = prose(text)
+    if _LIMITED.search(plain) or set(_polarities(plain, "能")) != {"能"}:
+        return None
+    about = _bigrams(f"{plain}\n{question}" if len(plain) <= VERDICT_CHARS else plain)
+    for s in support:
+        for m in _SOME_MAY.finditer(prose(s)):
+            permitted = _bigrams(m.group(2)) - _GENERIC_ACT
+            if len(permitted & about) >= SOME_SHARED_PAIRS:
+                return m.group(1)
     return None
 
 
@@ -884,9 +914,15 @@ def general_case(text: str, support: Iterable[str], question: str = "") -> str |
 
 
 # Words that limit a rule to some places or cases, and the answer's own ways of limiting a claim.
-_QUALIFIER = re.compile(
+_QUALIFIER_PATTERN = (
     r"有些|有的(?:地|城|省)|(?:大|一|小)?部分(?:地区|城市|省|统筹)|大多数|多数(?:地|城)|个别|尚未|不一定"
     r"|[\u4e00-\u9fff]{2,4}等地"
+)
+_QUALIFIER = re.compile(_QUALIFIER_PATTERN)
+# Qualified permission in a source clause: "只有部分地区可以报销普通门诊". Not 只能 (a limit: "大部分
+# 地区…只能报销住院和急诊费用" says nothing about whether 住院 is paid).
+_SOME_MAY = re.compile(
+    f"({_QUALIFIER_PATTERN})[^，,。；;]{{0,6}}?(?<!只)(?:可以|能够|能)([^，,。；;]{{2,14}})"
 )
 _SUBJECT_CHARS = 8  # how much of the clause before can name what a qualified clause speaks of
 _LIMITED = re.compile(r"一般|可能|视|各地|具体|有些|有的|部分|大多|多数|个别|尚未|不一定|目前|暂")
@@ -1188,7 +1224,7 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
     asks_yes_no = bool(yes_no_words(question))
     if asks_yes_no and _guesses(text, question):
         return True
-    if asks_yes_no and _drops_certainty(text, question):
+    if asks_yes_no and drops_certainty(text, question):
         return True
     if not asks_yes_no or "还是" in question or text.startswith(_VERDICT_START):
         return False  # "A还是B" restated chooses one; "是的，…" commits to an answer
@@ -1211,15 +1247,17 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
 
 
 _CERTAIN = re.compile(r"(?:一定|肯定|保证|总是|都|全)(?:能|可以|会)")
+# "随便哪家医院都能用医保吗？" asks whether any one will do, not which one.
+_ANY_ONE = re.compile(r"(?:随便|不管|无论|不论)?哪[家个种所类些里儿]?[^，,。；？?]{0,8}?都(?:能|可以|会)")
 _CERTAIN_REPLY = re.compile(r"一定|肯定|保证|总是|所有|只要|凡是")
 _WH = re.compile(r"什么|哪|怎么|如何|多少|几")
 
 
-def _drops_certainty(text: str, question: str) -> bool:
+def drops_certainty(text: str, question: str) -> bool:
     """ "…就一定能报销吗？" answered "…可以报销。": a yes to a weaker question than the one asked,
     which the asker reads as "yes, always" (pol-10: the source says 起付线 and 封顶线 still apply).
     The reply must keep the certainty word or deny it to be an answer."""
-    if not _CERTAIN.search(question) or _WH.search(question):
+    if not _CERTAIN.search(question) or _WH.search(_ANY_ONE.sub("都能", question)):
         return False  # "都能买些什么？" asks what, not whether always
     if _CERTAIN.search(text) or _CERTAIN_REPLY.search(text) or _NEGATION.search(text):
         return False
@@ -1276,9 +1314,13 @@ def negations(text: str) -> set[str]:
     return set(_NEGATION.findall(text))
 
 
-def _bigrams(text: str) -> set[str]:
+def bigrams(text: str) -> set[str]:
+    """The character pairs of a text's words (punctuation and markers left out)."""
     chars = re.sub(r"[\W_]", "", prose(text))
     return {chars[i : i + 2] for i in range(len(chars) - 1)}
+
+
+_bigrams = bigrams
 
 
 def shared_pairs(a: str, b: str) -> int:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from . import checks, facts, verify
-from .characters import mask
+from .characters import MASK, mask
 from .generation import GenerationStats, Generator
 from .normalise import normalise
 from .prompt import MAX_SENTENCE_CHARS, Prompt, parse_evidence
@@ -69,6 +69,14 @@ RETRY_REASONS = {
 # Kinds of issue that keep a generated sentence from being shown.
 _SENTENCE_END = re.compile(r"[。！!]")
 # Leading clauses that are questions ("这样可以吗，"), as copied before a reply.
+# "参保人这种做法是错误的" (probe 25, and probes 1, 3, 23): the story's verdict on its character's act,
+# with the character masked. The act is the one the asker describes (retrieval matched it), so it is
+# theirs: "这种做法是错误的".
+_STORY_FRAME = re.compile(f"^{MASK}(?:的|这种|这样的|这样|此种)?做法")
+# A quote is added for what a kept sentence states from its item's other sentences ("…费用发票、药品
+# 处方和费用明细", probe 25's 问8, above a quote that names only the 急诊证明): this many of its
+# character pairs, beyond the question's and the quotes', must come from that sentence.
+MISSING_QUOTE_PAIRS = 4
 _ASKED_FIRST = re.compile(r"^(?:[^，,。！!]{2,}?[吗呢么][，,]\s*)+")
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
 
@@ -245,6 +253,21 @@ class Composer:
         return None
 
     # -- conclusion ---------------------------------------------------------------------------
+    def _unquoted(self, sentence: str) -> list[Evidence]:
+        """The chosen items' sentences a kept sentence restates that its quotes do not show: what it
+        states beyond the question and the quotes (at least MISSING_QUOTE_PAIRS character pairs)
+        comes from them."""
+        ev = self.evidence or []
+        own = checks.bigrams(sentence) - checks.bigrams(self.question)
+        own -= checks.bigrams("".join(self._support(ev)))
+        added = []
+        for e in (e for e in self._restated(sentence) if e not in ev):
+            new = own & checks.bigrams(e.text)
+            if len(new) >= MISSING_QUOTE_PAIRS:
+                added.append(e)
+                own -= new
+        return added
+
     def _markers(self, sentence: str) -> str:
         ev = self.evidence or []
         best = checks.best_support(sentence, [e.text for e in ev], n=2) or [ev[0].text]
@@ -265,6 +288,9 @@ class Composer:
             return []
         if not self.evidence:
             return []
+        if MASK not in self.question and (frame := _STORY_FRAME.match(sentence)):
+            self.notes.append(f"said the story's verdict of the asker's act: {frame.group()}")
+            sentence = "这种做法" + sentence[frame.end() :]
         if len(sentence.rstrip("。！!")) >= MAX_SENTENCE_CHARS and "；" in sentence and not self.kept:
             # Cut at the length limit in a list of rules ("医疗机构的骗保行为有…；药店的…有…；参保人员
             # 的…将本人的医疗。"): the clauses before the last "；" are whole, the rest is not. Only
@@ -281,6 +307,11 @@ class Composer:
             # After an explicit verdict ("能。"), restating the question is its reason, not an echo:
             # whether the two agree is checked below.
             issues = [i for i in issues if i.kind != "echo"]
+            if checks.drops_certainty(self._verdict + sentence, self.question):
+                # "可以。…" to "随便哪家医院都能用医保吗？" (probe 25): a yes to whether any one
+                # will do, which neither the verdict nor its reason says.
+                why = "a yes to whether any or always, which the reply does not say"
+                issues.append(checks.Issue("unsupported", sentence, why))
         if len(sentence.rstrip("。！!")) >= MAX_SENTENCE_CHARS:
             # The grammar ended it at its length limit: cut mid-phrase ("…按比。").
             issues.append(checks.Issue("unfinished", sentence, "cut at the length limit"))
@@ -310,6 +341,9 @@ class Composer:
             return []
         text = self._verdict + sentence
         self._verdict = ""
+        if added := self._unquoted(text):
+            self.evidence.extend(added)  # the reader is shown what the sentence states
+            self.notes.append(f"quoted the sentence the reply restates: {[e.label for e in added]}")
         shown = text + self._markers(text)
         self.kept.append(shown)
         return [shown]

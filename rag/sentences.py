@@ -24,7 +24,8 @@ MIN_CHARS = 8
 
 
 def _blocks(text: str) -> list[str]:
-    """Lines, with a "…：" heading line and the numbered lines under it joined into one block."""
+    """Lines, with a "…：" heading line and the numbered (or labelled) lines under it joined into
+    one block."""
     blocks: list[str] = []
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     for i, line in enumerate(lines):
@@ -32,11 +33,28 @@ def _blocks(text: str) -> list[str]:
             _LIST_LINE.match(line) and blocks and (blocks[-1].endswith(("：", ":")) or "\n" in blocks[-1])
         )
         prev_is_list = i > 0 and (_LIST_LINE.match(lines[i - 1]) or lines[i - 1].endswith(("：", ":")))
-        if in_list and prev_is_list:
+        if (in_list and prev_is_list) or (blocks and _labelled_point(line, lines[i - 1], blocks[-1])):
             blocks[-1] += "\n" + line
         else:
             blocks.append(line)
     return blocks
+
+
+# A point of a list written as "label: what it is;" lines ("常驻异地工作人员:由于工作原因,被单位派去
+# 外地常驻;" under "…下面这四类人群会需要办理异地就医备案:"): alone, it does not say what it is listed
+# for (probe 25: "被公司派到外地常驻，看病要先备案吗？" was shown that line without its heading).
+_LABEL_LINE = re.compile(r"^[\u4e00-\u9fff]{2,10}\s*[：:]")
+_POINT_END = (";", "；")
+
+
+def _labelled_point(line: str, previous: str, block: str) -> bool:
+    """Whether ``line`` is a labelled point of the list ``block`` opens or goes on with: the first
+    point under a "…：" heading must itself go on (end in "；"), a later one follow a point that did."""
+    if not _LABEL_LINE.match(line):
+        return False
+    if block.endswith(("：", ":")):
+        return line.endswith(_POINT_END)
+    return "\n" in block and bool(_LABEL_LINE.match(previous)) and previous.endswith(_POINT_END)
 
 
 def _line_units(line: str) -> list[str]:

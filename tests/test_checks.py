@@ -631,7 +631,7 @@ def test_a_yes_that_drops_the_certainty_asked_about_is_an_echo():
     assert "echo" in kinds("开的都是医保目录里的药，可以报销。", catalogue, q)
     # Keeping or denying the certainty answers it; a question asking what (都能买些什么) asks no certainty.
     assert "echo" not in kinds("不一定能报销，还要看起付线。", catalogue, q)
-    assert not checks._drops_certainty("目录里的药一定能报销。", q)
+    assert not checks.drops_certainty("目录里的药一定能报销。", q)
     shop = ["个人账户可在定点零售药店购买药品、家用医疗器械。"]
     what = "个人账户在药店都能买些什么？"
     assert "echo" not in kinds("个人账户可以在药店购买药品和家用医疗器械。", shop, what)
@@ -919,3 +919,24 @@ def test_encouraged_is_not_required():
     q = "举报骗保必须实名吗？"
     assert checks.polarity_conflict("举报骗保必须实名。", report, q) == ("需要", "不需要")
     assert checks.polarity_conflict("举报骗保不一定要实名，提倡实名。", report, q) is None
+
+
+def test_a_flat_yes_to_what_only_some_places_permit_is_unsupported():
+    outpatient = ["对大部分地区来说,异地就医只能报销住院和急诊费用只有部分地区可以报销普通门诊,具体如下图:"]
+    q = "在外地看普通门诊，医保能报吗？"
+    assert checks.qualified_permission("医保能报。", outpatient, q) == "部分地区"
+    assert "unsupported" in kinds("医保能报。", outpatient, q)
+    # Qualified, denied, or about what the limit (只能) names: no issue.
+    assert checks.qualified_permission("只有部分地区可以报销普通门诊。", outpatient, q) is None
+    assert checks.qualified_permission("不一定能报。", outpatient, q) is None
+    assert checks.qualified_permission("可以报。", outpatient, "在外地住院，医保能报吗？") is None
+
+
+def test_a_yes_to_whether_any_one_will_do_claims_the_whole():
+    q = "备案到上海，上海哪家医院都能直接结算吗？"
+    rules = ["参保地政策是指参保人跨省就医原则上执行参保地支付政策。"]
+    assert checks.universal_claim("上海的医院都可以直接结算。", rules, q) == "都可以"
+    every = ["备案到北京市，则在北京市所有的跨省异地就医定点医疗机构发生的住院医疗费用都可以直接结算。"]
+    assert checks.universal_claim("上海的定点医院都可以直接结算。", every, q) is None
+    # Without the question asking whether any will do, "都可以" alone claims no whole.
+    assert checks.universal_claim("上海的医院都可以直接结算。", rules, "上海的医院能直接结算吗？") is None

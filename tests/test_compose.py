@@ -46,6 +46,16 @@ def test_sentences_are_exact_and_short_verdicts_join_the_next():
     assert split_sentences(inline) == [points, "举报时要提供证据。"]
     law = "下列费用不纳入支付范围：（一）工伤保险基金支付的；（二）应当由第三人负担的。打架的费用不能报销。"
     assert split_sentences(law)[0].endswith("（二）应当由第三人负担的。")
+    # "label: what it is;" lines under a "…：" heading are a list too: a point alone does not say
+    # what it is listed for.
+    groups = (
+        "一般来说下面这四类人群会需要办理异地就医备案:\n异地转诊人员: 当地医疗条件有限需要转到外地的大医院;\n"
+        "常驻异地工作人员:由于工作原因,被单位派去外地常驻;\n异地安置退休人员: 户籍已迁入当地的户籍人员。"
+    )
+    assert split_sentences(groups) == [groups]
+    # A labelled line that does not go on ("；") under the heading is no list: "举个例子:…" stays apart.
+    example = "具体如下:\n哪些能报:以就医地的医保目录为准\n能报多少:以参保地的政策为准。"
+    assert len(split_sentences(example)) == 3
     # A "；" without a list still ends a sentence.
     paid = split_sentences("参保人可以先行垫付；后需持相关材料手工报销。")
     assert paid == ["参保人可以先行垫付；", "后需持相关材料手工报销。"]
@@ -549,3 +559,44 @@ def test_an_item_naming_the_askers_group_goes_first():
     retiring = [make_hit("问3", "职工个人也有缴费的义务。"), make_hit("问25", "异地安置退休人员可以备案。")]
     assert gate.group_first("快退休了，医保能不交吗？", retiring, retiring[:1]) is None
     assert gate.group_first("退休了还要交医保吗？", retiring, retiring[:1]) is retiring[1]
+
+
+def test_a_kept_sentence_gets_the_quote_it_restates():
+    q8 = (
+        "可以。出院后可以凭医院开具的急诊证明材料和其他医疗费用相关票据回参保地手工报销。"
+        "需要注意的是，就医者一定记得及时向就诊地医疗机构索取急诊证明、费用发票、药品处方和费用明细等报销所需的材料。"
+    )
+    q = "出差急诊没备案，回去报销要准备哪些材料？"
+    p = prompt_for(q, make_hit("问8", q8))
+    reply = "依据：A1\n结论：要准备急诊证明、费用发票、药品处方和费用明细。"
+    _, composed = feed(compose.Composer(p, q, CHARS), reply)
+    assert composed.body == "要准备急诊证明、费用发票、药品处方和费用明细。[问8]"
+    assert [e.index for e in composed.evidence] == [0, 1]  # the list's sentence is shown too
+    # A reply the chosen quote already states gets nothing more.
+    _, composed = feed(compose.Composer(p, q, CHARS), "依据：A1\n结论：可以凭急诊证明材料回参保地手工报销。")
+    assert [e.index for e in composed.evidence] == [0]
+
+
+def test_the_storys_verdict_on_its_characters_act_is_said_of_the_askers_act():
+    q15 = "小王的做法是错误的。交通事故等存在第三方责任人的情况，应由第三方承担医疗费用，医保不能予以报销。"
+    q = "被人撞了，我说不用对方管，自己用医保看行吗？"
+    p = prompt_for(q, make_hit("问15", q15))
+    reply = "依据：A1、A2\n结论：参保人这种做法是错误的。医保不能予以报销。"
+    _, composed = feed(compose.Composer(p, q, CHARS), reply)
+    assert composed.body.startswith("这种做法是错误的。[问15]")
+    assert "参保人" not in composed.body
+
+
+def test_a_yes_to_whether_any_one_will_do_must_say_so():
+    q24 = "可以。参保人可以用手机激活医保电子凭证，然后进行异地就医备案。医保电子凭证全国统一，跨区域互认。"
+    q = "去外地看病，随便哪家医院都能用医保吗？"
+    p = prompt_for(q, make_hit("问24", q24))
+    reply = "依据：A1\n结论：可以。参保人可以用手机激活医保电子凭证。"
+    _, composed = feed(compose.Composer(p, q, CHARS), reply)
+    assert composed.mode == "no_conclusion"
+    assert any("any or always" in n for n in composed.notes)
+    # Denied, or asked which one (not whether any), a yes stands.
+    _, composed = feed(compose.Composer(p, q, CHARS), "依据：A1\n结论：不是。参保人要先进行异地就医备案。")
+    assert composed.mode == "generated"
+    which = "去外地看病，哪家医院能用医保？"
+    assert not checks.drops_certainty("可以。参保人可以激活医保电子凭证。", which)
