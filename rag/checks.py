@@ -925,7 +925,8 @@ _SOME_MAY = re.compile(
     f"({_QUALIFIER_PATTERN})[^，,。；;]{{0,6}}?(?<!只)(?:可以|能够|能)([^，,。；;]{{2,14}})"
 )
 _SUBJECT_CHARS = 8  # how much of the clause before can name what a qualified clause speaks of
-_LIMITED = re.compile(r"一般|可能|视|各地|具体|有些|有的|部分|大多|多数|个别|尚未|不一定|目前|暂")
+LIMITED = re.compile(r"一般|可能|视|各地|具体|有些|有的|部分|大多|多数|个别|尚未|不一定|目前|暂")
+_LIMITED = LIMITED
 _RULE = re.compile(r"能|可以|需|必须|不|没|无法|只")
 _SOURCE_CLAUSE = re.compile(r"[，,。；;！!？?]")
 

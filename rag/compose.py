@@ -378,6 +378,7 @@ class Composer:
         issues = [i for i in self._issues(sentence, evidence) if i.kind != "echo"]
         if issues:
             self.notes.append(f"the judged reply failed a check ({issues[0].kind}): {sentence}")
+            self.dropped.append((sentence, issues[0]))
             return []
         self.evidence = evidence
         self.judged = True
@@ -401,6 +402,32 @@ class Composer:
         pool = self._closest_to_question(self.evidence)
         ranked = sorted(pool, key=lambda e: (self._is_story(e), -checks.similarity(e.text, self.question)))
         return next((e for e in ranked if any(k in kinds for _, k in facts.quantities(e.text))), None)
+
+    def _depends(self) -> Evidence | None:
+        """With nothing concluded for a yes/no question: a reply dropped for saying flatly what its
+        source says of some places only ("医保能报。" above "…只有部分地区可以报销普通门诊", probe 25)
+        tells what the answer is — it depends on the place. The source sentence with the qualifier,
+        or None. Not when the question names the qualifier itself ("是不是有些城市得先…").
+        """
+        if not yes_no_words(self.question) or checks.LIMITED.search(self.question):
+            return None
+        pool = self._with_restated(self.evidence or [], [s for s, _ in self.dropped])
+        for sentence, _ in self.dropped:
+            support = [e.text for e in pool]
+            some = (
+                checks.qualified_permission(sentence, support, self.question)
+                or checks.varies_by_place(checks.prose(sentence), support)
+                or checks.dropped_qualifier(checks.prose(sentence), support)
+            )
+            if some:
+                return next((e for e in pool if some in e.text), None)
+        return None
+
+    def _with_restated(self, evidence: list[Evidence], sentences: list[str]) -> list[Evidence]:
+        pool = list(evidence)
+        for sentence in sentences:
+            pool += [e for e in self._restated(sentence) if e not in pool]
+        return pool
 
     def _asks_unstated_number(self) -> bool:
         """A request to confirm a number ("…住院不能超过15天，有这个规定吗？") that no sentence of the
@@ -560,6 +587,7 @@ class Composer:
                 why = "confirms a number the cited items do not state"
                 failed = [checks.Issue("unsupported", self._verdict, why)]
             if failed:
+                self.dropped.append((self._verdict, failed[0]))
                 self.notes.append(
                     f"dropped a verdict ({failed[0].kind}: {failed[0].detail}): {self._verdict}"
                 )
@@ -581,6 +609,13 @@ class Composer:
             out.append(text)
             evidence = [fix] + [e for e in self._closest_to_question(evidence) if e.text != fix.text]
             self.notes.append(f"the asker's number is not the documents': answered by rule from {fix.text}")
+        depends = None if self.kept else self._depends()
+        if depends is not None:
+            text = f"不一定。[{depends.label}]"
+            self.kept.append(text)
+            out.append(text)
+            evidence = [depends] + [e for e in self._closest_to_question(evidence) if e.text != depends.text]
+            self.notes.append(f"the reply said flatly what its source says of some places: {depends.text}")
         if not self.kept:
             mode = "no_conclusion"
             out.append(NO_CONCLUSION_TEXT)
@@ -588,7 +623,7 @@ class Composer:
             evidence = self._closest_to_question(evidence)
         # After a correction by rule or a judgment every quote stays (masked): the reply is one
         # short sentence, and the quotes the judge read are what it rests on.
-        concluded = mode == "generated" and fix is None and not self.judged
+        concluded = mode == "generated" and fix is None and depends is None and not self.judged
         evidence = [self._resolved(e) for e in self._without_stories(evidence, conclusion=concluded)]
         if mode == "no_conclusion":
             evidence = [without_verdict(e) for e in evidence]

@@ -384,8 +384,10 @@ def test_a_conclusion_is_read_against_its_items_closest_sentence_not_only_the_ch
     q = "异地急诊需要提前备案吗？"
     p = prompt_for(q, make_hit("异地就医·异地急诊", emergency))
     text, composed = feed(compose.Composer(p, q, CHARS), "依据：A2\n结论：需要提前备案。")
-    assert composed.mode == "no_conclusion" and "需要提前备案。[" not in text
+    assert "需要提前备案。[" not in text
     assert any("closest sentence" in n for n in composed.notes)
+    # What the dropped verdict said flatly the source says of some cities: it depends (stop 30).
+    assert composed.body == "不一定。[异地就医·异地急诊]" and "有些城市" in composed.evidence[0].text
     # The reply that agrees with the closest sentence stays.
     p = prompt_for(q, make_hit("异地就医·异地急诊", emergency))
     text, composed = feed(compose.Composer(p, q, CHARS), "依据：A1\n结论：大部分城市不需要提前备案。")
@@ -600,3 +602,20 @@ def test_a_yes_to_whether_any_one_will_do_must_say_so():
     assert composed.mode == "generated"
     which = "去外地看病，哪家医院能用医保？"
     assert not checks.drops_certainty("可以。参保人可以激活医保电子凭证。", which)
+
+
+def test_a_flat_yes_or_no_about_what_some_places_allow_becomes_it_depends():
+    costs = (
+        "对大部分地区来说,异地就医只能报销住院和急诊费用只有部分地区可以报销普通门诊,具体如下图:\n"
+        "能报多少:以参保地的政策为准。"
+    )
+    q = "在外地看普通门诊，医保能报吗？"
+    p = prompt_for(q, make_hit("异地就医·报销标准", costs))
+    _, composed = feed(compose.Composer(p, q, CHARS), "依据：A1\n结论：医保能报。")
+    assert composed.body == "不一定。[异地就医·报销标准]"
+    assert composed.evidence[0].text.startswith("对大部分地区来说")
+    # The asker names the qualifier ("是不是有些地方…"): no rule-made reply.
+    q2 = "在外地看普通门诊，是不是有些地方能报？"
+    p2 = prompt_for(q2, make_hit("异地就医·报销标准", costs))
+    _, composed = feed(compose.Composer(p2, q2, CHARS), "依据：A1\n结论：医保能报。")
+    assert not composed.body.startswith("不一定")
