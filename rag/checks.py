@@ -260,7 +260,7 @@ def unsupported(
     case = (
         other_case(text, support, question)
         or swapped_case(in_roles(text, question), support)
-        or restated_case(text, support)
+        or restated_case(text, support, question)
     )
     if case:
         said, source_said = case
@@ -715,14 +715,22 @@ def _likeness(text: str, sentences: list[str], pair: tuple[str, str]) -> int:
     )
 
 
-def restated_case(text: str, support: Iterable[str]) -> tuple[str, str] | None:
+def restated_case(text: str, support: Iterable[str], question: str = "") -> tuple[str, str] | None:
     """(the case the sentence names, the other case) when what it says of that case restates a
     source sentence about the other case only, and no sentence about its own case (or about
     neither) says it nearly as closely: "乙类药是全额报销的" from "参保人使用这类〔甲类〕药品时，可以
     全额纳入报销范围" beside "乙类药品是…价格高的药品" (probe 9: the judge took it for the asker).
-    Case names are left out of the likeness, which is what the rest of the sentence shares."""
+    Case names are left out of the likeness, which is what the rest of the sentence shares.
+    A reply naming no case speaks of the one its question names, for what the sources list:
+    "除了收据，还需要带处方联、急诊诊断证明" to "手工报销住院的钱，除了收据还要带什么？" (probe 26)."""
+    support = list(support)
     for pair in CONTRASTS:
         said = [c for c in pair if c in text]
+        asked = [c for c in pair if c in question]
+        if not said and len(asked) == 1:
+            other = next(c for c in pair if c != asked[0])
+            if _other_cases_item(text, support, asked[0], other):
+                return asked[0], other
         if len(said) != 1:
             continue
         case, other = said[0], next(c for c in pair if c != said[0])

@@ -843,6 +843,11 @@ def test_something_listed_for_the_other_case_only_is_not_said_of_this_one():
     assert checks.restated_case("住院的要准备费用收据联、明细清单、出院记录和诊断证明。", papers) is None
     assert checks.restated_case("门诊的要准备处方联和急诊诊断证明。", papers) is None
     assert checks.restated_case("住院的也要准备费用收据联和明细清单。", papers) is None
+    # A reply naming no case speaks of the one the question names (probe 26).
+    q = "手工报销住院的钱，除了收据还要带什么？"
+    assert checks.restated_case("除了收据，还需要带处方联、急诊诊断证明。", papers, q) == ("住院", "门诊")
+    assert checks.restated_case("除了收据，还需要带出院记录、诊断证明。", papers, q) is None
+    assert checks.restated_case("还需要带处方联、急诊诊断证明。", papers, "看门诊的钱怎么报？") is None
 
 
 def test_a_follow_ups_reply_restating_the_question_it_follows_is_an_echo():
