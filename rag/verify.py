@@ -217,6 +217,9 @@ _ASKS_MODAL = re.compile(r"(?:是否|是不是)(?=可以|能|需要|要|应该|�
 _ASKED = (("是否", "是不是"), ("能否", "能不能"), ("可否", "可不可以"))
 # Question words: "…能报多少，跟本地一样吗" asks for more than yes or no; its statement is no claim.
 _WH = re.compile(r"多少|什么|哪|怎么|怎样|如何|几|谁|为什么|为何|多久|多长")
+# A yes/no question's closing particle or tag: with one, a question word in the asked clause is
+# indefinite ("要具体到哪个区哪家医院吗"); without one it asks for what it names.
+_YES_NO_END = re.compile(r"(?:[吗么吧嘛]|是不是|对不对|行不行|好不好|可不可以|能不能|有没有)[啊呀呢]?$")
 
 
 def statement_of(question: str) -> str:
@@ -227,6 +230,8 @@ def statement_of(question: str) -> str:
     than yes or no ("…能报多少，跟本地一样吗")."""
     text = re.sub(r"\s+", "", question).rstrip(TERMINAL + "~～")
     text = re.split(r"[。！？!?；;]", text)[-1]
+    if _WH.search(_CLAUSE.split(text)[-1]) and not _YES_NO_END.search(text) and not ASKS_BOTH.search(text):
+        return ""  # "…对方全责，医药费该谁出？" asks who, not whether (no 吗 makes 谁 indefinite)
     for _ in range(2):
         text = _TAG.sub("", text).rstrip(_PARTICLES + "，,")
         # "…会被拉黑名单不": a closing 不 asks, like 吗.

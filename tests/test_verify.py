@@ -195,6 +195,9 @@ def test_a_yes_no_question_becomes_the_statement_it_asks_about():
         "在上海住院能报多少，跟本地一样吗？": "",
         # …but a question word in the clause asked is indefinite.
         "去重庆看病办跨省备案，要具体到哪家医院吗？": "去重庆看病办跨省备案，要具体到哪家医院",
+        # …and without a closing 吗 it asks for what it names (probe 26: "医药费该谁出" was judged).
+        "上班路上被车撞了，对方全责，医药费该谁出？": "",
+        "手工报销住院的钱，除了收据还要带什么？": "",
     }
     for question, statement in cases.items():
         assert verify.statement_of(question) == statement, question
