@@ -219,7 +219,9 @@ _ASKED = (("是否", "是不是"), ("能否", "能不能"), ("可否", "可不�
 _WH = re.compile(r"多少|什么|哪|怎么|怎样|如何|几|谁|为什么|为何|多久|多长")
 # A yes/no question's closing particle or tag: with one, a question word in the asked clause is
 # indefinite ("要具体到哪个区哪家医院吗"); without one it asks for what it names.
-_YES_NO_END = re.compile(r"(?:[吗么吧嘛]|是不是|对不对|行不行|好不好|可不可以|能不能|有没有)[啊呀呢]?$")
+_YES_NO_END = re.compile(
+    r"(?:[吗吧嘛]|(?<![什怎这那多])么|是不是|对不对|行不行|好不好|可不可以|能不能|有没有)[啊呀呢]?$"
+)
 
 
 def statement_of(question: str) -> str:
