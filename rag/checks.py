@@ -201,10 +201,10 @@ def unsupported(
     # 要办理参保" is not supported by "转诊人员备案有效期为3个月", though both say 3个月. The answer
     # sentence or the question it answers must share a character pair (not counting numbers and
     # bounds) with the words around the number where the source states it.
-    said = _bigrams(facts.without_quantities(f"{text}\n{question}"))
+    said = bigrams(facts.without_quantities(f"{text}\n{question}"))
     contexts = facts.number_contexts(source)
     unanchored = sorted(
-        v for v in stated if not any(said & _bigrams(c) for c in contexts.get(v.rstrip("%"), []))
+        v for v in stated if not any(said & bigrams(c) for c in contexts.get(v.rstrip("%"), []))
     )
     if unanchored:
         return (
@@ -351,15 +351,15 @@ def varies_by_place(text: str, support: Iterable[str]) -> str | None:
     places only, and they say both: "不能回老家用医保报销" above "有些城市…也不能撤销备案" and "而有些
     城市…可以随时撤销备案" — the answer is "it depends on the city", which the reply does not say.
     The qualifier, or None."""
-    if _LIMITED.search(text):
+    if LIMITED.search(text):
         return None
-    grams = _bigrams(text)
+    grams = bigrams(text)
     for family in _MODALS:
         said = _polarities(text, family)
         if len(said) != 1:
             continue
         ruled = [(s, forms) for s in support if (forms := set(_polarities(s, family)))]
-        if not ruled or len(grams & _bigrams("".join(s for s, _ in ruled))) < 2:
+        if not ruled or len(grams & bigrams("".join(s for s, _ in ruled))) < 2:
             continue
         qualifiers = [_QUALIFIER.search(s) for s, _ in ruled]
         if all(qualifiers) and len(set().union(*(f for _, f in ruled))) > 1:
@@ -451,13 +451,13 @@ def unanchored_verdict(text: str, support: Iterable[str], question: str) -> bool
         return False
     # The whole question: what the modal is about is often in a clause of its own ("社保卡还没激活
     # 电子凭证，去医院能刷吗").
-    act = _bigrams(_same_act(_MODALS[family].sub("", _ASK_PARTICLES.sub("", question))))
+    act = bigrams(_same_act(_MODALS[family].sub("", _ASK_PARTICLES.sub("", question))))
     clauses = [c for s in support for c in _SOURCE_CLAUSE.split(s) if _MODALS[family].search(c)]
     if not clauses or any(prose(c).strip() in VERDICT_WORDS for c in clauses):
         # No clause states it (other checks read such a verdict), or the FAQ's own verdict does
         # ("不可以。首先，…"): it answers the item's question, which retrieval matched to this one.
         return False
-    shared = max(len(act & _bigrams(_same_act(_MODALS[family].sub("", c)))) for c in clauses)
+    shared = max(len(act & bigrams(_same_act(_MODALS[family].sub("", c)))) for c in clauses)
     return shared < VERDICT_ANCHOR_PAIRS
 
 
@@ -489,12 +489,12 @@ def qualified_permission(text: str, support: Iterable[str], question: str = "") 
     it). A reply short enough to be a verdict speaks of what the question asks; a longer one of its
     own words. The qualifier, or None."""
     plain = prose(text)
-    if _LIMITED.search(plain) or set(_polarities(plain, "能")) != {"能"}:
+    if LIMITED.search(plain) or set(_polarities(plain, "能")) != {"能"}:
         return None
-    about = _bigrams(f"{plain}\n{question}" if len(plain) <= VERDICT_CHARS else plain)
+    about = bigrams(f"{plain}\n{question}" if len(plain) <= VERDICT_CHARS else plain)
     for s in support:
         for m in _SOME_MAY.finditer(prose(s)):
-            permitted = _bigrams(m.group(2)) - _GENERIC_ACT
+            permitted = bigrams(m.group(2)) - _GENERIC_ACT
             if len(permitted & about) >= SOME_SHARED_PAIRS:
                 return m.group(1)
     return None
@@ -655,7 +655,7 @@ def unstated_basis(text: str, support: Iterable[str]) -> str | None:
     for m in _DEPENDS.finditer(said):
         for factor in _FACTOR_SPLIT.split(m.group(1)):
             factor = factor.strip().removeprefix("的")
-            if len(factor) >= 2 and not _bigrams(factor) & _bigrams(source):
+            if len(factor) >= 2 and not bigrams(factor) & bigrams(source):
                 return m.group().rstrip("，。；")
     return None
 
@@ -709,9 +709,9 @@ def other_case(text: str, support: Iterable[str], question: str = "") -> tuple[s
 
 def _likeness(text: str, sentences: list[str], pair: tuple[str, str]) -> int:
     """The most character pairs the text shares with one of the sentences, the pair's names aside."""
-    grams = _bigrams(text.replace(pair[0], "|").replace(pair[1], "|"))
+    grams = bigrams(text.replace(pair[0], "|").replace(pair[1], "|"))
     return max(
-        (len(grams & _bigrams(x.replace(pair[0], "|").replace(pair[1], "|"))) for x in sentences), default=0
+        (len(grams & bigrams(x.replace(pair[0], "|").replace(pair[1], "|"))) for x in sentences), default=0
     )
 
 
@@ -934,7 +934,6 @@ _SOME_MAY = re.compile(
 )
 _SUBJECT_CHARS = 8  # how much of the clause before can name what a qualified clause speaks of
 LIMITED = re.compile(r"一般|可能|视|各地|具体|有些|有的|部分|大多|多数|个别|尚未|不一定|目前|暂")
-_LIMITED = LIMITED
 _RULE = re.compile(r"能|可以|需|必须|不|没|无法|只")
 _SOURCE_CLAUSE = re.compile(r"[，,。；;！!？?]")
 
@@ -943,7 +942,7 @@ def dropped_qualifier(text: str, support: Iterable[str]) -> str | None:
     """A rule restated without the qualifier its source clause has: "不能报销普通门诊" from "只有部分
     地区可以报销普通门诊", "需要提前备案" from "有些城市会…要求临时电话备案". The small model drops these
     and turns a rule of some places into a rule of all; the qualifier found, or None."""
-    if _LIMITED.search(text):
+    if LIMITED.search(text):
         return None
     for grams in _rule_clauses(text):
         for s in support:
@@ -960,12 +959,12 @@ def dropped_qualifier(text: str, support: Iterable[str]) -> str | None:
 def _rule_clauses(text: str) -> list[set[str]]:
     """The character pairs of each clause of a sentence that states a rule (能, 需, 不…)."""
     clauses = [c for c in _CLAUSE.split(text) if _RULE.search(c)]
-    return [grams for c in clauses if len(grams := _bigrams(c)) >= 3]
+    return [grams for c in clauses if len(grams := bigrams(c)) >= 3]
 
 
 def _restates(grams: set[str], source: str) -> bool:
     """Whether a clause (its character pairs) restates a source text: more than a topic in common."""
-    shared = len(grams & _bigrams(source))
+    shared = len(grams & bigrams(source))
     return shared >= 4 and shared >= 0.4 * len(grams)
 
 
@@ -982,9 +981,9 @@ def dropped_condition(text: str, support: Iterable[str], question: str = "") -> 
     beside it), and only in the explicit "如果…，则…" form: with any clause after 如果 as the
     consequence, replies resting on "如果他使用智能手机，建议…激活医保电子凭证，以后就不用带社保卡了"
     were flagged (measured on the eval's and probes' stored replies). The condition, or None."""
-    pool = [(s, _bigrams(s)) for s in support]
-    said = _bigrams(f"{text}\n{question}")
-    for grams in (g for c in _CLAUSE.split(prose(text)) if len(g := _bigrams(c)) >= 3):
+    pool = [(s, bigrams(s)) for s in support]
+    said = bigrams(f"{text}\n{question}")
+    for grams in (g for c in _CLAUSE.split(prose(text)) if len(g := bigrams(c)) >= 3):
         closest = max(pool, key=lambda p: len(grams & p[1]), default=("", set()))[0]
         m = _CONDITION.search(closest)
         then = _THEN.search(closest, m.end()) if m else None
@@ -992,7 +991,7 @@ def dropped_condition(text: str, support: Iterable[str], question: str = "") -> 
             continue
         condition, consequence = closest[m.end() : then.start()], closest[then.end() :]
         restated = _restates(grams, consequence) or _restates_reordered(grams, consequence)
-        if restated and len(_bigrams(condition) & said) < 2:
+        if restated and len(bigrams(condition) & said) < 2:
             return condition.strip()
     return None
 
@@ -1026,9 +1025,9 @@ def dropped_group(text: str, support: Iterable[str], question: str = "") -> str 
     in its first clause, which neither the answer nor the question names (shares a character pair
     with): "可以直接在参保地刷卡就医" from "转诊转院人员…回参保地看病就医无需办理手续". The group, or
     None."""
-    if _LIMITED.search(text):
+    if LIMITED.search(text):
         return None
-    asked = _bigrams(f"{text}\n{question}")
+    asked = bigrams(f"{text}\n{question}")
     clauses = _rule_clauses(text)
     support = list(support)
     unasked = []
@@ -1037,7 +1036,7 @@ def dropped_group(text: str, support: Iterable[str], question: str = "") -> str 
         # not the sentence's subject.
         first, *_ = _SOURCE_CLAUSE.split(_ASIDE.sub("", normalise(s).strip()))
         groups = [g for g in _GROUP.findall(first) if not _EVERYONE.search(g) and not _REFERENCE.search(g)]
-        if not groups or any(asked & (_bigrams(g) - {"人员", "人群"}) for g in groups):
+        if not groups or any(asked & (bigrams(g) - {"人员", "人群"}) for g in groups):
             continue  # no group, or one the asker or the answer names: theirs to speak of
         unasked.append(groups[0])
         if any(_restates(grams, s) for grams in clauses):
@@ -1101,7 +1100,7 @@ def _clause_polarity(clause: str, family: str) -> dict[str, set[str]]:
         forms.add("不需要")
     if family == "同" and _COMPARES.search(clause):
         forms.add("不一样")  # "一般报的会比本地就医少一些" says it is not the same
-    rest = _bigrams(_same_act(_MODALS[family].sub("", _governed(clause))))
+    rest = bigrams(_same_act(_MODALS[family].sub("", _governed(clause))))
     return {form: rest for form in forms}
 
 
@@ -1205,8 +1204,8 @@ def _keeps_both_options(text: str, question: str) -> bool:
         before, found, after = clause.partition("还是")
         if not (asked and found and _CHOICE.search(clause)) or _DEPENDS_ON.search(before):
             continue
-        sides = (_bigrams(before), _bigrams(after))
-        options = (_bigrams(a[-4:]), _bigrams(b[:4]))
+        sides = (bigrams(before), bigrams(after))
+        options = (bigrams(a[-4:]), bigrams(b[:4]))
         # Both options of the question stay in the clause, one on each side of 还是, in either order.
         if any(sides[0] & x and sides[1] & y for x, y in (options, options[::-1])):
             return True
@@ -1227,8 +1226,8 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
         # For a yes/no question, restating what it asks is an answer ("…报得更多。"); restating the
         # rest of it (the story around the ask) is not.
         asks = [c for c in _CLAUSE.split(question) if c and yes_no_words(c)]
-        grams = _bigrams(text)
-        if not any(len(grams & _bigrams(c)) >= 0.5 * len(grams) for c in asks):
+        grams = bigrams(text)
+        if not any(len(grams & bigrams(c)) >= 0.5 * len(grams) for c in asks):
             return True
     asks_yes_no = bool(yes_no_words(question))
     if asks_yes_no and _guesses(text, question):
@@ -1315,8 +1314,8 @@ ASKS_BOTH = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # 是不是, 有没有: 
 def _adds_nothing(text: str, question: str) -> bool:
     """At most one character pair of the sentence is not in the question (a joint between two
     copied phrases): it restates the question instead of answering it."""
-    grams = _bigrams(text)
-    return len(grams) >= 2 and len(grams - _bigrams(question)) <= 1
+    grams = bigrams(text)
+    return len(grams) >= 2 and len(grams - bigrams(question)) <= 1
 
 
 def negations(text: str) -> set[str]:
@@ -1329,24 +1328,21 @@ def bigrams(text: str) -> set[str]:
     return {chars[i : i + 2] for i in range(len(chars) - 1)}
 
 
-_bigrams = bigrams
-
-
 def shared_pairs(a: str, b: str) -> int:
     """How many character pairs two texts have in common."""
-    return len(_bigrams(a) & _bigrams(b))
+    return len(bigrams(a) & bigrams(b))
 
 
 def similarity(a: str, b: str) -> float:
-    x, y = _bigrams(a), _bigrams(b)
+    x, y = bigrams(a), bigrams(b)
     return len(x & y) / len(x | y) if x and y else 0.0
 
 
 def best_support(sentence: str, candidates: list[str], n: int = 3) -> list[str]:
     """The source sentences a sentence most likely restates: greedily, the one sharing the most
     character pairs with what is still uncovered, up to ``n``."""
-    left, chosen = _bigrams(sentence), []
-    pool = [(c, _bigrams(c)) for c in candidates]
+    left, chosen = bigrams(sentence), []
+    pool = [(c, bigrams(c)) for c in candidates]
     while left and pool and len(chosen) < n:
         c, grams = max(pool, key=lambda p: len(left & p[1]))
         if not left & grams:

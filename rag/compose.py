@@ -66,9 +66,7 @@ RETRY_REASONS = {
     "character": "不要提案例里的人",
     "unfinished": "要写完整的句子",
 }
-# Kinds of issue that keep a generated sentence from being shown.
 _SENTENCE_END = re.compile(r"[。！!]")
-# Leading clauses that are questions ("这样可以吗，"), as copied before a reply.
 # "参保人这种做法是错误的" (probe 25, and probes 1, 3, 23): the story's verdict on its character's act,
 # with the character masked. The act is the one the asker describes (retrieval matched it), so it is
 # theirs: "这种做法是错误的".
@@ -77,7 +75,9 @@ _STORY_FRAME = re.compile(f"^{MASK}(?:的|这种|这样的|这样|此种)?做法
 # 处方和费用明细", probe 25's 问8, above a quote that names only the 急诊证明): this many of its
 # character pairs, beyond the question's and the quotes', must come from that sentence.
 MISSING_QUOTE_PAIRS = 4
+# Leading clauses that are questions ("这样可以吗，"), as copied before a reply.
 _ASKED_FIRST = re.compile(r"^(?:[^，,。！!]{2,}?[吗呢么][，,]\s*)+")
+# Kinds of issue that keep a generated sentence from being shown.
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
 
 
@@ -412,8 +412,8 @@ class Composer:
         if not yes_no_words(self.question) or checks.LIMITED.search(self.question):
             return None
         pool = self._with_restated(self.evidence or [], [s for s, _ in self.dropped])
+        support = [e.text for e in pool]
         for sentence, _ in self.dropped:
-            support = [e.text for e in pool]
             some = (
                 checks.qualified_permission(sentence, support, self.question)
                 or checks.varies_by_place(checks.prose(sentence), support)
