@@ -35,10 +35,13 @@ SYNTHETIC_DIM_SEED = 12
 def _sentences(items: list[Any]) -> list[str]:
     from .sentences import split_sentences
 
-    # Whole plain sentences: a list entry ("1. 点击…") would start a numbered item of its own.
+    # Whole plain sentences: a list entry ("1. 点击…") would start a numbered item of its own, and a
+    # short verdict joined to the next ("不可以。首先，…") could end a wrapped PDF line at its "。",
+    # which reads as a paragraph's end.
     return [
         s for it in items for s in split_sentences(it.answer)
-        if 12 <= len(s) <= 80 and "\n" not in s and not re.match(r"\s*[\d一二三四五六七八九十]+\s*[.、．]", s)
+        if 12 <= len(s) <= 80 and "\n" not in s and not re.search(r"[。！？].", s)
+        and not re.match(r"\s*[\d一二三四五六七八九十]+\s*[.、．]", s)
     ]  # fmt: skip
 
 
