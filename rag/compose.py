@@ -403,6 +403,18 @@ class Composer:
         ranked = sorted(pool, key=lambda e: (self._is_story(e), -checks.similarity(e.text, self.question)))
         return next((e for e in ranked if any(k in kinds for _, k in facts.quantities(e.text))), None)
 
+    def _by_rule(self) -> tuple[str, Evidence, str] | None:
+        """With nothing concluded, a reply a rule reads from one source sentence: (the reply's one
+        word, that sentence, a note), or None. The model's reply (mostly the asker's number echoed,
+        or a flat yes or no) did not survive the checks."""
+        if (fix := self._correction()) is not None:
+            why = f"the asker's number is not the documents': answered by rule from {fix.text}"
+            return self._no_word(), fix, why
+        if (depends := self._depends()) is not None:
+            why = f"the reply said flatly what its source says of some places: {depends.text}"
+            return "不一定", depends, why
+        return None
+
     def _depends(self) -> Evidence | None:
         """With nothing concluded for a yes/no question: a reply dropped for saying flatly what its
         source says of some places only ("医保能报。" above "…只有部分地区可以报销普通门诊", probe 25)
@@ -601,21 +613,14 @@ class Composer:
         if not evidence:
             return out, Composed("", [], "unparsed", self.notes)
         mode = "generated"
-        fix = None if self.kept else self._correction()
-        if fix is not None:
-            # The model's reply (mostly the asker's number echoed) did not survive the checks.
-            text = f"{self._no_word()}。[{fix.label}]"
+        ruled = None if self.kept else self._by_rule()
+        if ruled is not None:
+            word, source, why = ruled
+            text = f"{word}。[{source.label}]"
             self.kept.append(text)
             out.append(text)
-            evidence = [fix] + [e for e in self._closest_to_question(evidence) if e.text != fix.text]
-            self.notes.append(f"the asker's number is not the documents': answered by rule from {fix.text}")
-        depends = None if self.kept else self._depends()
-        if depends is not None:
-            text = f"不一定。[{depends.label}]"
-            self.kept.append(text)
-            out.append(text)
-            evidence = [depends] + [e for e in self._closest_to_question(evidence) if e.text != depends.text]
-            self.notes.append(f"the reply said flatly what its source says of some places: {depends.text}")
+            evidence = [source] + [e for e in self._closest_to_question(evidence) if e.text != source.text]
+            self.notes.append(why)
         if not self.kept:
             mode = "no_conclusion"
             out.append(NO_CONCLUSION_TEXT)
@@ -623,7 +628,7 @@ class Composer:
             evidence = self._closest_to_question(evidence)
         # After a correction by rule or a judgment every quote stays (masked): the reply is one
         # short sentence, and the quotes the judge read are what it rests on.
-        concluded = mode == "generated" and fix is None and depends is None and not self.judged
+        concluded = mode == "generated" and ruled is None and not self.judged
         evidence = [self._resolved(e) for e in self._without_stories(evidence, conclusion=concluded)]
         if mode == "no_conclusion":
             evidence = [without_verdict(e) for e in evidence]
