@@ -290,6 +290,9 @@ def unsupported(
     denied = dropped_negation(text, support, question)
     if denied:
         return f"restates what its source denies: “{denied}”", f"原文说的是“{denied}”"
+    unpaid = denied_payment(text, support)
+    if unpaid:
+        return f"says 医保 pays where its source says “{unpaid}”", f"原文说的是“{unpaid}”"
     varies = varies_by_place(text, support)
     if varies:
         return f"states flatly what its source says only of “{varies}”", f"原文只说“{varies}”，各地不同"
@@ -318,6 +321,29 @@ def unsupported(
     if limit:
         return f"says “{limit}” where its source states no such limit", f"原文没有说“{limit}”"
     return None
+
+
+# 医保 paying, said with or without a modal ("医药费走医保报"), and a source clause denying it.
+_INSURANCE_PAYS = re.compile(r"(?<![举申汇上通预情电])报(?:销)?(?![名告案道到])|支付|走医保|用医保")
+_NO_PAYMENT = re.compile(
+    r"医保[^，。；,;]{0,6}?(?:不予以?|不能|不可以?|不得|无法|不会|不给|不)(?:报销|报|支付|管)"
+    r"|不(?:纳入|属于)[^，。；,;]{0,12}(?:支付|报销)范围"
+)
+
+
+def denied_payment(text: str, support: Iterable[str]) -> str | None:
+    """A reply that 医保 pays, unnegated, where a source clause says 医保 does not and none says it
+    does: "医药费走医保报。" above "…属于工伤，…不纳入基本医疗保险支付范围，所以医保不予支付"
+    (probe 28: no modal to read a polarity from, and the judge had sided with the asker)."""
+    if not any(_says_insurance_pays(c) for c in CLAUSE.split(prose(text))):
+        return None
+    clauses = [c for s in support for c in CLAUSE.split(s)]
+    denied = next((m.group() for c in clauses if (m := _NO_PAYMENT.search(c))), None)
+    return None if any(_says_insurance_pays(c) for c in clauses) else denied
+
+
+def _says_insurance_pays(clause: str) -> bool:
+    return "医保" in clause and bool(_INSURANCE_PAYS.search(clause)) and not _NEGATION.search(clause)
 
 
 # What a source clause denies, right before the words a reply restates ("不需到市医保中心办理").
@@ -1087,11 +1113,19 @@ def _polarities(text: str, family: str) -> dict[str, set[str]]:
     return found
 
 
+# A clause that asks whether ("…是否跟本地就医报销一样", the booklet's own lead-in) states neither form.
+_WHETHER = re.compile(r"是否|能否|可否|([\u4e00-\u9fff])[不没]\1")
+
+
 def _clause_polarity(clause: str, family: str) -> dict[str, set[str]]:
+    if _WHETHER.search(clause):
+        return {}
     forms = set()
     yes, no = _FORMS[family]
     for m in _MODALS[family].finditer(clause):
         negated = clause[max(0, m.start() - 1) : m.start()] in _NEGATED
+        if family == "同" and re.search(r"不是|并非", clause[: m.start()]):
+            negated = not negated  # "不是跟在本地一样多" is 不一样 (a 能 under 不是 is "not all": left alone)
         if m.group() in _DIFFERENT:  # "有差别" is 不一样, "没有差别" is 一样
             denied = clause[max(0, m.start() - 2) : m.start()] in ("没有", "并无", "毫无")
             negated = not (negated or denied)

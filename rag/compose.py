@@ -241,6 +241,9 @@ class Composer:
         if flipped := checks.polarity_conflict(sentence, closest, self.question):
             why = f"says “{flipped[0]}” where its item's closest sentence says “{flipped[1]}”"
             return checks.Issue("unsupported", sentence, why, f"原文说的是“{flipped[1]}”")
+        if unpaid := checks.denied_payment(sentence, closest):
+            why = f"says 医保 pays where its item's closest sentence says “{unpaid}”"
+            return checks.Issue("unsupported", sentence, why, f"原文说的是“{unpaid}”")
         text = checks.prose(sentence)
         limited = (
             checks.dropped_group(text, closest, self.question)

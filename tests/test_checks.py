@@ -945,3 +945,34 @@ def test_a_yes_to_whether_any_one_will_do_claims_the_whole():
     assert checks.universal_claim("上海的定点医院都可以直接结算。", every, q) is None
     # Without the question asking whether any will do, "都可以" alone claims no whole.
     assert checks.universal_claim("上海的医院都可以直接结算。", rules, "上海的医院能直接结算吗？") is None
+
+
+def test_a_clause_asking_whether_states_no_polarity():
+    # Probe 28: the booklet's lead-in "…是否跟本地就医报销一样" had been read as saying 一样, so
+    # "异地看病报的钱是跟在本地一样多。" found support in it against "…会比本地就医少一些".
+    lead_in = "成功办理完异地就医备案后,大家最关心的应该就是异地就医到底能报多少钱是否跟本地就医报销一样。"
+    rule = "能报多少:以参保地的政策为准,包括报销的起付线、报销比例、最高限额等一般报的会比本地就医少一些。"
+    q = "异地看病报的钱是不是跟在本地一样多？"
+    same = "异地看病报的钱是跟在本地一样多。"
+    assert checks.polarity_conflict(same, [rule, lead_in], q) == ("一样", "不一样")
+    assert checks.polarity_conflict("异地看病报的钱跟在本地一样多。", [lead_in]) is None
+    # "不是…一样" is 不一样, and agrees with the rule.
+    assert checks.polarity_conflict("异地看病报的钱不是跟在本地一样多。", [rule, lead_in], q) is None
+
+
+def test_a_reply_that_insurance_pays_where_the_source_denies_it():
+    # Probe 28: "医药费走医保报。" (no modal to read) above "…所以医保不予支付".
+    injury = [
+        "首先要按照事故的责任来确定医疗费用的支付主体。",
+        "〔参保人〕因为是在上班途中发生交通事故，属于工伤，因此产生的医疗费用属于“应当从工伤保险基金中支付的”，"
+        "不纳入基本医疗保险支付范围，所以医保不予支付。",
+    ]
+    q = "上班路上被车撞了，医药费走医保报吗？"
+    assert checks.denied_payment("医药费走医保报。", injury) == "不纳入基本医疗保险支付范围"
+    assert "unsupported" in kinds("医药费走医保报。", injury, q)
+    # Denied in the reply, or said of what pays instead: no issue.
+    assert checks.denied_payment("医保不报，工伤保险支付。", injury) is None
+    assert checks.denied_payment("由工伤保险基金支付。", injury) is None
+    # A source that also says 医保 pays (for another case) decides nothing by rule.
+    both = ["属于“三个目录”内的，医保可以按规定报销；", "不属于“三个目录”内的，医保不予报销。"]
+    assert checks.denied_payment("医保能报。", both) is None
