@@ -290,6 +290,10 @@ def unsupported(
     denied = dropped_negation(text, support, question)
     if denied:
         return f"restates what its source denies: “{denied}”", f"原文说的是“{denied}”"
+    elsewhere = places_of_another(text, support)
+    if elsewhere:
+        why = f"says “{elsewhere}” of places its source lists for something else"
+        return why, f"原文列出这些地方说的不是“{elsewhere}”"
     unpaid = denied_payment(text, support)
     if unpaid:
         return f"says 医保 pays where its source says “{unpaid}”", f"原文说的是“{unpaid}”"
@@ -344,6 +348,29 @@ def denied_payment(text: str, support: Iterable[str]) -> str | None:
 
 def _says_insurance_pays(clause: str) -> bool:
     return "医保" in clause and bool(_INSURANCE_PAYS.search(clause)) and not _NEGATION.search(clause)
+
+
+LISTED_PLACES = 3  # places named together: a list the source gives of one thing
+OTHER_WORDS = 2
+
+
+def places_of_another(text: str, support: Iterable[str]) -> str | None:
+    """A list of places from a source sentence said of what that sentence does not name: "外地可以
+    使用医保的医院有北京、天津、上海…" (probe 27) and "可以去北京、天津…定点医疗机构看病" (probe 28),
+    both from "对于要去北京、天津、上海、重庆、海南和西藏异地就医的参保人，只需要直接备案到这些省份"
+    — the provinces one files to, read as hospitals. The clause's other words must be that sentence's."""
+    support = list(support)
+    for clause in CLAUSE.split(prose(text)):
+        listed = facts.places(clause)
+        if len(listed) < LISTED_PLACES:
+            continue
+        sources = [s for s in support if listed <= facts.places(s)]
+        if not sources:
+            continue  # not one source's list: the number/place checks read it
+        other = [w for w in content_words(clause) if not facts.places(w) and not any(w in s for s in sources)]
+        if len(other) >= OTHER_WORDS:  # one new word is a paraphrase ("开始试点" for "启动…试点")
+            return "、".join(other)
+    return None
 
 
 # What a source clause denies, right before the words a reply restates ("不需到市医保中心办理").

@@ -976,3 +976,19 @@ def test_a_reply_that_insurance_pays_where_the_source_denies_it():
     # A source that also says 医保 pays (for another case) decides nothing by rule.
     both = ["属于“三个目录”内的，医保可以按规定报销；", "不属于“三个目录”内的，医保不予报销。"]
     assert checks.denied_payment("医保能报。", both) is None
+
+
+def test_a_list_of_places_said_of_what_its_source_sentence_does_not_name():
+    # Probes 27 and 28: the provinces one files to, read as hospitals.
+    filing = [
+        "参保人备案时不需要指定具体的医院，只需要指定就医的地市，就可以在该地所有的跨省异地就医定点医疗机构直接结算住院费用。",
+        "此外，对于要去北京、天津、上海、重庆、海南和西藏异地就医的参保人，只需要直接备案到这些省份。",
+    ]
+    hospitals = "外地可以使用医保的医院有北京、天津、上海、重庆、海南和西藏。"
+    assert checks.places_of_another(hospitals, filing) == "外地、使用、医保、医院"
+    assert "unsupported" in kinds(hospitals, filing, "外地哪些医院能用医保？")
+    # The list said of what its sentence says, or with one word of paraphrase: no issue.
+    filed = "去北京、天津、上海、重庆、海南和西藏就医，只需要备案到这些省份。"
+    assert checks.places_of_another(filed, filing) is None
+    pilot = ["长三角地区（江苏、浙江、安徽、上海）已经于2018年9月启动了跨省异地就医门诊费用直接结算试点；"]
+    assert checks.places_of_another("长三角地区（江苏、浙江、安徽、上海）已经开始试点了。", pilot) is None
