@@ -1429,6 +1429,16 @@ def contradicts(verdict: str, reason: str, question: str) -> bool:
 _LEADING_VERDICT = re.compile(
     r"^(不是|不可以|不能|不行|不需要|不用|不会|不对|没有|是的|是|可以|能|需要|会|对)[，,]"
 )
+# Asked whether one must or should ("厂里该给我交职工医保吗"), "可以。" says only that one may.
+_ASKS_DUTY = re.compile(r"(?<![应活])该(?=[\u4e00-\u9fff]{0,12}吗)|应该|应当|必须|要不要|需不需要|有没有义务")
+_PERMITS = re.compile(r"^(?:不)?(?:可以|能)[。！!]?$")
+
+
+def permits_where_duty_asked(verdict: str, question: str) -> bool:
+    """A bare 可以/能 (or its negation) to a question about duty: it answers whether one may, not
+    whether one must (probe 28 and rob-19: "可以。" to "厂里该给我交职工医保吗", where the source
+    says 用人单位应依法…为其参加职工基本医疗保险)."""
+    return bool(_PERMITS.match(prose(verdict).strip())) and bool(_ASKS_DUTY.search(question))
 
 
 def check_sentence(

@@ -356,7 +356,9 @@ class Composer:
         as the model restated it, else as the asker put it (the model's reply failed a check for
         another reason: unsupported, a dropped qualifier, cut off); None when the question is not
         a yes/no question or neither statement has anything to negate."""
-        pending = self.kept or self._verdict
+        # "可以。" to whether one must answers another question: the judge may settle the one asked.
+        off_point = checks.permits_where_duty_asked(self._verdict, self.question)
+        pending = self.kept or (self._verdict and not off_point)
         if pending or not (self.evidence and yes_no_words(self.question)):
             return None
         restated = verify.negate(self.restated[0]) if self.restated else None
@@ -600,6 +602,9 @@ class Composer:
             failed = self._issues(self._verdict, self.evidence)
             if not failed and self._affirms_unstated_number(self._verdict):
                 why = "confirms a number the cited items do not state"
+                failed = [checks.Issue("unsupported", self._verdict, why)]
+            if not failed and checks.permits_where_duty_asked(self._verdict, self.question):
+                why = "says one may where the question asks whether one must"
                 failed = [checks.Issue("unsupported", self._verdict, why)]
             if failed:
                 self.dropped.append((self._verdict, failed[0]))

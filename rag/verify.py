@@ -64,6 +64,8 @@ _FLIP = {
     "不应当": "应当",
     "应当": "不应当",
     "不给": "给",
+    "不该": "该",
+    "该": "不该",
 }
 _MARKER = re.compile(
     r"不可以|(?<!不)可以|不需要|(?<![不只])需要|不能|(?<![不可功只才本智性])能(?![够力])"
@@ -73,6 +75,8 @@ _MARKER = re.compile(
     r"|没有(?!的)|(?<![所没具拥享含持只还占共已])有(?![些的关效限点时人利])"
     r"|不是|(?<![不就但还只于可要总真倒凡若或正才也])是(?!否)"
     r"|不必|(?<!不)必须|不应该|(?<!不)应该|不应当|(?<!不)应当|不给"
+    # 该 of duty ("厂里该给我交吗"), not the determiner (该地, 该项).
+    r"|不该|(?<![不应活])该(?=给|交|缴|让|由|替|为|出|付|赔|报|办|去)"
 )
 _CLAUSE = re.compile(r"[，,；;]")
 _LEADING_VERDICT = re.compile(r"^(?:对|是的|是|没错)[，,]\s*")
@@ -82,7 +86,7 @@ _INDEED = re.compile(r"\s*(?:确实|的确|真的)")
 # A question's own "A不A" (算不算, 有没有, 可不可以), and the answer of each that denies.
 # Only verdict words: "医保管不管" made "医保管。" / "医保不管。", and the judge took the wrong side
 # of both such probe questions ("打架受伤了医保管。" above a quote saying 不能予以…报销).
-_BOTH = re.compile(r"可不可以|需不需要|应不应该|([是能要会算有用行])([不没])\1")
+_BOTH = re.compile(r"可不可以|需不需要|应不应该|([是能要会算有用行该])([不没])\1")
 _BOTH_SIDES = {"可不可以": ("可以", "不可以"), "需不需要": ("需要", "不需要"), "应不应该": ("应该", "不应该")}
 _BOTH_NO = {"要": "不用", "有": "没有"}
 # Words of judgment with no verdict word in the clause ("…贵，正常"), and their negations.

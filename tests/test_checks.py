@@ -992,3 +992,12 @@ def test_a_list_of_places_said_of_what_its_source_sentence_does_not_name():
     assert checks.places_of_another(filed, filing) is None
     pilot = ["长三角地区（江苏、浙江、安徽、上海）已经于2018年9月启动了跨省异地就医门诊费用直接结算试点；"]
     assert checks.places_of_another("长三角地区（江苏、浙江、安徽、上海）已经开始试点了。", pilot) is None
+
+
+def test_a_bare_may_to_a_question_of_duty_answers_another_question():
+    # Probe 28 and rob-19: "可以。" to "厂里该给我交职工医保吗" (the source: 用人单位应依法…).
+    assert checks.permits_where_duty_asked("可以。", "进城在厂里签了合同上班，厂里该给我交职工医保吗？")
+    assert checks.permits_where_duty_asked("不能。", "老板必须给我交医保吗？")
+    assert not checks.permits_where_duty_asked("可以。", "农民工能参加职工医保吗？")
+    assert not checks.permits_where_duty_asked("需要。", "厂里该给我交吗？")
+    assert not checks.permits_where_duty_asked("可以。", "我该怎么办？")

@@ -42,6 +42,14 @@ def test_a_restated_question_is_negated_at_its_last_verdict_word():
         # A double negative is said plainly: "能不交" is denied as "必须交", not "不能不交".
         "快退休了，我那份医保能不交。": ("我那份医保能不交", "我那份医保必须交"),
         "用医保电子凭证可以不排队缴费。": ("用医保电子凭证可以不排队缴费", "用医保电子凭证必须排队缴费"),
+        # 该 of duty is a verdict word (probe 28: "我是农村户口" had been negated at its 是).
+        "我是农村户口，进城在厂里签了合同上班，厂里该给我交职工医保": (
+            "厂里该给我交职工医保",
+            "厂里不该给我交职工医保",
+        ),
+        "公司该不该给我交医保": ("公司该给我交医保", "公司不该给我交医保"),
+        # …not the determiner 该 (该地, 该项).
+        "该地所有的医院都能结算": ("该地所有的医院都能结算", "并不是该地所有的医院都能结算"),
     }
     _assert_negated(cases)
     # Words that only contain a verdict word are not negated ("没有必要" is no "有").
