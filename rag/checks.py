@@ -1142,10 +1142,12 @@ def _polarities(text: str, family: str) -> dict[str, set[str]]:
 
 # A clause that asks whether ("…是否跟本地就医报销一样", the booklet's own lead-in) states neither form.
 _WHETHER = re.compile(r"是否|能否|可否|([\u4e00-\u9fff])[不没]\1")
+# A clause naming the circumstances a rule applies in ("…异地就医未能直接结算等情况时") states no rule.
+_CIRCUMSTANCE = re.compile(r"等情况(?:时|下)$|的情况下$")
 
 
 def _clause_polarity(clause: str, family: str) -> dict[str, set[str]]:
-    if _WHETHER.search(clause):
+    if _WHETHER.search(clause) or _CIRCUMSTANCE.search(clause):
         return {}
     forms = set()
     yes, no = _FORMS[family]

@@ -1001,3 +1001,15 @@ def test_a_bare_may_to_a_question_of_duty_answers_another_question():
     assert not checks.permits_where_duty_asked("可以。", "农民工能参加职工医保吗？")
     assert not checks.permits_where_duty_asked("需要。", "厂里该给我交吗？")
     assert not checks.permits_where_duty_asked("可以。", "我该怎么办？")
+
+
+def test_a_clause_naming_the_circumstances_of_a_rule_states_no_polarity():
+    # Probe 29: "…可以先垫付…" was dropped against "…异地就医未能直接结算等情况时" (未能 read as 不能).
+    rule = (
+        "在新参保未发卡、急诊未持卡、社会保障卡丢失、异地突发急诊、社保卡挂失、异地就医未能直接结算等情况时，"
+        "参保患者可先行垫付，后需持相关材料进行手工报销。"
+    )
+    reply = "新参保的卡还没发下来就生病了，看病的钱可以先垫付，后需持相关材料进行手工报销。"
+    assert checks.polarity_conflict(reply, [rule], "新参保的卡还没发下来就生病了，看病的钱怎么办？") is None
+    # The rule after the circumstances is still read: "不能先垫付" conflicts with it.
+    assert checks.polarity_conflict("看病的钱不能先垫付。", ["参保患者可以先行垫付。"]) == ("不能", "能")
