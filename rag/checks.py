@@ -1140,8 +1140,9 @@ def _polarities(text: str, family: str) -> dict[str, set[str]]:
     return found
 
 
+ASKS_BOTH = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # 是不是, 有没有: a question's form, not a negation
 # A clause that asks whether ("…是否跟本地就医报销一样", the booklet's own lead-in) states neither form.
-_WHETHER = re.compile(r"是否|能否|可否|([\u4e00-\u9fff])[不没]\1")
+_WHETHER = re.compile(r"是否|能否|可否|" + ASKS_BOTH.pattern)
 # A clause naming the circumstances a rule applies in ("…异地就医未能直接结算等情况时") states no rule.
 _CIRCUMSTANCE = re.compile(r"等情况(?:时|下)$|的情况下$")
 
@@ -1371,7 +1372,6 @@ _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
 _FINDS_OUT = re.compile(
     r"(?:确定|确认|查询|查一下|查看|查|看看|问清楚|问清|了解|核实|判断|弄清楚?)[^，。；]{0,12}$"
 )
-ASKS_BOTH = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # 是不是, 有没有: a question's form, not a negation
 
 
 def _adds_nothing(text: str, question: str) -> bool:
