@@ -623,3 +623,16 @@ def test_a_flat_yes_or_no_about_what_some_places_allow_becomes_it_depends():
     p2 = prompt_for(q2, make_hit("异地就医·报销标准", costs))
     _, composed = feed(compose.Composer(p2, q2, CHARS), "依据：A1\n结论：医保能报。")
     assert not composed.body.startswith("不一定")
+
+
+def test_a_reply_that_insurance_pays_is_read_against_its_items_closest_sentence():
+    # para-问15-2: "出车祸医保报。" above the chosen "首先要按照事故的责任来确定…" while the item's
+    # closest sentence says 医保不予支付.
+    item = (
+        "首先要按照事故的责任来确定医疗费用的支付主体。"
+        "参保人因为是在上班途中发生交通事故，属于工伤，不纳入基本医疗保险支付范围，所以医保不予支付。"
+    )
+    q = "出车祸医保报不报？"
+    _, composed = feed(composer_for(q, make_hit("问16", item)), "依据：A1\n结论：出车祸医保报。")
+    assert composed.mode == "no_conclusion"
+    assert any("says 医保 pays" in n for n in composed.notes)

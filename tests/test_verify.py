@@ -254,3 +254,24 @@ def test_the_judge_asked_setting_reaches_the_composer(assistant, monkeypatch, as
     twin = Assistant(s, assistant.items, assistant.index, assistant.retriever.embedder)
     ans = twin.answer("男职工也要交生育保险吗？")
     assert ans.mode != "refused" and seen == [asked]
+
+
+def test_a_bare_may_to_a_question_of_duty_goes_to_the_judge_as_asked():
+    # Probe 28: "可以。" to "厂里该给我交职工医保吗" answers whether one may; the judge settles whether
+    # the employer should, negated at 该 (not at the premise's "我是农村户口").
+    labour = "可以。进城务工的农村居民有权参加基本医疗保险。用人单位应依法为其参加职工基本医疗保险。"
+    question = "我是农村户口，进城上班签了合同，厂里该给我交职工医保吗？"
+    p = build_prompt(question, [make_hit("问5", labour)], frozenset())
+    c = compose.Composer(p, question, frozenset())
+    c.feed("依据：A1、A2\n结论：可以。")
+    claim = c.claim()
+    assert claim is not None and (claim.clause, claim.negated_clause) == (
+        "厂里该给我交职工医保",
+        "厂里不该给我交职工医保",
+    )
+    evidence = c.judged_evidence()
+    judge = Judge({claim.statement: 2.0})
+    shown = c.settle(verify.settle(judge, [e.text for e in evidence], claim, 0.25), evidence)
+    _, composed = c.finish()
+    assert shown == ["厂里该给我交职工医保。[问5]"] and composed.body == shown[0]
+    assert any("asks whether one must" in n for n in composed.notes)
