@@ -1374,11 +1374,17 @@ _FINDS_OUT = re.compile(
 )
 
 
+# Who a reply may name without adding anything: the asker, or 参保人 — the mask quotes put on a
+# story's character, which the model copies as a subject ("参保人身体好从来不看病，医保交了也是白交。",
+# probe 30, to "我身体好从来不看病，医保交了也是白交，不交行不行？").
+_ANYONE = re.compile(r"〔?参保人员?〕?|您|你")
+
+
 def _adds_nothing(text: str, question: str) -> bool:
     """At most one character pair of the sentence is not in the question (a joint between two
-    copied phrases): it restates the question instead of answering it."""
-    grams = bigrams(text)
-    return len(grams) >= 2 and len(grams - bigrams(question)) <= 1
+    copied phrases), the asker or 参保人 named aside: it restates the question instead of answering it."""
+    grams = bigrams(_ANYONE.sub("，", text))
+    return len(grams) >= 2 and len(grams - bigrams(_ANYONE.sub("，", question))) <= 1
 
 
 def negations(text: str) -> set[str]:

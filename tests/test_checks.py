@@ -150,6 +150,9 @@ def test_fragments_questions_turns_and_echoes():
         ("乙类药自付。", "乙类药 自付"),
         ("小王在一个私营企业工作。", story),
         ("像你这种情况，算不算要备案的人。", "我常驻成都，像你这种情况，算不算要备案的人？"),
+        # …with 参保人 (the quotes' mask for a story character) as its subject: the asker's premise
+        # restated, agreeing with it (probe 30, graded wrong).
+        ("参保人身体好从来不看病，医保交了也是白交。", "我身体好从来不看病，医保交了也是白交，不交行不行？"),
     ]:
         assert "echo" in kinds(sentence, ["原文。"], q), sentence
     for sentence, q in [
