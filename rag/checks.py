@@ -926,6 +926,79 @@ def swapped_case(text: str, support: Iterable[str]) -> tuple[str, str] | None:
     return None
 
 
+# Asked which case of a pair decides what is paid or covered: "异地住院报销按就医地还是参保地的标准？",
+# "…按哪里的政策报销？", "比例是按外地的算还是按老家的算？" (places read as their roles; 老家 and 外地 have
+# theirs when the question gives them none).
+_ASKS_SIDE = re.compile(r"还是|哪里|哪边|哪一边|哪个地方|什么地方|哪儿|哪方")
+_HOME_ROLES = {"老家": "参保地", "家乡": "参保地", "外地": "就医地", "外省": "就医地"}
+_CARE_AT_HOME = re.compile(r"[回在到](?:老家|家乡|本地|参保地)[^，。？]{0,4}?(?:住院|看病|就医|门诊|治疗)")
+# What the question asks a case decides, as the rule word a source binds to a case (rag.checks._bindings).
+_ASKED_RULES = (
+    ("目录", re.compile(r"目录|范围|(?:哪些|什么)[^，。？]{0,4}(?:能|可以)报|能报(?:哪些|什么)")),
+    ("比例", re.compile(r"比例|报多少|报销多少")),
+    ("起付线", re.compile(r"起付线")),
+    ("限额", re.compile(r"限额|封顶")),
+    ("政策", re.compile(r"政策")),
+)
+# Asked only which side's 标准/规定 reimbursement follows: both what is covered and what is paid.
+_VAGUE_RULE = re.compile(r"标准|规定|报销|报")
+
+
+@dataclass(frozen=True)
+class SideRule:
+    """What the sources say decides each rule word asked about: [(word, case)]; ``asked``: the one
+    case a yes/no question proposes ("报销比例按上海的算吗" → 就医地), else ""."""
+
+    decided: list[tuple[str, str]]
+    asked: str = ""
+
+
+def roles_of(question: str) -> dict[str, str]:
+    """The question's places and home words with their role (rag.checks.place_roles), 老家/外地
+    taking their usual one where the question gives them none."""
+    roles = place_roles(question)
+    return {**{w: r for w, r in _HOME_ROLES.items() if w in question}, **roles}
+
+
+def side_rule(question: str, source: Iterable[str]) -> SideRule | None:
+    """For a question asking which case of 就医地/参保地 decides what is covered or paid — or whether
+    one case does ("…是按就医地的政策算的吧？") — what the source sentences bind each asked rule word
+    to (the source's "就医地目录、参保地政策", and what its 政策 "包括": 起付线、支付比例…), when each
+    is bound to exactly one case. None when the question asks no such thing or a word is unbound."""
+    pair = ("就医地", "参保地")
+    if _CARE_AT_HOME.search(question):
+        return None  # care where one is insured: no two sides ("常驻外地…这次回老家住院，报销按哪边的规定？")
+    text = question
+    for place, role in sorted(roles_of(question).items(), key=lambda p: -len(p[0])):
+        text = text.replace(place, role)
+    named = [c for c in pair if c in text]
+    if not named:
+        return None
+    which = bool(_ASKS_SIDE.search(text))
+    proposed = {case for case, _ in _bindings(text, pair) | _paid_bindings(text, pair)}
+    if not which and len(proposed) != 1:
+        return None  # a yes/no question that does not put one case as what decides
+    words = [w for w, pattern in _ASKED_RULES if pattern.search(text)]
+    if not words and _VAGUE_RULE.search(text):
+        words = ["目录", "政策"]
+    if not words:
+        return None
+    stated = _source_bindings("\n".join(source), pair)
+    decided = []
+    for word in words:
+        cases = {case for case, w in stated if w == word}
+        if len(cases) != 1:
+            return None
+        decided.append((word, cases.pop()))
+    return SideRule(decided, "" if which else next(iter(proposed)))
+
+
+def binds(sentence: str, case: str, word: str) -> bool:
+    """Whether a source sentence gives the rule word to the case ("参保地政策…包括…支付比例": 比例)."""
+    pair = next(p for p in CONTRASTS if case in p)
+    return (case, word) in _source_bindings(sentence, pair)
+
+
 def unnamed_case(text: str, support: Iterable[str]) -> str | None:
     """The case of a pair in CONTRASTS a sentence speaks of when its source — the sentences, and the
     question of the item they answer ("…出差，生病住院了，…可以用吗？" → "可以。") — names neither

@@ -408,17 +408,47 @@ class Composer:
         ranked = sorted(pool, key=lambda e: (self._is_story(e), -checks.similarity(e.text, self.question)))
         return next((e for e in ranked if any(k in kinds for _, k in facts.quantities(e.text))), None)
 
-    def _by_rule(self) -> tuple[str, Evidence, str] | None:
-        """With nothing concluded, a reply a rule reads from one source sentence: (the reply's one
-        word, that sentence, a note), or None. The model's reply (mostly the asker's number echoed,
-        or a flat yes or no) did not survive the checks."""
+    def _by_rule(self) -> tuple[str, list[Evidence], str] | None:
+        """With nothing concluded, a reply a rule reads from the source sentences: (the reply, those
+        sentences, a note), or None. The model's reply (mostly the asker's number echoed, a flat
+        yes or no, or the wrong side of 就医地/参保地) did not survive the checks."""
         if (fix := self._correction()) is not None:
             why = f"the asker's number is not the documents': answered by rule from {fix.text}"
-            return self._no_word(), fix, why
+            return self._no_word(), [fix], why
         if (depends := self._depends()) is not None:
             why = f"the reply said flatly what its source says of some places: {depends.text}"
-            return "不一定", depends, why
-        return None
+            return "不一定", [depends], why
+        return self._side()
+
+    def _side(self) -> tuple[str, list[Evidence], str] | None:
+        """Asked which of 就医地/参保地 decides what is covered or paid (or whether one does), the
+        side the chosen items' sentences bind it to (rag.checks.side_rule): "能报哪些看就医地（外省）
+        的目录，报销比例按参保地（老家）的政策算。" The model mostly named the wrong side (para-问29-2,
+        pol-20) or the asker's 住院, which no sentence names; the slogan "就医地目录、参保地政策" it
+        copied answered nothing. Each side's sentence is quoted; the reply passes the checks."""
+        sources = self.prompt.sources
+        rule = checks.side_rule(self.question, [t for src in sources for t in src.sentences])
+        if rule is None:
+            return None
+        evidence: list[Evidence] = []
+        for word, case in rule.decided:
+            found = [
+                Evidence(src.hit.source, src.hit.qid, src.hit.label, i, t)
+                for src in sources for i, t in enumerate(src.sentences) if checks.binds(t, case, word)
+            ]  # fmt: skip
+            if not found:
+                return None
+            # A rule before a story's example ("…参照上海市的医保目录…"), then the shortest.
+            best = min(found, key=lambda e: (self._is_story(e) or bool(facts.places(e.text)), len(e.text)))
+            if best not in evidence:
+                evidence.append(best)
+        reply = side_reply(rule, checks.roles_of(self.question))
+        issues = self._issues(reply + "。", evidence)
+        if issues:
+            issue = issues[0]
+            self.notes.append(f"the reply by rule failed a check ({issue.kind}: {issue.detail}): {reply}")
+            return None
+        return reply, evidence, f"answered by rule which side decides: {rule.decided}"
 
     def _depends(self) -> Evidence | None:
         """With nothing concluded for a yes/no question: a reply dropped for saying flatly what its
@@ -623,11 +653,15 @@ class Composer:
         mode = "generated"
         ruled = None if self.kept else self._by_rule()
         if ruled is not None:
-            word, source, why = ruled
-            text = f"{word}。[{source.label}]"
+            reply, sources, why = ruled
+            text = reply + "。" + "".join(f"[{label}]" for label in dict.fromkeys(e.label for e in sources))
             self.kept.append(text)
             out.append(text)
-            evidence = [source] + [e for e in self._closest_to_question(evidence) if e.text != source.text]
+            texts = {e.text for e in sources}
+            # A one-word reply rests on its sentence read with the question's closest ones; a side
+            # read by rule rests on the sentences binding it, which say it whole.
+            closest = self._closest_to_question(evidence) if len(sources) == 1 and len(reply) <= 4 else []
+            evidence = sources + [e for e in closest if e.text not in texts]
             self.notes.append(why)
         if not self.kept:
             mode = "no_conclusion"
@@ -642,6 +676,34 @@ class Composer:
             evidence = [without_verdict(e) for e in evidence]
         out.append(quote_block(evidence))
         return out, Composed("".join(self.kept), evidence, mode, self.notes)
+
+
+# How a reply names what a side decides (rag.checks.side_rule's rule words).
+_SIDE_NAMES = {
+    "目录": "能报哪些", "比例": "报销比例", "起付线": "起付线", "限额": "最高支付限额", "政策": "报多少",
+}  # fmt: skip
+
+
+def side_reply(rule: checks.SideRule, roles: dict[str, str]) -> str:
+    """The reply to which side decides: what is covered follows one side's 目录, what is paid
+    (比例, 起付线…, or 政策 when nothing more precise was asked) the other's 政策 — each side named
+    with the asker's word for it ("参保地（老家）"); to a yes/no question, 是的/不是 first."""
+    paid = [w for w, _ in rule.decided if w not in ("目录", "政策")]
+    parts: list[str] = []
+    for kind in ("目录", "政策"):
+        words = [
+            (w, c) for w, c in rule.decided if (w == "目录") == (kind == "目录") and (w != "政策" or not paid)
+        ]
+        for case in dict.fromkeys(c for _, c in words):
+            term = next((w for w, r in roles.items() if r == case and w != case), "")
+            side = f"{case}（{term}）" if term else case
+            names = "、".join(_SIDE_NAMES[w] for w, c in words if c == case)
+            parts.append(f"{names}看{side}的目录" if kind == "目录" else f"{names}按{side}的政策算")
+    reply = "，".join(parts)
+    if rule.asked:
+        agrees = all(c == rule.asked for _, c in rule.decided)
+        reply = ("是的，" if agrees else "不是，") + reply
+    return reply
 
 
 def generate(

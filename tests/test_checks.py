@@ -1016,3 +1016,31 @@ def test_a_clause_naming_the_circumstances_of_a_rule_states_no_polarity():
     assert checks.polarity_conflict(reply, [rule], "新参保的卡还没发下来就生病了，看病的钱怎么办？") is None
     # The rule after the circumstances is still read: "不能先垫付" conflicts with it.
     assert checks.polarity_conflict("看病的钱不能先垫付。", ["参保患者可以先行垫付。"]) == ("不能", "能")
+
+
+SIDES = [
+    "目前跨省异地就医住院费用直接结算主要报销政策可以概括为“就医地目录、参保地政策”。",
+    "参保地政策是指参保人跨省就医原则上执行参保地支付政策，包括参保地医保基金的起付线、支付比例和最高支付限额。",
+]
+
+
+def test_which_side_decides_is_read_from_the_sources_bindings():
+    rule = checks.side_rule("在外地住院报销，比例是按外地的算还是按老家的算？", SIDES)
+    assert rule == checks.SideRule([("比例", "参保地")])
+    rule = checks.side_rule("异地住院报销按就医地还是参保地的标准？", SIDES)  # vague: both
+    assert rule == checks.SideRule([("目录", "就医地"), ("政策", "参保地")])
+    rule = checks.side_rule("在外省看病，哪些药能报是看外省的目录还是老家的？", SIDES)
+    assert rule == checks.SideRule([("目录", "就医地")])
+    # A yes/no question proposing one side: 上海 is where the asker is treated, 外省 where insured.
+    rule = checks.side_rule("我是外省参保的，在上海住院直接结算，报销比例按上海的算吗？", SIDES)
+    assert rule == checks.SideRule([("比例", "参保地")], asked="就医地")
+    for q in (
+        "在外地看病能报销吗？",  # asks no side
+        "我在外地住院，能直接结算吗？",
+        "常驻外地已经备案了，这次回老家住院，报销按哪边的规定？",  # treated where insured
+        "异地就医能报多少、按哪里的政策报？",  # names neither side
+    ):
+        assert checks.side_rule(q, SIDES) is None, q
+    # A word the sources bind to neither side, or to both: no rule.
+    assert checks.side_rule("在外省住院，起付线按老家的还是外省的？", SIDES[:1]) is None
+

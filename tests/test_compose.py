@@ -512,11 +512,41 @@ def test_which_case_decides_is_read_against_the_cited_item_whole():
     asked = "我是外省参保的，在上海住院直接结算，报销比例按上海的算吗？"
     p = prompt_for(asked, make_hit("问29", q29))
     # The model chose the 就医地 sentence only; the item's other sentence gives 比例 to 参保地.
+    # That reply is dropped, and the side the item binds 比例 to is the answer, by rule (stop 32).
     _, composed = feed(compose.Composer(p, asked, CHARS), "依据：A1\n结论：报销比例按上海的算。")
-    assert composed.mode == "no_conclusion"
     assert any("参保地的比例" in n for n in composed.notes)
+    assert composed.body == "不是，报销比例按参保地（外省）的政策算。[问29]"
+    assert [e.text[:6] for e in composed.evidence] == ["参保地政策是"]
     _, composed = feed(compose.Composer(p, asked, CHARS), "依据：A2\n结论：报销比例按参保地的政策算。")
-    assert composed.mode == "generated"
+    assert composed.mode == "generated" and composed.body.startswith("报销比例按参保地的政策算。")
+
+
+def test_which_side_decides_is_answered_by_rule_when_the_reply_was_dropped():
+    q10 = (
+        "跨省异地就医直接结算的主要政策,是“就医地目录参保地政策、就医地管理”。"
+        "参保地政策就是参保人员跨省就医原则上执行参保地的支付政策这些支付政策包括医保基金的起付线、支付比例和最高支付限额,等等"
+    )
+    asked = "醫保是在老家繳的，人在外省住院，哪些藥能報、報銷比例多少，分別是照哪一邊的規定？"
+    c = composer_for(asked, make_hit("异地就医·问10", q10))
+    _, composed = feed(c, "依据：A1\n结论：报销比例按就医地的政策算。")
+    both = "能报哪些看就医地（外省）的目录，报销比例按参保地（老家）的政策算"
+    assert composed.body == both + "。[异地就医·问10]"
+    assert len(composed.evidence) == 2  # the slogan (目录) and the 政策…包括…支付比例 sentence
+    # Nothing dropped (a reply kept), or a question about something else: no rule.
+    c = composer_for("在外地看病能报销吗？", make_hit("异地就医·问10", q10))
+    _, composed = feed(c, "依据：A1\n结论：在外地看病能报销吗。")
+    assert composed.mode == "no_conclusion"
+
+
+def test_side_replies_name_each_side_with_the_askers_word():
+    rule = checks.SideRule([("目录", "就医地"), ("比例", "参保地"), ("政策", "参保地")])
+    roles = {"老家": "参保地", "外省": "就医地"}
+    both = "能报哪些看就医地（外省）的目录，报销比例按参保地（老家）的政策算"
+    assert compose.side_reply(rule, roles) == both
+    rule = checks.SideRule([("起付线", "参保地"), ("比例", "参保地")], asked="参保地")
+    assert compose.side_reply(rule, {}) == "是的，起付线、报销比例按参保地的政策算"
+    rule = checks.SideRule([("政策", "参保地")], asked="就医地")
+    assert compose.side_reply(rule, {}) == "不是，报多少按参保地的政策算"
 
 
 def test_a_semicolon_inside_brackets_ends_no_sentence():
