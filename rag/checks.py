@@ -324,7 +324,49 @@ def unsupported(
     limit = unstated_limit(text, support)
     if limit:
         return f"says “{limit}” where its source states no such limit", f"原文没有说“{limit}”"
+    degree = unstated_degree(text, support)
+    if degree:
+        return f"says how much (“{degree}”) where its source only compares", f"原文没有说“{degree}”"
+    payer = unstated_payer(text, support, question)
+    if payer:
+        return f"names “{payer}” as who pays, which its source does not", f"原文没有说由{payer}支付"
     return None
+
+
+# Who pays: "医药费应由保险公司支付", "由单位来出".
+_PAYER = re.compile(
+    r"由([\u4e00-\u9fff]{1,8}?)(?:来|先行|负责)?(?:支付|承担|负担|出钱|出|赔偿|赔付|赔|买单|垫付)"
+)
+
+
+def unstated_payer(text: str, support: Iterable[str], question: str = "") -> str | None:
+    """A payer the sentence names that neither its source nor the asker does: "被车撞了医药费应由保险
+    公司支付" (multi-03) above "首先要按照事故的责任来确定医疗费用的支付主体" — one word only, too few for
+    the share of unsupported words to catch. The payer, or None."""
+    source = "\n".join(support)
+    for m in _PAYER.finditer(text):
+        payer = m.group(1)
+        if payer not in source and payer not in question:
+            return payer
+    return None
+
+
+# How large a difference is: "…报的钱会差很多", "贵不少", "差别很大". Said or denied ("不会差很多"),
+# it claims a size the source must state.
+_DEGREE = re.compile(
+    r"(?:差|多|少|高|低|贵|便宜|大|小)(?:得)?(?:很多|不少|许多|好多|一大截|太多)|差(?:别|距|异)(?:很|非常|特别|太)?大"
+)
+_SOURCE_DEGREE = re.compile(r"很多|不少|许多|好多|很大|较大|大幅|明显|太多|一大截|悬殊")
+
+
+def unstated_degree(text: str, support: Iterable[str]) -> str | None:
+    """The size of a difference said where no source sentence states one: "去二级医院和去三甲医院报
+    的钱会差很多" (the judge's yes to "…会差很多吗？", multi-07) above "…在二级医院就医，报销的钱要比在
+    三级医院的更多" — more, not how much more. The words, or None."""
+    m = _DEGREE.search(text)
+    if m is None or any(_SOURCE_DEGREE.search(s) for s in support):
+        return None
+    return m.group()
 
 
 # 医保 paying, said with or without a modal ("医药费走医保报"), and a source clause denying it.

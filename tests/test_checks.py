@@ -1044,3 +1044,21 @@ def test_which_side_decides_is_read_from_the_sources_bindings():
     # A word the sources bind to neither side, or to both: no rule.
     assert checks.side_rule("在外省住院，起付线按老家的还是外省的？", SIDES[:1]) is None
 
+
+def test_a_size_of_difference_the_source_does_not_state_is_unsupported():
+    src = ["所以如果在二级医院就医，报销的钱要比在三级医院的更多。"]
+    q = "去二级医院和去三甲医院报的钱会差很多吗？"
+    assert "unsupported" in kinds("去二级医院和去三甲医院报的钱会差很多。", src, q)
+    assert "unsupported" in kinds("去二级医院和去三甲医院报的钱不会差很多。", src, q)
+    assert "unsupported" not in kinds("在二级医院报的钱比在三级医院多。", src, q)
+    cheaper = ["中选药品价格降幅很大。"]
+    assert "unsupported" not in kinds("集采药品价格降幅很大。", cheaper, "集采药便宜很多吗？")
+
+
+def test_a_payer_neither_the_source_nor_the_asker_names_is_unsupported():
+    src = ["首先要按照事故的责任来确定医疗费用的支付主体。"]
+    q = "被车撞了医药费该谁出？"
+    assert "unsupported" in kinds("被车撞了医药费应由保险公司支付。", src, q)
+    src = ["应由第三方责任人承担医疗费用，医保不能予以报销。"]
+    assert "unsupported" not in kinds("医药费应由第三方责任人承担。", src, q)
+    assert "unsupported" not in kinds("由对方出。", src, "对方全责，医药费由对方出吗？")  # the asker's word
