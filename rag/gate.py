@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from . import compose, facts
+from . import checks, compose, facts
 from .keyword import documents_words
 from .normalise import normalise
 from .question import Query
@@ -67,6 +67,24 @@ def group_first(asked: str, hits: list[Hit], context: list[Hit], depth: int = GR
     if not named or not context or named & facts.groups_named(_item_text(context[0])):
         return None
     return next((h for h in hits[:depth] if named & facts.groups_named(_item_text(h))), None)
+
+
+# Cases the documents rule on apart (checks.CONTRASTS) that few items name: an item naming the
+# asker's case answers for it ("…在北京的门诊看病费用能否直接结算？" retrieved 问26, about 住院, before
+# 问27, about 门诊). Not 住院: most items name it in passing (moving items that name it put the gold
+# item first for 8 eval and probe questions and took it away from 8), nor 就医地/参保地.
+RARE_CASES = ("门诊", "甲类", "乙类")
+
+
+def case_first(asked: str, hits: list[Hit], context: list[Hit], depth: int = GROUP_DEPTH) -> Hit | None:
+    """An item among the first ``depth`` that names the one case of a pair in checks.CONTRASTS the
+    question names, when that case is rare (RARE_CASES) and the first item of the context does not
+    name it; None when there is nothing to move."""
+    named = [c for pair in checks.CONTRASTS if sum(x in asked for x in pair) == 1 for c in pair if c in asked]
+    rare = [c for c in named if c in RARE_CASES]
+    if len(rare) != 1 or not context or rare[0] in _item_text(context[0]):
+        return None
+    return next((h for h in hits[:depth] if rare[0] in _item_text(h)), None)
 
 
 def _item_text(hit: Hit) -> str:
@@ -116,6 +134,9 @@ def decide(
         if (moved := group_first(said, hits, context)) is not None:
             context = [moved, *(h for h in context if h is not moved)][:max_items]
             notes.append(f"{moved.label} names the asker's group: answered from it first")
+        elif (moved := case_first(asked, hits, context)) is not None:
+            context = [moved, *(h for h in context if h is not moved)][:max_items]
+            notes.append(f"{moved.label} names the asker's case: answered from it first")
     away = {
         h.label: (place, regional[h.label])
         for h in context

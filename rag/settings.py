@@ -174,7 +174,8 @@ class Settings(BaseSettings):
             "When the question names a group of people the documents give their own rules (低保, 个体, "
             "退休…; rag.facts.GROUPS, the asker's everyday words read through corpus/synonyms.tsv) and "
             "the best item does not, an item among the first three that names it goes into the prompt "
-            "first. Retrieval's order (the sources shown) is unchanged."
+            "first; so does one naming the asker's case the documents rule on apart when few items name "
+            "it (门诊, 甲类, 乙类; rag.gate.RARE_CASES). Retrieval's order (the sources shown) is unchanged."
         ),
     )
     context_min_ratio: float = Field(

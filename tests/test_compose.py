@@ -597,6 +597,20 @@ def test_an_item_naming_the_askers_group_goes_first():
     assert gate.group_first("退休了还要交医保吗？", retiring, retiring[:1]) is retiring[1]
 
 
+def test_an_item_naming_the_askers_rare_case_goes_first():
+    inpatient = make_hit("问26", "完成备案手续后就可以实现住院费用直接结算了。", dense=0.62)
+    outpatient = make_hit("问27", "跨省异地就医门诊费用直接结算尚未在全国全面开展。", dense=0.58)
+    hits = [inpatient, outpatient]
+    kw = {"scope": CosineScope(0.5), "max_items": 1, "min_ratio": 0.9, "regional": {}}
+    q = parse("办了异地备案，在北京的门诊看病费用能否直接结算？", None, 500)
+    decided = gate.decide(q, hits, **kw, everyday={})
+    assert decided.context == [outpatient] and "names the asker's case" in decided.notes[0]
+    assert gate.decide(q, hits, **kw).context == [inpatient]  # off
+    # 住院 is not rare (most items name it in passing), and a question naming both cases asks of both.
+    assert gate.case_first("门诊和住院都能直接结算吗？", hits, [inpatient]) is None
+    assert gate.case_first("住院能直接结算吗？", hits[::-1], [outpatient]) is None
+
+
 def test_a_kept_sentence_gets_the_quote_it_restates():
     q8 = (
         "可以。出院后可以凭医院开具的急诊证明材料和其他医疗费用相关票据回参保地手工报销。"
