@@ -973,7 +973,11 @@ def swapped_case(text: str, support: Iterable[str]) -> tuple[str, str] | None:
 # theirs when the question gives them none).
 _ASKS_SIDE = re.compile(r"还是|哪里|哪边|哪一边|哪个地方|什么地方|哪儿|哪方")
 _HOME_ROLES = {"老家": "参保地", "家乡": "参保地", "外地": "就医地", "外省": "就医地"}
-_CARE_AT_HOME = re.compile(r"[回在到](?:老家|家乡|本地|参保地)[^，。？]{0,4}?(?:住院|看病|就医|门诊|治疗)")
+# Care, or a claim, where one is insured: no two sides to choose ("…这次回老家住院，报销按哪边的规定？";
+# a 手工报销 back home, which the documents' 就医地目录、参保地政策 of direct settlement does not cover).
+_CARE_AT_HOME = re.compile(
+    r"回(?:老家|家乡|本地|参保地)|手工|[在到](?:老家|家乡|本地|参保地)[^，。？]{0,4}?(?:住院|看病|就医|门诊|治疗)"
+)
 # What the question asks a case decides, as the rule word a source binds to a case (rag.checks._bindings).
 _ASKED_RULES = (
     ("目录", re.compile(r"目录|范围|(?:哪些|什么)[^，。？]{0,4}(?:能|可以)报|能报(?:哪些|什么)")),
@@ -983,7 +987,7 @@ _ASKED_RULES = (
     ("政策", re.compile(r"政策")),
 )
 # Asked only which side's 标准/规定 reimbursement follows: both what is covered and what is paid.
-_VAGUE_RULE = re.compile(r"标准|规定|报销|报")
+_VAGUE_RULE = re.compile(r"标准|规定|报")
 
 
 @dataclass(frozen=True)
@@ -1009,7 +1013,7 @@ def side_rule(question: str, source: Iterable[str]) -> SideRule | None:
     is bound to exactly one case. None when the question asks no such thing or a word is unbound."""
     pair = ("就医地", "参保地")
     if _CARE_AT_HOME.search(question):
-        return None  # care where one is insured: no two sides ("常驻外地…这次回老家住院，报销按哪边的规定？")
+        return None
     text = question
     for place, role in sorted(roles_of(question).items(), key=lambda p: -len(p[0])):
         text = text.replace(place, role)
@@ -1021,7 +1025,9 @@ def side_rule(question: str, source: Iterable[str]) -> SideRule | None:
     if not which and len(proposed) != 1:
         return None  # a yes/no question that does not put one case as what decides
     words = [w for w, pattern in _ASKED_RULES if pattern.search(text)]
-    if not words and _VAGUE_RULE.search(text):
+    if not words and which and _VAGUE_RULE.search(text) and "报" in text:
+        # Which side's 标准 what is reimbursed follows: both. Not to a yes/no question, whose 规定
+        # may be of anything ("去外地住院要按外地的规定先交押金吗？").
         words = ["目录", "政策"]
     if not words:
         return None

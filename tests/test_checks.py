@@ -1039,6 +1039,8 @@ def test_which_side_decides_is_read_from_the_sources_bindings():
         "我在外地住院，能直接结算吗？",
         "常驻外地已经备案了，这次回老家住院，报销按哪边的规定？",  # treated where insured
         "异地就医能报多少、按哪里的政策报？",  # names neither side
+        "在外地急诊垫付了，回老家手工报销按哪里的目录？",  # a claim back home, not direct settlement
+        "去外地住院要按外地的规定先交押金吗？",  # a 规定 of something else
     ):
         assert checks.side_rule(q, SIDES) is None, q
     # A word the sources bind to neither side, or to both: no rule.
