@@ -136,6 +136,18 @@ class Composed:
 MIN_CUT_CHARS = 20
 
 
+@dataclass(frozen=True)
+class Ruled:
+    """A reply a rule reads from source sentences when the model's did not survive the checks."""
+
+    reply: str
+    sources: list[Evidence]
+    why: str  # the note that says which rule answered
+    # The sources say the reply whole ("…参保地政策…包括…支付比例"); a one-word reply ("不是。") is read
+    # with the question's closest sentences quoted beside its own.
+    whole: bool = False
+
+
 class Composer:
     """Feed the model's text in pieces; get back the pieces of the answer that may be shown."""
 
@@ -408,19 +420,19 @@ class Composer:
         ranked = sorted(pool, key=lambda e: (self._is_story(e), -checks.similarity(e.text, self.question)))
         return next((e for e in ranked if any(k in kinds for _, k in facts.quantities(e.text))), None)
 
-    def _by_rule(self) -> tuple[str, list[Evidence], str] | None:
-        """With nothing concluded, a reply a rule reads from the source sentences: (the reply, those
-        sentences, a note), or None. The model's reply (mostly the asker's number echoed, a flat
-        yes or no, or the wrong side of 就医地/参保地) did not survive the checks."""
+    def _by_rule(self) -> Ruled | None:
+        """With nothing concluded, a reply a rule reads from the source sentences, or None. The
+        model's reply (mostly the asker's number echoed, a flat yes or no, or the wrong side of
+        就医地/参保地) did not survive the checks."""
         if (fix := self._correction()) is not None:
             why = f"the asker's number is not the documents': answered by rule from {fix.text}"
-            return self._no_word(), [fix], why
+            return Ruled(self._no_word(), [fix], why)
         if (depends := self._depends()) is not None:
             why = f"the reply said flatly what its source says of some places: {depends.text}"
-            return "不一定", [depends], why
+            return Ruled("不一定", [depends], why)
         return self._side()
 
-    def _side(self) -> tuple[str, list[Evidence], str] | None:
+    def _side(self) -> Ruled | None:
         """Asked which of 就医地/参保地 decides what is covered or paid (or whether one does), the
         side the chosen items' sentences bind it to (rag.checks.side_rule): "能报哪些看就医地（外省）
         的目录，报销比例按参保地（老家）的政策算。" The model mostly named the wrong side (para-问29-2,
@@ -448,7 +460,7 @@ class Composer:
             issue = issues[0]
             self.notes.append(f"the reply by rule failed a check ({issue.kind}: {issue.detail}): {reply}")
             return None
-        return reply, evidence, f"answered by rule which side decides: {rule.decided}"
+        return Ruled(reply, evidence, f"answered by rule which side decides: {rule.decided}", whole=True)
 
     def _depends(self) -> Evidence | None:
         """With nothing concluded for a yes/no question: a reply dropped for saying flatly what its
@@ -653,16 +665,14 @@ class Composer:
         mode = "generated"
         ruled = None if self.kept else self._by_rule()
         if ruled is not None:
-            reply, sources, why = ruled
-            text = reply + "。" + "".join(f"[{label}]" for label in dict.fromkeys(e.label for e in sources))
+            labels = dict.fromkeys(e.label for e in ruled.sources)
+            text = ruled.reply + "。" + "".join(f"[{label}]" for label in labels)
             self.kept.append(text)
             out.append(text)
-            texts = {e.text for e in sources}
-            # A one-word reply rests on its sentence read with the question's closest ones; a side
-            # read by rule rests on the sentences binding it, which say it whole.
-            closest = self._closest_to_question(evidence) if len(sources) == 1 and len(reply) <= 4 else []
-            evidence = sources + [e for e in closest if e.text not in texts]
-            self.notes.append(why)
+            texts = {e.text for e in ruled.sources}
+            closest = [] if ruled.whole else self._closest_to_question(evidence)
+            evidence = ruled.sources + [e for e in closest if e.text not in texts]
+            self.notes.append(ruled.why)
         if not self.kept:
             mode = "no_conclusion"
             out.append(NO_CONCLUSION_TEXT)
