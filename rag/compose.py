@@ -147,6 +147,12 @@ class Ruled:
     # with the question's closest sentences quoted beside its own.
     whole: bool = False
 
+    @property
+    def text(self) -> str:
+        """The reply as shown: its sentence and the markers of the items its sources come from."""
+        labels = dict.fromkeys(e.label for e in self.sources)
+        return self.reply + "。" + "".join(f"[{label}]" for label in labels)
+
 
 class Composer:
     """Feed the model's text in pieces; get back the pieces of the answer that may be shown."""
@@ -180,6 +186,7 @@ class Composer:
         self.restated: list[str] = []  # sentences dropped only for restating a yes/no question
         self.judged = False  # the conclusion is the judge's side of a restated question
         self.claimed = "restated"  # what the judge's statement was made from: the reply or the question
+        self.preempted: Ruled | None = None  # a reply read by rule before the model was asked
 
     # -- evidence ---------------------------------------------------------------------------
     def _read_evidence(self, line: str) -> None:
@@ -432,6 +439,21 @@ class Composer:
             return Ruled("不一定", [depends], why)
         return self._side()
 
+    def preempt(self) -> list[str]:
+        """Before the model is asked: the reply a rule reads whole from the prompt's items, which the
+        model's could only restate or get wrong — which of 就医地/参保地 decides what is covered or paid
+        (:meth:`_side`; the 1.5B's own replies to it were mostly dropped, partial or wrong: "药品能报的按照
+        湖南的…政策来计算报销比例。医疗服务设施和诊疗项目不能报。"). The pieces to show, or [] when no rule
+        applies and the model is asked."""
+        ruled = self._side()
+        if ruled is None:
+            return []
+        self.preempted = ruled
+        self.evidence = list(ruled.sources)
+        self.kept.append(ruled.text)
+        self.notes.append(f"{ruled.why}, before the model was asked")
+        return [ruled.text]
+
     def _side(self) -> Ruled | None:
         """Asked which of 就医地/参保地 decides what is covered or paid (or whether one does), the
         side the chosen items' sentences bind it to (rag.checks.side_rule): "能报哪些看就医地（外省）
@@ -632,6 +654,10 @@ class Composer:
 
     def finish(self) -> tuple[list[str], Composed]:
         """The remaining pieces (the evidence quotes) and the composed answer."""
+        if self.preempted is not None:
+            quotes = self._without_stories(self.preempted.sources, conclusion=False)
+            evidence = [self._resolved(e) for e in quotes]
+            return [quote_block(evidence)], Composed("".join(self.kept), evidence, "generated", self.notes)
         out: list[str] = []
         if self.evidence is None:  # the reply never got past the evidence line
             self._read_evidence(self.raw.strip())
@@ -665,10 +691,8 @@ class Composer:
         mode = "generated"
         ruled = None if self.kept else self._by_rule()
         if ruled is not None:
-            labels = dict.fromkeys(e.label for e in ruled.sources)
-            text = ruled.reply + "。" + "".join(f"[{label}]" for label in labels)
-            self.kept.append(text)
-            out.append(text)
+            self.kept.append(ruled.text)
+            out.append(ruled.text)
             texts = {e.text for e in ruled.sources}
             closest = [] if ruled.whole else self._closest_to_question(evidence)
             evidence = ruled.sources + [e for e in closest if e.text not in texts]
@@ -737,7 +761,11 @@ def generate(
     4. If nothing was concluded for a yes/no question, the model judges it (as the model restated
        it, else with ``judge_asked`` as the asker put it) and its negation against the quotes
        (rag.verify); the side it prefers by ``judge_margin`` is shown (0: off).
-    Each step continues the same reply, so the KV cache of everything before it is reused."""
+    Each step continues the same reply, so the KV cache of everything before it is reused. A reply a
+    rule reads whole from the prompt's items (:meth:`Composer.preempt`) is shown instead, unasked."""
+    if pieces := composer.preempt():
+        yield from pieces
+        return
     first = prompt.evidence_grammar if two_steps else prompt.grammar
     steps: list[tuple[list[dict[str, str]], str]] = [(prompt.messages, first)]
     while steps:

@@ -5,6 +5,7 @@ import pytest
 from conftest import make_hit
 
 from rag import checks, compose, facts, gate
+from rag.generation import GenerationStats
 from rag.prompt import build_prompt, parse_evidence
 from rag.question import Query, claimed_part, invention_request, parse
 from rag.scope import CosineScope
@@ -536,6 +537,30 @@ def test_which_side_decides_is_answered_by_rule_when_the_reply_was_dropped():
     c = composer_for("在外地看病能报销吗？", make_hit("异地就医·问10", q10))
     _, composed = feed(c, "依据：A1\n结论：在外地看病能报销吗。")
     assert composed.mode == "no_conclusion"
+
+
+def test_which_side_is_answered_by_rule_before_the_model_is_asked():
+    class Unasked:  # the rule answers whole: the model must not be asked at all
+        def stream(self, *args, **kwargs):
+            raise AssertionError("the model was asked")
+
+    q10 = (
+        "跨省异地就医直接结算的主要政策,是“就医地目录参保地政策、就医地管理”。"
+        "参保地政策就是参保人员跨省就医原则上执行参保地的支付政策这些支付政策包括医保基金的起付线、支付比例和最高支付限额,等等"
+    )
+    asked = "我老家在湖南，在广州住院，报销比例看哪边？"
+    p = prompt_for(asked, make_hit("异地就医·问10", q10))
+    c = compose.Composer(p, asked, CHARS)
+    shown = list(compose.generate(Unasked(), p, c, GenerationStats(), lambda: None, judge_margin=0.25))
+    rest, composed = c.finish()
+    assert shown == ["报销比例按参保地（老家）的政策算。[异地就医·问10]"] == [composed.body]
+    assert composed.mode == "generated" and composed.evidence[0].text.startswith("参保地政策就是")
+    assert "\n\n依据：" in rest[0]
+    # A question the rule does not read is the model's.
+    other = "在外地看病能报销吗？"
+    c = compose.Composer(prompt_for(other, make_hit("异地就医·问10", q10)), other, CHARS)
+    with pytest.raises(AssertionError, match="the model was asked"):
+        list(compose.generate(Unasked(), c.prompt, c, GenerationStats(), lambda: None))
 
 
 def test_side_replies_name_each_side_with_the_askers_word():
