@@ -32,6 +32,7 @@ from .normalise import normalise
 from .question import Query
 from .records import Evidence, Hit
 from .scope import Scope
+from .sentences import split_sentences
 
 
 @dataclass
@@ -87,6 +88,17 @@ def case_first(asked: str, hits: list[Hit], context: list[Hit], depth: int = GRO
     return next((h for h in hits[:depth] if rare[0] in _item_text(h)), None)
 
 
+def answered_by_rule(asked: str, hits: list[Hit]) -> bool:
+    """Whether the top item's sentences answer the question by rule — which of 就医地/参保地 decides
+    what is covered or paid (checks.side_rule): the documents then answer it, whatever the scope
+    model's signals ("在外省看病，哪些药能报是看外省的目录还是老家的？", probe 30: p = 0.18, below the line,
+    with 异地就医·问10 first). No out-of-scope question of the eval or the probes reaches the rule."""
+    if not hits:
+        return False
+    top = max(hits, key=lambda h: h.score)
+    return checks.side_rule(asked, split_sentences(top.full_text or top.text)) is not None
+
+
 def _item_text(hit: Hit) -> str:
     return f"{hit.question}\n{hit.full_text or hit.text}"
 
@@ -114,7 +126,8 @@ def decide(
     asked = normalise(query.asked)  # places in the documents' script: 廣州 is 广州
     if kind := facts.uncovered_kind(normalise(query.search), covered):
         return Decision([], compose.refusal_text(hits), [f"asks about {kind}, which no document names"])
-    if not scope.in_scope(hits):
+    by_rule = not scope.in_scope(hits) and answered_by_rule(asked, hits)
+    if not scope.in_scope(hits) and not by_rule:
         elsewhere = facts.places(asked) - facts.region_places(set(regional.values()))
         # Close to the line the decision is unsure either way; colloquial questions the documents
         # answer land here. The asker gets the closest sentences, not an answer — unless the
@@ -129,6 +142,9 @@ def decide(
         return Decision([], compose.refusal_text(hits))
     context = context_hits(hits, max_items, min_ratio)
     notes: list[str] = []
+    if by_rule:
+        p = scope.probability(hits)
+        notes.append(f"below the scope line (p={p:.3f}), but the top item answers it by rule")
     if everyday is not None:
         said = f"{asked} {documents_words(asked, everyday)}"
         if (moved := group_first(said, hits, context)) is not None:

@@ -636,6 +636,19 @@ def test_an_item_naming_the_askers_rare_case_goes_first():
     assert gate.case_first("住院能直接结算吗？", hits[::-1], [outpatient]) is None
 
 
+def test_a_question_the_top_item_answers_by_rule_is_in_scope_below_the_line():
+    q10 = make_hit(
+        "异地就医·问10", "跨省异地就医直接结算的主要政策,是“就医地目录参保地政策、就医地管理”。", dense=0.45
+    )
+    kw = {"scope": CosineScope(0.5), "max_items": 1, "min_ratio": 0.9, "regional": {}}
+    q = parse("在外省看病，哪些药能报是看外省的目录还是老家的？", None, 500)
+    decided = gate.decide(q, [q10], **kw)
+    assert not decided.refused and decided.context == [q10]
+    assert "answers it by rule" in decided.notes[0]
+    # Below the line and asking something the rule does not read: refused as before.
+    assert gate.decide(parse("在外省看病能报销吗？", None, 500), [q10], **kw).refused
+
+
 def test_a_kept_sentence_gets_the_quote_it_restates():
     q8 = (
         "可以。出院后可以凭医院开具的急诊证明材料和其他医疗费用相关票据回参保地手工报销。"
