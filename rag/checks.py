@@ -924,9 +924,11 @@ def place_roles(question: str) -> dict[str, str]:
     return {place: found.pop() for place, found in roles.items() if len(found) == 1}
 
 
-def in_roles(text: str, question: str) -> str:
-    """The sentence with each place the question gave a role named by that role."""
-    for place, role in sorted(place_roles(question).items(), key=lambda p: -len(p[0])):
+def in_roles(text: str, question: str, roles: dict[str, str] | None = None) -> str:
+    """The sentence with each place the question gave a role named by that role (``roles``: those
+    roles when already read, e.g. with 老家/外地's usual ones, :func:`roles_of`)."""
+    roles = place_roles(question) if roles is None else roles
+    for place, role in sorted(roles.items(), key=lambda p: -len(p[0])):
         text = text.replace(place, role)
     return text
 
@@ -1014,9 +1016,7 @@ def side_rule(question: str, source: Iterable[str]) -> SideRule | None:
     pair = ("就医地", "参保地")
     if _CARE_AT_HOME.search(question):
         return None
-    text = question
-    for place, role in sorted(roles_of(question).items(), key=lambda p: -len(p[0])):
-        text = text.replace(place, role)
+    text = in_roles(question, question, roles_of(question))
     named = [c for c in pair if c in text]
     if not named:
         return None

@@ -126,8 +126,9 @@ def decide(
     asked = normalise(query.asked)  # places in the documents' script: 廣州 is 广州
     if kind := facts.uncovered_kind(normalise(query.search), covered):
         return Decision([], compose.refusal_text(hits), [f"asks about {kind}, which no document names"])
-    by_rule = not scope.in_scope(hits) and answered_by_rule(asked, hits)
-    if not scope.in_scope(hits) and not by_rule:
+    in_scope = scope.in_scope(hits)
+    by_rule = not in_scope and answered_by_rule(asked, hits)
+    if not in_scope and not by_rule:
         elsewhere = facts.places(asked) - facts.region_places(set(regional.values()))
         # Close to the line the decision is unsure either way; colloquial questions the documents
         # answer land here. The asker gets the closest sentences, not an answer — unless the
