@@ -1342,6 +1342,9 @@ def polarity_conflict(
             continue
         closest = [(f, s) for f, n, s in stated if n == best]
         forms = {f for f, _ in closest}
+        if form in forms:
+            closest = _by_object(claims, family, form, [(f, s) for f, _, s in stated])
+            forms = {f for f, _ in closest}
         if form in forms or len(forms) != 1:
             continue
         if cases and any(not any(w in s for pair in cases for w in pair) for _, s in closest):
@@ -1350,6 +1353,34 @@ def polarity_conflict(
             continue  # "乙类药…不能全额纳入报销" against "这类〔甲类〕药品…可以全额纳入报销范围"
         return form, forms.pop()
     return None
+
+
+def _objects(text: str, family: str) -> dict[str, set[str]]:
+    """Each form's object: the character pairs of what follows its modal in the clause ("需要先办
+    备案" → 先办备案), as far as a modal governs."""
+    found: dict[str, set[str]] = {}
+    for clause in _CLAUSE.split(_NOT_MODAL.sub("", text)):
+        forms = _clause_polarity(clause, family)
+        if len(forms) != 1:
+            continue
+        form = next(iter(forms))
+        for m in _MODALS[family].finditer(clause):
+            if clause[max(0, m.start() - 1) : m.start()] in ("只", "仅"):
+                continue  # "只需要备案到省份" limits what is needed; it does not require its object
+            tail = clause[m.end() : m.end() + GOVERNED_CHARS]
+            found.setdefault(form, set()).update(bigrams(_same_act(tail)))
+    return found
+
+
+def _by_object(claims: str, family: str, form: str, closest: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Source clauses as close to a claim as each other that say both forms ("…就需要异地急诊比如临时
+    出差…" and "…不需要提前备案", probe 32): the ones whose object is the claim's ("需要先办备案" is
+    about 备案) decide, when those say one form only."""
+    own = _objects(claims, family).get(form, set())
+    shared = [(len(own & _objects(s, family).get(f, set())), f, s) for f, s in closest]
+    best = max(n for n, _, _ in shared)
+    kept = [(f, s) for n, f, s in shared if n == best]
+    return kept if best > 0 and len({f for f, _ in kept}) == 1 else closest
 
 
 def _names_other_case(claim: str, source: str, pair: tuple[str, str]) -> bool:

@@ -77,6 +77,8 @@ _STORY_FRAME = re.compile(f"^{MASK}(?:的|这种|这样的|这样|此种)?做法
 MISSING_QUOTE_PAIRS = 4
 # Leading clauses that are questions ("这样可以吗，"), as copied before a reply.
 _ASKED_FIRST = re.compile(r"^(?:[^，,。！!]{2,}?[吗呢么][，,]\s*)+")
+# A connective that opens a reply refers to a sentence before it ("但", "所以").
+_DANGLING_LINK = re.compile(r"^(?:所以|因此|因而|但是|但(?!凡)|不过|然而|而且|此外)[，,]?\s*")
 # Kinds of issue that keep a generated sentence from being shown.
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
 
@@ -363,6 +365,11 @@ class Composer:
             return []
         text = self._verdict + sentence
         self._verdict = ""
+        if not self.kept and (link := _DANGLING_LINK.match(text)):
+            # "但需要先撤销备案。" (probe 32), "所以，不能答应…" (probe 31): the sentence the
+            # connective answered was dropped, so it would open the reply pointing at nothing.
+            self.notes.append(f"left out a connective with nothing before it: {link.group()}")
+            text = text[link.end() :]
         if added := self._unquoted(text):
             self.evidence.extend(added)  # the reader is shown what the sentence states
             self.notes.append(f"quoted the sentence the reply restates: {[e.label for e in added]}")
@@ -399,7 +406,9 @@ class Composer:
             return []
         clause, margin = found
         sentence = clause + "。"
-        issues = [i for i in self._issues(sentence, evidence) if i.kind != "echo"]
+        # The side the judge chose is the reply, however much of the question it restates
+        # ("入院登记必须在备案有效期内。" to "…必须在备案有效期内吗?"): chosen, not echoed or copied.
+        issues = [i for i in self._issues(sentence, evidence) if i.kind not in ("echo", "copied_question")]
         if issues:
             self.notes.append(f"the judged reply failed a check ({issues[0].kind}): {sentence}")
             self.dropped.append((sentence, issues[0]))

@@ -447,6 +447,25 @@ def test_polarity_reads_obligations_and_everyday_words_for_the_same_act():
     assert said == ("不需要", "需要")
 
 
+def test_polarity_decides_by_what_the_modal_governs_when_source_clauses_say_both():
+    # Probe 32: the claim copies the clause that says 需要 of 异地急诊 and adds 需要…备案; the clause
+    # about 备案 says 不需要.
+    urgent = [
+        "如果在外地遭遇一些突发情况,就需要异地急诊比如临时出差发生车祸、旅游时突发疾病等等。",
+        "对于异地急诊大部分城市都支持 “先救治,后报销”不需要提前备案。",
+    ]
+    claim = "在外地遭遇突发情况，比如临时出差发生车祸、旅游时突发疾病等需要先办备案。"
+    assert checks.polarity_conflict(claim, urgent, "去外地看病，什么情况要先办备案？") == ("需要", "不需要")
+    assert checks.polarity_conflict("突发疾病不需要先办备案。", urgent) is None
+    # "只需要备案到省份" limits what is needed: it does not require 备案到具体区 (probe 6, direct).
+    provinces = [
+        "参保人备案时不需要指定具体的医院，只需要指定就医的地市。",
+        "对于要去北京、天津、上海的参保人，只需要直接备案到这些省份。",
+    ]
+    asked = "去北京看病备案要备案到具体区吗"
+    assert checks.polarity_conflict("不需要备案到具体区。", provinces, asked) is None
+
+
 def test_a_conclusion_resting_on_the_other_case_of_a_pair_is_unsupported():
     inpatient = ["备案后只要携带社保卡就可以实现住院费用直接结算了。"]
     assert checks.other_case("看门诊也可以直接结算。", inpatient) == ("门诊", "住院")

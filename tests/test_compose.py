@@ -665,6 +665,20 @@ def test_a_kept_sentence_gets_the_quote_it_restates():
     assert [e.index for e in composed.evidence] == [0]
 
 
+def test_a_connective_left_at_the_start_of_the_reply_is_left_out():
+    back = "但无论有没有时限要求,如果想回老家用医保报销都需要先撤销备案,否则无法用医保进行报销。"
+    q = "备了案在外地常住，现在想回老家看病，医保还能用吗？"
+    p = prompt_for(q, make_hit("异地就医·回参保地报销", back))
+    # The sentence the "但" answered was never written (or was dropped): the reply opens on the rest.
+    _, composed = feed(compose.Composer(p, q, CHARS), "依据：A1\n结论：但需要先撤销备案。")
+    assert composed.body == "需要先撤销备案。[异地就医·回参保地报销]"
+    assert any("connective" in n for n in composed.notes)
+    # After a kept sentence the connective has something to point at, and stays.
+    reply = "依据：A1\n结论：想回老家用医保报销需要先撤销备案。但各地撤销的方法不同。"
+    _, composed = feed(compose.Composer(p, q, CHARS), reply)
+    assert not any("connective" in n for n in composed.notes)
+
+
 def test_the_storys_verdict_on_its_characters_act_is_said_of_the_askers_act():
     q15 = "小王的做法是错误的。交通事故等存在第三方责任人的情况，应由第三方承担医疗费用，医保不能予以报销。"
     q = "被人撞了，我说不用对方管，自己用医保看行吗？"
