@@ -1248,7 +1248,13 @@ _NEGATED = ("不", "没", "未", "无", "非", "毋")
 _COMPARES = re.compile(r"比[^，。；,;]{1,12}?(?:更|还|要)?(?:少|多|高|低|贵|便宜|大|小|快|慢)")
 # Encouraged is not required: "提倡实名投诉举报" does not say 必须实名 (probe 15: the judge had said it did);
 # advised is not required: "建议…在家人…帮助下激活" does not say one cannot do it alone (probe 20).
-_NEGATIVE_ONLY = {"需": re.compile(r"无需|不必|不用|不需(?!要)|提倡|鼓励|倡导|建议")}
+_NEGATIVE_ONLY = {
+    "需": re.compile(r"无需|不必|不用|不需(?!要)|提倡|鼓励|倡导|建议"),
+    # "医保不予报销" denies what "可以报销" permits (probe 33: "医保目录外的药不能报销。" was dropped
+    # against "…三个目录内的，可以按规定进行报销" alone). Not 无法: "…否则无法用医保进行报销" is a
+    # consequence, and reading it as a rule flagged right answers.
+    "能": re.compile(r"不予"),
+}
 
 
 def _polarities(text: str, family: str) -> dict[str, set[str]]:
@@ -1282,7 +1288,7 @@ def _clause_polarity(clause: str, family: str) -> dict[str, set[str]]:
             negated = not (negated or denied)
         forms.add(no if negated else yes)
     if family in _NEGATIVE_ONLY and _NEGATIVE_ONLY[family].search(clause):
-        forms.add("不需要")
+        forms.add(no)
     if family == "同" and _COMPARES.search(clause):
         forms.add("不一样")  # "一般报的会比本地就医少一些" says it is not the same
     rest = bigrams(_same_act(_MODALS[family].sub("", _governed(clause))))
@@ -1343,7 +1349,7 @@ def polarity_conflict(
         closest = [(f, s) for f, n, s in stated if n == best]
         forms = {f for f, _ in closest}
         if form in forms:
-            closest = _by_object(claims, family, form, [(f, s) for f, _, s in stated])
+            closest = _by_object(claims, family, form, closest, [(f, s) for f, _, s in stated])
             forms = {f for f, _ in closest}
         if form in forms or len(forms) != 1:
             continue
@@ -1364,7 +1370,10 @@ def _objects(text: str, family: str) -> dict[str, set[str]]:
         if len(forms) != 1:
             continue
         form = next(iter(forms))
-        for m in _MODALS[family].finditer(clause):
+        modals = list(_MODALS[family].finditer(clause))
+        if family in _NEGATIVE_ONLY:
+            modals += list(_NEGATIVE_ONLY[family].finditer(clause))
+        for m in modals:
             if clause[max(0, m.start() - 1) : m.start()] in ("只", "仅"):
                 continue  # "只需要备案到省份" limits what is needed; it does not require its object
             tail = clause[m.end() : m.end() + GOVERNED_CHARS]
@@ -1372,13 +1381,18 @@ def _objects(text: str, family: str) -> dict[str, set[str]]:
     return found
 
 
-def _by_object(claims: str, family: str, form: str, closest: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Source clauses as close to a claim as each other that say both forms ("…就需要异地急诊比如临时
-    出差…" and "…不需要提前备案", probe 32): the ones whose object is the claim's ("需要先办备案" is
-    about 备案) decide, when those say one form only."""
+def _by_object(
+    claims: str, family: str, form: str, closest: list[tuple[str, str]], stated: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """The closest source clauses agree with a claim, but none is about what its modal governs
+    ("…旅游时突发疾病等需要先办备案" copies "…就需要异地急诊比如…旅游时突发疾病等等", probe 32): the
+    clauses whose object is the claim's ("需要先办备案" is about 备案: "…不需要提前备案") decide, when
+    those say one form only. Otherwise the closest stand."""
     own = _objects(claims, family).get(form, set())
-    shared = [(len(own & _objects(s, family).get(f, set())), f, s) for f, s in closest]
-    best = max(n for n, _, _ in shared)
+    if any(own & _objects(s, family).get(f, set()) for f, s in closest):
+        return closest
+    shared = [(len(own & _objects(s, family).get(f, set())), f, s) for f, s in stated]
+    best = max((n for n, _, _ in shared), default=0)
     kept = [(f, s) for n, f, s in shared if n == best]
     return kept if best > 0 and len({f for f, _ in kept}) == 1 else closest
 

@@ -406,9 +406,12 @@ class Composer:
             return []
         clause, margin = found
         sentence = clause + "。"
-        # The side the judge chose is the reply, however much of the question it restates
-        # ("入院登记必须在备案有效期内。" to "…必须在备案有效期内吗?"): chosen, not echoed or copied.
-        issues = [i for i in self._issues(sentence, evidence) if i.kind not in ("echo", "copied_question")]
+        issues = [i for i in self._issues(sentence, evidence) if i.kind != "echo"]
+        if issues and all(i.kind == "copied_question" for i in issues):
+            # The asker's whole question, judged right ("入院登记必须在备案有效期内。" to "…必须在
+            # 备案有效期内吗?"): the reply, but it reads as a copy of the question unless it says yes.
+            sentence = "是的，" + sentence
+            issues = [i for i in self._issues(sentence, evidence) if i.kind != "echo"]
         if issues:
             self.notes.append(f"the judged reply failed a check ({issues[0].kind}): {sentence}")
             self.dropped.append((sentence, issues[0]))

@@ -250,6 +250,7 @@ INSURANCE_KINDS = (
 
 
 COVERED_ITEMS = 2  # items that must name a kind of insurance for the documents to cover it
+_LIST_OF_KIND = re.compile(r"(?:医保|医疗保险)(?:药品)?目录")
 
 
 def covered_kinds(items: Iterable[str]) -> frozenset[str]:
@@ -265,6 +266,9 @@ def uncovered_kind(question: str, covered: frozenset[str]) -> str | None:
     """The kind of insurance a question is about when the documents name none it names
     ("在外省交了几年养老保险，回老家以后怎么转移接续？": 养老保险); a question that also names a kind
     they cover ("单位交了养老保险，医保也得交吗") is theirs."""
+    # "医保目录" names the list of what 医保 pays, not the insurance asked about: "惠民保能报销医保目录外的药
+    # 吗？" (oos-56) is about 惠民保.
+    question = _LIST_OF_KIND.sub("", question)
     named = [k for k in INSURANCE_KINDS if k in question]
     # "医疗险" is inside "商业医疗险": a kind named only inside a longer named kind is not named.
     named = [k for k in named if not any(k != o and k in o for o in named)]

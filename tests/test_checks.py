@@ -457,6 +457,10 @@ def test_polarity_decides_by_what_the_modal_governs_when_source_clauses_say_both
     claim = "在外地遭遇突发情况，比如临时出差发生车祸、旅游时突发疾病等需要先办备案。"
     assert checks.polarity_conflict(claim, urgent, "去外地看病，什么情况要先办备案？") == ("需要", "不需要")
     assert checks.polarity_conflict("突发疾病不需要先办备案。", urgent) is None
+    # "不予报销" denies as "不能报销" does: the clause about 目录外 decides, not the one about 目录内.
+    listed = ["如果属于“三个目录”内的，可以按规定进行报销；", "不属于“三个目录”内的，医保不予报销。"]
+    assert checks.polarity_conflict("医保目录外的药不能报销。", listed, "医保目录外的药能报销吗？") is None
+    assert checks.polarity_conflict("目录外的药可以报销。", listed[1:]) == ("能", "不能")
     # "只需要备案到省份" limits what is needed: it does not require 备案到具体区 (probe 6, direct).
     provinces = [
         "参保人备案时不需要指定具体的医院，只需要指定就医的地市。",

@@ -269,6 +269,9 @@ def test_gate_refuses_inventions_low_confidence_and_other_regions():
     assert facts.uncovered_kind("买的百万医疗险怎么报销", covered) == "百万医疗险"
     assert facts.uncovered_kind("大病保险怎么报", covered) is None
     assert facts.uncovered_kind("公司给交的补充医疗保险怎么报？", covered) == "补充医疗保险"
+    # "医保目录" is the list of what 医保 pays, not the insurance asked about.
+    assert facts.uncovered_kind("惠民保能报销医保目录外的药吗？", covered) == "惠民保"
+    assert facts.uncovered_kind("医保目录外的药能报销吗？", covered) is None
     # Another place's own figure, from national items only: not in the documents.
     national = [make_hit("问2", Q2, dense=0.8)]
     d = gate.decide(parse("广州城乡居民医保一年个人要交多少钱？", None, 500), national, **kw)

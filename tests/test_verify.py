@@ -166,10 +166,11 @@ def test_a_judged_side_failing_the_checks_or_no_side_leaves_nothing_concluded():
     assert other.claim() is None
 
 
-def test_a_judged_side_that_restates_the_whole_question_is_the_reply_not_a_copy():
+def test_a_judged_yes_that_restates_the_whole_question_says_yes():
     rule = "参保人员持本人社会保障卡在备案有效期限内到确定的异地就医定点医疗机构医保窗口办理登记就诊手续。"
     question = "入院登记必须在备案有效期内吗?"
-    p = build_prompt(question, [make_hit("异地就医·问9", rule)], frozenset())
+    # The FAQ's own question, asked as written: the reply restating it is the question copied.
+    p = build_prompt(question, [make_hit("异地就医·问9", rule, question=question)], frozenset())
     c = compose.Composer(p, question, frozenset())
     c.feed("依据：A1\n结论：入院登记必须在备案有效期内。")  # the model's copy of the question: dropped
     assert not c.kept
@@ -178,7 +179,7 @@ def test_a_judged_side_that_restates_the_whole_question_is_the_reply_not_a_copy(
     evidence = c.judged_evidence()
     judge = Judge({claim.statement: 2.0})
     shown = c.settle(verify.settle(judge, [e.text for e in evidence], claim, 0.25), evidence)
-    assert shown == ["入院登记必须在备案有效期内。[异地就医·问9]"]
+    assert shown == ["是的，入院登记必须在备案有效期内。[异地就医·问9]"]
 
 
 def test_the_real_model_gives_a_judgment_as_log_probabilities(assistant):
