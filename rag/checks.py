@@ -274,6 +274,10 @@ def unsupported(
     group = unnamed_group(text, named)
     if group:
         return f"says something of “{group}” where its source never names them", f"原文没有说{group}的情况"
+    swapped = swapped_group(text, support, question)
+    if swapped:
+        why = f"says of “{swapped[0]}” what its source says of “{swapped[1]}”"
+        return why, f"原文说的是{swapped[1]}的情况，{swapped[0]}另有规定"
     general = general_case(text, support, question)
     if general:
         return f"says generally what its source says of “{general}” only", f"原文只说{general}的情况"
@@ -1073,6 +1077,30 @@ def unnamed_group(text: str, support: Iterable[str]) -> str | None:
     return next(n for n in facts.GROUPS[unnamed[0]] if n in said)
 
 
+def swapped_group(text: str, support: Iterable[str], question: str = "") -> tuple[str, str] | None:
+    """A sentence naming a group (rag.facts.GROUPS) that restates what one source sentence says of
+    other groups, where another sentence gives the named group a rule of its own: "建档立卡贫困户…个人
+    缴费部分通过医疗救助给予全额资助" above "对特困人员、孤儿、低保对象…全额资助" and "对农村建档立卡
+    贫困人口…实行差异参保补贴政策" (probe 34). The group said and the groups of the restated
+    sentence, or None."""
+    named = facts.groups_named(text)
+    support = list(support)
+    own = [s for s in support if named & facts.groups_named(s)]
+    if not named or not own:
+        return None  # no sentence names the group: unnamed_group's case
+    # What the sentence states beyond the question decides which sentence it restates.
+    grams = bigrams(prose(text)) - bigrams(question)
+    closest = max(support, key=lambda s: len(grams & bigrams(s)))
+    others = facts.groups_named(closest) - named
+    if closest in own or not others:
+        return None
+    if len(grams & bigrams(closest)) <= max(len(grams & bigrams(s)) for s in own):
+        return None
+    word = next(n for i in sorted(named) for n in facts.GROUPS[i] if n in text)
+    other = min((n for i in others for n in facts.GROUPS[i] if n in closest), key=closest.index)
+    return word, other
+
+
 # A claim about paying for care, which the documents rule on for 门诊 and 住院 separately; a source
 # sentence about paying may also say who pays (…从基本医疗保险基金中支付).
 _PAYMENT = re.compile(r"结算|报销|给报|能报|可以报")
@@ -1107,7 +1135,7 @@ _SOME_MAY = re.compile(
     f"({_QUALIFIER_PATTERN})[^，,。；;]{{0,6}}?(?<!只)(?:可以|能够|能)([^，,。；;]{{2,14}})"
 )
 _SUBJECT_CHARS = 8  # how much of the clause before can name what a qualified clause speaks of
-LIMITED = re.compile(r"一般|可能|视|各地|具体|有些|有的|部分|大多|多数|个别|尚未|不一定|目前|暂")
+LIMITED = re.compile(r"一般|可能|视|各地|具体|有些|有的|(?<![费付])部分|大多|多数|个别|尚未|不一定|目前|暂")
 _RULE = re.compile(r"能|可以|需|必须|不|没|无法|只")
 _SOURCE_CLAUSE = re.compile(r"[，,。；;！!？?]")
 
@@ -1188,6 +1216,8 @@ _EVERYONE = re.compile(r"参保人[员群]$|就医人员$")
 # "下面这四类人群", "上述人员": a reference to groups listed elsewhere, not a group (probe 17).
 _REFERENCE = re.compile(r"(?:这|那|此|该|下列|以下|上述|下面|如下)[\u4e00-\u9fff]{0,3}(?:人员|人群)$")
 # Brackets, or the end of brackets a sentence split opened ("转诊人员备案有效期为3个月)到确定的…").
+# "根据《…》的规定，对特困人员…": the law cited comes before the clause naming whom the rule is for.
+_CITED = re.compile(r"^根据[^，,。；;]*?规定[，,]")
 _ASIDE = re.compile(r"[（(][^）)]*(?:[）)]|$)|^[^（()）]*[）)]")
 
 
@@ -1208,10 +1238,12 @@ def dropped_group(text: str, support: Iterable[str], question: str = "") -> str 
     for s in support:
         # A group in brackets is an aside ("在备案有效期限内(异地长期居住…人员不设有效期;…)"),
         # not the sentence's subject.
-        first, *_ = _SOURCE_CLAUSE.split(_ASIDE.sub("", normalise(s).strip()))
+        first, *_ = _SOURCE_CLAUSE.split(_CITED.sub("", _ASIDE.sub("", normalise(s).strip())))
         groups = [g for g in _GROUP.findall(first) if not _EVERYONE.search(g) and not _REFERENCE.search(g)]
         if not groups or any(asked & (bigrams(g) - {"人员", "人群"}) for g in groups):
             continue  # no group, or one the asker or the answer names: theirs to speak of
+        if facts.groups_named(f"{text}\n{question}") & facts.groups_named(first):
+            continue  # "特困人员、孤儿、低保对象…" names the 孤儿 the answer speaks of
         unasked.append(groups[0])
         if any(_restates(grams, s) for grams in clauses):
             return groups[0]
@@ -1603,8 +1635,12 @@ def contradicts(verdict: str, reason: str, question: str) -> bool:
 _LEADING_VERDICT = re.compile(
     r"^(不是|不可以|不能|不行|不需要|不用|不会|不对|没有|是的|是|可以|能|需要|会|对)[，,]"
 )
-# Asked whether one must or should ("厂里该给我交职工医保吗"), "可以。" says only that one may.
-_ASKS_DUTY = re.compile(r"(?<![应活])该(?=[\u4e00-\u9fff]{0,12}吗)|应该|应当|必须|要不要|需不需要|有没有义务")
+# Asked whether one must or should ("厂里该给我交职工医保吗"), or whether one may only ("钱只能自己全出
+# 吗？", probe 34), "可以。" says only that one may.
+_ASKS_DUTY = re.compile(
+    r"(?<![应活])该(?=[\u4e00-\u9fff]{0,12}吗)|应该|应当|必须|要不要|需不需要|有没有义务"
+    r"|只能(?=[\u4e00-\u9fff]{0,12}[吗吧])"
+)
 _PERMITS = re.compile(r"^(?:不)?(?:可以|能)[。！!]?$")
 
 

@@ -470,6 +470,23 @@ def test_polarity_decides_by_what_the_modal_governs_when_source_clauses_say_both
     assert checks.polarity_conflict("不需要备案到具体区。", provinces, asked) is None
 
 
+def test_a_rule_said_of_a_group_its_sentence_does_not_list_is_unsupported():
+    # Probe 34: 全额资助 is for 特困/孤儿/低保; 建档立卡 has a rule of its own.
+    aided = (
+        "根据《…实施意见》的规定，对特困人员、孤儿、低保对象参加城乡居民基本医疗保险的个人缴费部分"
+        "通过医疗救助给予全额资助。"
+    )
+    poor = "根据《…的通知》的规定，对农村建档立卡贫困人口参加居民医保的个人缴费部分实行差异参保补贴。"
+    said = "建档立卡贫困户参加城乡居民基本医疗保险的个人缴费部分通过医疗救助给予全额资助。"
+    asked = "建档立卡贫困户交居民医保有补贴吗？"
+    assert checks.swapped_group(said, [aided, poor], asked) == ("贫困", "特困")
+    assert "unsupported" in kinds(said, [aided, poor], "建档立卡贫困户交居民医保有补贴吗？")
+    # A group the restated sentence lists is its own; and "个人缴费部分" limits nothing.
+    orphan = "孤儿参加居民医保，个人缴费部分能全免。"
+    assert checks.swapped_group(orphan, [aided, poor], "孤儿参加居民医保，个人那部分能全免吗？") is None
+    assert "unsupported" not in kinds(orphan, [aided], "孤儿参加居民医保，个人那部分能全免吗？")
+
+
 def test_a_conclusion_resting_on_the_other_case_of_a_pair_is_unsupported():
     inpatient = ["备案后只要携带社保卡就可以实现住院费用直接结算了。"]
     assert checks.other_case("看门诊也可以直接结算。", inpatient) == ("门诊", "住院")
@@ -1025,6 +1042,8 @@ def test_a_bare_may_to_a_question_of_duty_answers_another_question():
     assert checks.permits_where_duty_asked("可以。", "进城在厂里签了合同上班，厂里该给我交职工医保吗？")
     assert checks.permits_where_duty_asked("不能。", "老板必须给我交医保吗？")
     assert not checks.permits_where_duty_asked("可以。", "农民工能参加职工医保吗？")
+    # Whether one may only: "可以。" (the item's verdict on claiming back) answers another question.
+    assert checks.permits_where_duty_asked("可以。", "出差时急病住院没备案，钱只能自己全出吗？")
     assert not checks.permits_where_duty_asked("需要。", "厂里该给我交吗？")
     assert not checks.permits_where_duty_asked("可以。", "我该怎么办？")
 
