@@ -304,6 +304,9 @@ def unsupported(
     varies = varies_by_place(text, support)
     if varies:
         return f"states flatly what its source says only of “{varies}”", f"原文只说“{varies}”，各地不同"
+    pending = denied_where_pending(text, support)
+    if pending:
+        return f"says 不能 where its source says only “{pending}”", f"原文只说“{pending}”，不是都不能"
     some = qualified_permission(text, support, question)
     if some:
         return f"says flatly what its source permits in “{some}” only", f"原文只说“{some}”可以"
@@ -463,6 +466,25 @@ def varies_by_place(text: str, support: Iterable[str]) -> str | None:
         qualifiers = [_QUALIFIER.search(s) for s, _ in ruled]
         if all(qualifiers) and len(set().union(*(f for _, f in ruled))) > 1:
             return qualifiers[0].group()  # type: ignore[union-attr]
+    return None
+
+
+# "…门诊费用直接结算尚未在全国全面开展": not yet everywhere, which is not "nowhere".
+_PENDING = re.compile(r"尚未[^，。；;]{0,6}?(?:全面|普遍|广泛)[^，。；;]{0,4}?(?:开展|实现|推行|覆盖|实施)")
+
+
+def denied_where_pending(text: str, support: Iterable[str]) -> str | None:
+    """A flat 不能/不可以 about what a source says is not yet done everywhere: "不能在北京备案看门诊刷
+    医保" above "…门诊费用直接结算尚未在全国全面开展" (probe 34; the item names pilot regions). Only a
+    clause without a qualifier of its own, sharing a character pair beyond the generic words with
+    the source clause. The source's words, or None."""
+    for clause in _CLAUSE.split(prose(text)):
+        if LIMITED.search(clause) or set(_polarities(clause, "能")) != {"不能"}:
+            continue
+        about = bigrams(_same_act(clause)) - _GENERIC_ACT
+        for source in _source_clauses(support):
+            if (m := _PENDING.search(source)) and about & bigrams(_same_act(source[: m.start()])):
+                return m.group()
     return None
 
 

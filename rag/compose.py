@@ -498,9 +498,10 @@ class Composer:
 
     def _depends(self) -> Evidence | None:
         """With nothing concluded for a yes/no question: a reply dropped for saying flatly what its
-        source says of some places only ("医保能报。" above "…只有部分地区可以报销普通门诊", probe 25)
-        tells what the answer is — it depends on the place. The source sentence with the qualifier,
-        or None. Not when the question names the qualifier itself ("是不是有些城市得先…").
+        source says of some places only ("医保能报。" above "…只有部分地区可以报销普通门诊", probe 25),
+        or a flat 不能 above what is not yet done everywhere ("…门诊费用直接结算尚未在全国全面开展",
+        probe 34), tells what the answer is — it depends on the place. The source sentence with the
+        qualifier, or None. Not when the question names the qualifier itself ("是不是有些城市得先…").
         """
         if not yes_no_words(self.question) or checks.LIMITED.search(self.question):
             return None
@@ -511,6 +512,7 @@ class Composer:
                 checks.qualified_permission(sentence, support, self.question)
                 or checks.varies_by_place(checks.prose(sentence), support)
                 or checks.dropped_qualifier(checks.prose(sentence), support)
+                or checks.denied_where_pending(sentence, support)
             )
             if some:
                 return next((e for e in pool if some in e.text), None)

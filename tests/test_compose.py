@@ -722,6 +722,18 @@ def test_a_flat_yes_or_no_about_what_some_places_allow_becomes_it_depends():
     p2 = prompt_for(q2, make_hit("异地就医·报销标准", costs))
     _, composed = feed(compose.Composer(p2, q2, CHARS), "依据：A1\n结论：医保能报。")
     assert not composed.body.startswith("不一定")
+    # A flat 不能 above what is not yet done everywhere (probe 34): it depends on the place too.
+    outpatient = (
+        "目前跨省异地就医住院费用直接结算已经在全国普遍开展，跨省异地就医门诊费用直接结算尚未在全国全面开展。"
+        "长三角地区已经启动了跨省异地就医门诊费用直接结算试点工作。"
+    )
+    q3 = "在北京备案了，看门诊能直接刷医保吗？"
+    p3 = prompt_for(q3, make_hit("问27", outpatient))
+    _, composed = feed(compose.Composer(p3, q3, CHARS), "依据：A1\n结论：不能在北京备案看门诊刷医保。")
+    assert composed.body == "不一定。[问27]"
+    assert checks.denied_where_pending("门诊费用还不能直接结算。", [outpatient]) == "尚未在全国全面开展"
+    assert checks.denied_where_pending("部分地区门诊费用不能直接结算。", [outpatient]) is None
+    assert checks.denied_where_pending("打架受伤不能报销。", [outpatient]) is None
 
 
 def test_a_reply_that_insurance_pays_is_read_against_its_items_closest_sentence():
