@@ -489,7 +489,9 @@ class Composer:
             if best not in evidence:
                 evidence.append(best)
         reply = side_reply(rule, checks.roles_of(self.question))
-        issues = self._issues(reply + "。", evidence)
+        # The bracket only names the asker's word for a side ("参保地（湖北）"): the rule is checked without
+        # it, since a place the documents' rules are about (湖北) is otherwise read as a claim (probe 35).
+        issues = self._issues(_ASKERS_TERM.sub("", reply) + "。", evidence)
         if issues:
             issue = issues[0]
             self.notes.append(f"the reply by rule failed a check ({issue.kind}: {issue.detail}): {reply}")
@@ -730,6 +732,9 @@ class Composer:
 _SIDE_NAMES = {
     "目录": "能报哪些", "比例": "报销比例", "起付线": "起付线", "限额": "最高支付限额", "政策": "报多少",
 }  # fmt: skip
+
+
+_ASKERS_TERM = re.compile(r"（[^（）]*）")
 
 
 def side_reply(rule: checks.SideRule, roles: dict[str, str]) -> str:

@@ -559,6 +559,13 @@ def test_which_side_is_answered_by_rule_before_the_model_is_asked():
     assert shown == ["报销比例按参保地（老家）的政策算。[异地就医·问10]"] == [composed.body]
     assert composed.mode == "generated" and composed.evidence[0].text.startswith("参保地政策就是")
     assert "\n\n依据：" in rest[0]
+    # The asker's place in the bracket may be the documents' own region (湖北): the rule is checked
+    # without the asker's words for the sides (probe 35 had no conclusion).
+    hubei = "医保在湖北交的，在广州住院，起付线看哪边？"
+    home = facts.region_places({"湖北"})
+    c = compose.Composer(prompt_for(hubei, make_hit("异地就医·问10", q10)), hubei, CHARS, home)
+    shown = list(compose.generate(Unasked(), c.prompt, c, GenerationStats(), lambda: None))
+    assert shown == ["起付线按参保地（湖北）的政策算。[异地就医·问10]"]
     # A question the rule does not read is the model's.
     other = "在外地看病能报销吗？"
     c = compose.Composer(prompt_for(other, make_hit("异地就医·问10", q10)), other, CHARS)
