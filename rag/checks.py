@@ -1237,9 +1237,9 @@ _GROUP = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:人员|人群)")
 _EVERYONE = re.compile(r"参保人[员群]$|就医人员$")
 # "下面这四类人群", "上述人员": a reference to groups listed elsewhere, not a group (probe 17).
 _REFERENCE = re.compile(r"(?:这|那|此|该|下列|以下|上述|下面|如下)[\u4e00-\u9fff]{0,3}(?:人员|人群)$")
-# Brackets, or the end of brackets a sentence split opened ("转诊人员备案有效期为3个月)到确定的…").
 # "根据《…》的规定，对特困人员…": the law cited comes before the clause naming whom the rule is for.
 _CITED = re.compile(r"^根据[^，,。；;]*?规定[，,]")
+# Brackets, or the end of brackets a sentence split opened ("转诊人员备案有效期为3个月)到确定的…").
 _ASIDE = re.compile(r"[（(][^）)]*(?:[）)]|$)|^[^（()）]*[）)]")
 
 
