@@ -382,7 +382,11 @@ class Composer:
         as the model restated it, else as the asker put it (the model's reply failed a check for
         another reason: unsupported, a dropped qualifier, cut off); None when the question is not
         a yes/no question or neither statement has anything to negate."""
-        # "可以。" to whether one must answers another question: the judge may settle the one asked.
+        # A bare verdict that cannot stand alone ("可以。" above sources that say it of something else,
+        # or to whether one must) is dropped now, so the judge may settle the question (probe 34:
+        # "可以。" to "…退休后去外地…住院能直接报销吗？" was dropped only after the judge's turn).
+        if self._verdict and self.evidence and not self.retried and not self.kept:
+            self._check_verdict()
         off_point = checks.permits_where_duty_asked(self._verdict, self.question)
         pending = self.kept or (self._verdict and not off_point)
         if pending or not (self.evidence and yes_no_words(self.question)):
@@ -393,6 +397,23 @@ class Composer:
         statement = verify.statement_of(self.question)
         self.claimed = "asked"
         return verify.negate(statement) if statement else None
+
+    def _check_verdict(self) -> bool:
+        """Whether a bare verdict left without its reason may stand alone; one that may not is
+        dropped (and noted)."""
+        failed = self._issues(self._verdict, self.evidence or [])
+        if not failed and self._affirms_unstated_number(self._verdict):
+            why = "confirms a number the cited items do not state"
+            failed = [checks.Issue("unsupported", self._verdict, why)]
+        if not failed and checks.permits_where_duty_asked(self._verdict, self.question):
+            why = "says one may where the question asks whether one must"
+            failed = [checks.Issue("unsupported", self._verdict, why)]
+        if not failed:
+            return True
+        self.dropped.append((self._verdict, failed[0]))
+        self.notes.append(f"dropped a verdict ({failed[0].kind}: {failed[0].detail}): {self._verdict}")
+        self._verdict = ""
+        return False
 
     def judged_evidence(self) -> list[Evidence]:
         """What the judge reads: the quotes shown when nothing is concluded."""
@@ -682,23 +703,10 @@ class Composer:
             self.notes.append(f"dropped an unfinished last sentence: {leftover}")
         # A bare verdict ("是。") stands alone only when the model wrote it unprompted; one forced by
         # a retry whose reason failed the checks is a guess (they were mostly wrong when measured).
-        if self._verdict and self.evidence and not self.retried:
-            failed = self._issues(self._verdict, self.evidence)
-            if not failed and self._affirms_unstated_number(self._verdict):
-                why = "confirms a number the cited items do not state"
-                failed = [checks.Issue("unsupported", self._verdict, why)]
-            if not failed and checks.permits_where_duty_asked(self._verdict, self.question):
-                why = "says one may where the question asks whether one must"
-                failed = [checks.Issue("unsupported", self._verdict, why)]
-            if failed:
-                self.dropped.append((self._verdict, failed[0]))
-                self.notes.append(
-                    f"dropped a verdict ({failed[0].kind}: {failed[0].detail}): {self._verdict}"
-                )
-            else:
-                text = self._verdict + self._markers(self._verdict)
-                self.kept.append(text)
-                out.append(text)
+        if self._verdict and self.evidence and not self.retried and self._check_verdict():
+            text = self._verdict + self._markers(self._verdict)
+            self.kept.append(text)
+            out.append(text)
         evidence = self.evidence or []
         if self.model_refused:
             return out, Composed("", [], "model_refused", self.notes)

@@ -228,6 +228,9 @@ _YES_NO_END = re.compile(
 )
 
 
+_OPINION = re.compile(r"(?:想法|做法|说法|看法|理解|观点|认识|意见)$")
+
+
 def statement_of(question: str) -> str:
     """A yes/no question as the statement it asks about: its last sentence without the lead-in,
     the confirmation tag and the closing particle ("听说…住院满14天必须出院，是吧？" → "…住院满14天
@@ -248,7 +251,9 @@ def statement_of(question: str) -> str:
     # A question word in the clause asked ("要具体到哪个区哪家医院吗") is indefinite; in a clause
     # before it, it asks a question of its own ("…能报多少，跟本地一样吗").
     asks_more = any(_WH.search(c) for c in _CLAUSE.split(text)[:-1])
-    return "" if _states_amount(text) or asks_more else text
+    # "小张的想法对吗？": its 对 is what is asked, not a tag; "小张的想法" is no statement to judge.
+    opinion = _OPINION.search(text)
+    return "" if _states_amount(text) or asks_more or opinion else text
 
 
 def _states_amount(text: str) -> bool:

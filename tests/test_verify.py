@@ -182,6 +182,25 @@ def test_a_judged_yes_that_restates_the_whole_question_says_yes():
     assert shown == ["是的，入院登记必须在备案有效期内。[异地就医·问9]"]
 
 
+def test_a_bare_verdict_that_cannot_stand_alone_leaves_the_question_to_the_judge():
+    q25 = (
+        "这种随子女在大城市长期居住的老年人都是可以办理异地就医的手续。"
+        "目前跨省异地就医住院费用直接结算主要覆盖四类人群，一是异地安置退休人员。"
+    )
+    question = "我爸退休后去外地跟我住，他在那边住院能直接报销吗？"
+    p = build_prompt(question, [make_hit("问25", q25)], frozenset())
+    c = compose.Composer(p, question, frozenset())
+    c.feed("依据：A1、A2\n结论：可以。")  # its sources say 可以 of 办理手续, not of 直接报销
+    claim = c.claim()
+    assert claim is not None and claim.clause.endswith("能直接报销")
+    assert any(n.startswith("dropped a verdict") for n in c.notes)
+    evidence = c.judged_evidence()
+    found = verify.settle(Judge({claim.statement: 2.0}), [e.text for e in evidence], claim, 0.25)
+    shown = c.settle(found, evidence)
+    _, composed = c.finish()
+    assert shown and composed.body == shown[0] and not composed.body.startswith("可以")
+
+
 def test_the_real_model_gives_a_judgment_as_log_probabilities(assistant):
     n = verify.negate("生育保险是职工自己掏钱交的。")
     assert n is not None
@@ -222,6 +241,8 @@ def test_a_yes_no_question_becomes_the_statement_it_asks_about():
         # …and without a closing 吗 it asks for what it names (probe 26: "医药费该谁出" was judged).
         "上班路上被车撞了，对方全责，医药费该谁出？": "",
         "手工报销住院的钱，除了收据还要带什么？": "",
+        # Whether an opinion is right: its 对 is what is asked, and "小张的想法" states nothing.
+        "…所以不愿意缴费。小张的想法对吗？": "",
     }
     for question, statement in cases.items():
         assert verify.statement_of(question) == statement, question
