@@ -1415,9 +1415,11 @@ def polarity_conflict(
     return None
 
 
+@lru_cache(maxsize=4096)
 def _objects(text: str, family: str) -> dict[str, set[str]]:
     """Each form's object: the character pairs of what follows its modal in the clause ("需要先办
-    备案" → 先办备案), as far as a modal governs."""
+    备案" → 先办备案), as far as a modal governs. Cached: the same source sentences are read for
+    every sentence checked (callers only read the result)."""
     found: dict[str, set[str]] = {}
     for clause in _CLAUSE.split(_NOT_MODAL.sub("", text)):
         forms = _clause_polarity(clause, family)

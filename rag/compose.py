@@ -387,6 +387,8 @@ class Composer:
         # "可以。" to "…退休后去外地…住院能直接报销吗？" was dropped only after the judge's turn).
         if self._verdict and self.evidence and not self.retried and not self.kept:
             self._check_verdict()
+        # A retried verdict is not checked above (nor shown): "可以。" to whether one must still
+        # leaves the question to the judge.
         off_point = checks.permits_where_duty_asked(self._verdict, self.question)
         pending = self.kept or (self._verdict and not off_point)
         if pending or not (self.evidence and yes_no_words(self.question)):
