@@ -607,14 +607,18 @@ SOME_SHARED_PAIRS = 2  # character pairs the asked act shares with what the sour
 def qualified_permission(text: str, support: Iterable[str], question: str = "") -> str | None:
     """A flat 能/可以 about what a source permits in some places only: "医保能报。" to "在外地看普通
     门诊，医保能报吗？" above "…只有部分地区可以报销普通门诊" (probe 25, where the judge had settled
-    it). A reply short enough to be a verdict speaks of what the question asks; a longer one of its
-    own words. The qualifier, or None."""
+    it). "一般能报" is no qualifier there: it says most places do, where the source says only some
+    do (probe 36). A reply short enough to be a verdict speaks of what the question asks; a longer
+    one of its own words. The qualifier, or None."""
     plain = prose(text)
-    if LIMITED.search(plain) or set(_polarities(plain, "能")) != {"能"}:
+    if limits(plain) or set(_polarities(plain, "能")) != {"能"}:
         return None
+    mostly = bool(MOSTLY.search(plain))
     about = bigrams(f"{plain}\n{question}" if len(plain) <= VERDICT_CHARS else plain)
     for s in support:
         for m in _SOME_MAY.finditer(prose(s)):
+            if mostly and MOSTLY.match(m.group(1)):
+                continue  # "一般能" above "大部分地区可以": the same claim
             permitted = bigrams(m.group(2)) - _GENERIC_ACT
             if len(permitted & about) >= SOME_SHARED_PAIRS:
                 return m.group(1)
@@ -1158,6 +1162,15 @@ _SOME_MAY = re.compile(
 )
 _SUBJECT_CHARS = 8  # how much of the clause before can name what a qualified clause speaks of
 LIMITED = re.compile(r"一般|可能|视|各地|具体|有些|有的|(?<![费付])部分|大多|多数|个别|尚未|不一定|目前|暂")
+# Words saying most places or cases do: a qualifier of their own, but no hedge against "only some".
+MOSTLY = re.compile(r"一般|通常|大多数?|多数|大部分")
+
+
+def limits(text: str) -> bool:
+    """Whether a text hedges a rule as true of some places or cases only; "一般/大多…" says most."""
+    return bool(LIMITED.search(MOSTLY.sub("", text)))
+
+
 _RULE = re.compile(r"能|可以|需|必须|不|没|无法|只")
 _SOURCE_CLAUSE = re.compile(r"[，,。；;！!？?]")
 

@@ -978,6 +978,13 @@ def test_a_flat_yes_to_what_only_some_places_permit_is_unsupported():
     assert checks.qualified_permission("只有部分地区可以报销普通门诊。", outpatient, q) is None
     assert checks.qualified_permission("不一定能报。", outpatient, q) is None
     assert checks.qualified_permission("可以报。", outpatient, "在外地住院，医保能报吗？") is None
+    # "一般能报" says most places do, where the source says only some (probe 36); "大部分地区可以"
+    # would agree with it.
+    mostly = "在外地看普通门诊，医保一般能报吗？"
+    assert checks.qualified_permission("医保一般能报。", outpatient, mostly) == "部分地区"
+    most = ["对大部分地区来说,异地就医可以报销普通门诊。"]
+    assert checks.qualified_permission("医保一般能报。", most, mostly) is None
+    assert checks.limits("有些城市要求电话备案") and not checks.limits("一般能报")
 
 
 def test_a_yes_to_whether_any_one_will_do_claims_the_whole():
