@@ -298,6 +298,9 @@ def unsupported(
     if elsewhere:
         why = f"says “{elsewhere}” of places its source lists for something else"
         return why, f"原文列出这些地方说的不是“{elsewhere}”"
+    ended = ended_but_kept(text, support)
+    if ended:
+        return f"says it is still valid where its source says “{ended}”", f"原文说的是“{ended}”"
     unpaid = denied_payment(text, support)
     if unpaid:
         return f"says 医保 pays where its source says “{unpaid}”", f"原文说的是“{unpaid}”"
@@ -393,6 +396,28 @@ def denied_payment(text: str, support: Iterable[str]) -> str | None:
     clauses = [c for s in support for c in CLAUSE.split(s)]
     denied = next((m.group() for c in clauses if (m := _NO_PAYMENT.search(c))), None)
     return None if any(_says_insurance_pays(c) for c in clauses) else denied
+
+
+# Still in use or valid ("可以继续使用原来的备案信息"), unnegated, and what ends it.
+_KEPT = re.compile(r"(?:继续|还能|还可以|仍然?(?:可以|能)?|照样|依然)(?:使用|用|有效)|(?:继续|仍然?|还)有效")
+_ENDED = re.compile(r"注销|撤销|作废|失效|取消")
+
+
+def ended_but_kept(text: str, support: Iterable[str]) -> str | None:
+    """A reply that something stays in use where a source clause about it says it is ended: "可以继续
+    使用原来的备案信息。" above "若异地居住城市发生变更应…注销之前办理的异地就医备案信息" (probes 27,
+    35: no modal to read a polarity from). The word that ends it, or None."""
+    plain = prose(text)
+    m = _KEPT.search(plain)
+    if m is None or re.search(r"[不没无未]", plain[max(0, m.start() - 3) : m.start()]):
+        return None  # "不能继续使用" agrees
+    about = bigrams(plain[: m.start()] + plain[m.end() :]) - _GENERIC_ACT
+    for s in support:
+        for clause in _SOURCE_CLAUSE.split(prose(s)):
+            ended = _ENDED.search(clause)
+            if ended and (bigrams(clause) & about) - _GENERIC_ACT:
+                return ended.group()
+    return None
 
 
 def _says_insurance_pays(clause: str) -> bool:

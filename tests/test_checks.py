@@ -1113,3 +1113,17 @@ def test_a_payer_neither_the_source_nor_the_asker_names_is_unsupported():
     src = ["应由第三方责任人承担医疗费用，医保不能予以报销。"]
     assert "unsupported" not in kinds("医药费应由第三方责任人承担。", src, q)
     assert "unsupported" not in kinds("由对方出。", src, "对方全责，医药费由对方出吗？")  # the asker's word
+
+
+def test_still_valid_where_the_source_ends_it():
+    # Probe 27: "可以继续使用原来的备案信息。" above 问6's 注销之前办理的异地就医备案信息.
+    moved = [
+        "已完成异地就医备案的人员,若异地居住城市发生变更应通过经办窗口向参保地经办机构注销之前办理的"
+        "异地就医备案信息,经办人员对参保人员重新申请的信息再次审核确认后重新上传"
+    ]
+    assert checks.ended_but_kept("可以继续使用原来的备案信息。", moved) == "注销"
+    assert checks.ended_but_kept("原来的备案还能用。", moved) == "注销"
+    assert "unsupported" in kinds("可以继续使用原来的备案信息。", moved, "换了城市住，原来的备案还能用吗？")
+    # Denied, or about something the ending clause does not name: no issue.
+    assert checks.ended_but_kept("原来的备案不能继续使用，需要注销。", moved) is None
+    assert checks.ended_but_kept("社保卡还能用。", moved) is None
