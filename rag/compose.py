@@ -528,7 +528,7 @@ class Composer:
         probe 34), tells what the answer is — it depends on the place. The source sentence with the
         qualifier, or None. Not when the question names the qualifier itself ("是不是有些城市得先…").
         """
-        if not yes_no_words(self.question) or checks.limits(self.question):
+        if not yes_no_words(self.question) or verify.asks_what(self.question) or checks.limits(self.question):
             return None
         pool = self._with_restated(self.evidence or [], [s for s, _ in self.dropped])
         support = [e.text for e in pool]

@@ -237,9 +237,8 @@ def statement_of(question: str) -> str:
     必须出院"; "是否/能否" as "是不是/能不能", whose two answers :func:`negate` gives). "" for a
     question stating an amount (the judge has sided with the asker on figures) or asking for more
     than yes or no ("…能报多少，跟本地一样吗")."""
-    text = re.sub(r"\s+", "", question).rstrip(TERMINAL + "~～")
-    text = re.split(r"[。！？!?；;]", text)[-1]
-    if _WH.search(_CLAUSE.split(text)[-1]) and not _YES_NO_END.search(text) and not ASKS_BOTH.search(text):
+    text = _last_sentence(question)
+    if asks_what(question):
         return ""  # "…对方全责，医药费该谁出？" asks who, not whether (no 吗 makes 谁 indefinite)
     for _ in range(2):
         text = _TAG.sub("", text).rstrip(_PARTICLES + "，,")
@@ -254,6 +253,19 @@ def statement_of(question: str) -> str:
     # "小张的想法对吗？": its 对 is what is asked, not a tag; "小张的想法" is no statement to judge.
     opinion = _OPINION.search(text)
     return "" if _states_amount(text) or asks_more or opinion else text
+
+
+def _last_sentence(question: str) -> str:
+    text = re.sub(r"\s+", "", question).rstrip(TERMINAL + "~～")
+    return re.split(r"[。！？!?；;]", text)[-1]
+
+
+def asks_what(question: str) -> bool:
+    """Whether a question's last clause asks who, what, where… rather than whether: "…去哪里办，
+    要带什么？" (its 要 is no yes/no question); "要具体到哪个区哪家医院吗" asks whether."""
+    text = _last_sentence(question)
+    asks = bool(_WH.search(_CLAUSE.split(text)[-1]))
+    return asks and not _YES_NO_END.search(text) and not ASKS_BOTH.search(text)
 
 
 def _states_amount(text: str) -> bool:

@@ -741,6 +741,20 @@ def test_a_flat_yes_or_no_about_what_some_places_allow_becomes_it_depends():
     assert checks.denied_where_pending("门诊费用还不能直接结算。", [outpatient]) == "尚未在全国全面开展"
     assert checks.denied_where_pending("部分地区门诊费用不能直接结算。", [outpatient]) is None
     assert checks.denied_where_pending("打架受伤不能报销。", [outpatient]) is None
+    # "一般能报" is no hedge against "只有部分地区可以" (probe 36).
+    q4 = "在外地看普通门诊，医保一般能报吗？"
+    p4 = prompt_for(q4, make_hit("异地就医·报销标准", costs))
+    _, composed = feed(compose.Composer(p4, q4, CHARS), "依据：A1\n结论：医保一般能报。")
+    assert composed.body == "不一定。[异地就医·报销标准]"
+    # A question asking where or what is no yes/no question, whatever its 要 (para-问26-2 had
+    # become "不一定。" above "…大部分城市只需要一个小程序就可以了").
+    filing = "异地就医备案现在也非常方便大部分城市只需要一个小程序就可以了。"
+    q5 = "异地就医备案去哪里办，要带什么？"
+    p5 = prompt_for(q5, make_hit("异地就医·备案人群", filing))
+    _, composed = feed(
+        compose.Composer(p5, q5, CHARS), "依据：A1\n结论：异地就医备案可以在微信小程序上办理。"
+    )
+    assert not composed.body.startswith("不一定")
 
 
 def test_a_reply_that_insurance_pays_is_read_against_its_items_closest_sentence():
