@@ -298,6 +298,11 @@ def unsupported(
     if elsewhere:
         why = f"says “{elsewhere}” of places its source lists for something else"
         return why, f"原文列出这些地方说的不是“{elsewhere}”"
+    if unstated_doubt(text, support):
+        return "hedges (不一定) where its source limits nothing", "原文没有说不一定"
+    cost = unnamed_cost(text, support)
+    if cost:
+        return f"says 医保 pays for “{cost}”, which its source does not name", f"原文没有说{cost}能不能报"
     ended = ended_but_kept(text, support)
     if ended:
         return f"says it is still valid where its source says “{ended}”", f"原文说的是“{ended}”"
@@ -396,6 +401,37 @@ def denied_payment(text: str, support: Iterable[str]) -> str | None:
     clauses = [c for s in support for c in CLAUSE.split(s)]
     denied = next((m.group() for c in clauses if (m := _NO_PAYMENT.search(c))), None)
     return None if any(_says_insurance_pays(c) for c in clauses) else denied
+
+
+# A cost the asker names, said to be paid: "住院伙食费医保能报销", "请护工的钱医保能报".
+_PAID_COST = re.compile(
+    r"([\u4e00-\u9fff]{2,8}?)(?:费用|费|的钱)(?:医保|也|都|就)?(?<![不没])(?:能|可以|可)(?:报|用医保|走医保)"
+)
+# Words that name when, where or what kind of care a cost is, not the cost itself.
+_COST_FRAME = re.compile(
+    r"住院|门诊|急诊|看病|就医|医疗|医药|治疗|期间|时候|以后|之后|这些|那些|所有|全部|个人|自己"
+)
+
+
+def unnamed_cost(text: str, support: Iterable[str]) -> str | None:
+    """A cost said to be paid that no source sentence names: "住院伙食费医保能报销。" and "住院期间请
+    护工的钱医保能报。" above 问6's "…政策范围内住院费用都可按规定报销" (probes 31 and 37, out of scope:
+    no document names either cost). The general rule pays what is 政策范围内, and whether this cost
+    is, the documents do not say. The cost, or None."""
+    plain = prose(text)
+    for m in _PAID_COST.finditer(plain):
+        cost = _COST_FRAME.sub("", m.group(1))
+        grams = bigrams(cost)
+        if grams and not any(grams & bigrams(s) for s in support):
+            return cost
+    return None
+
+
+def unstated_doubt(text: str, support: Iterable[str]) -> bool:
+    """A reply that hedges ("不一定…") above sources that limit nothing: "职工医保交得多，报销待遇不一定比
+    居民医保好。" above "…与缴费相对应的待遇也有差别" (probe 37), "…不一定都是快过期的便宜货" (probe 13):
+    a doubt the documents do not raise reads as their answer."""
+    return "不一定" in prose(text) and not any(LIMITED.search(s) for s in support)
 
 
 # Still in use or valid ("可以继续使用原来的备案信息"), unnegated, and what ends it.

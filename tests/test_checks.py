@@ -1127,3 +1127,26 @@ def test_still_valid_where_the_source_ends_it():
     # Denied, or about something the ending clause does not name: no issue.
     assert checks.ended_but_kept("原来的备案不能继续使用，需要注销。", moved) is None
     assert checks.ended_but_kept("社保卡还能用。", moved) is None
+
+
+def test_a_cost_no_source_names_is_not_said_to_be_paid():
+    # Probes 31 and 37 (out of scope): "住院伙食费医保能报销。" above 问6's general rule.
+    general = ["住院保障方面，职工医保和居民医保政策范围内住院费用都可按规定报销。"]
+    assert checks.unnamed_cost("住院伙食费医保能报销。", general) == "伙食"
+    assert checks.unnamed_cost("住院期间请护工的钱医保能报。", general) == "请护工"
+    assert "unsupported" in kinds("住院伙食费医保能报销。", general, "住院伙食费医保能报吗？")
+    # The cost the source names, a cost denied, or no cost: no issue.
+    assert checks.unnamed_cost("住院费用可以报销。", general) is None
+    assert checks.unnamed_cost("住院伙食费不能报。", general) is None
+    assert checks.unnamed_cost("急诊没带社保卡，先自己垫钱了，可以报。", general) is None
+
+
+def test_a_doubt_no_source_raises_is_unsupported():
+    # Probe 37: "…报销待遇不一定比居民医保好。" above a sentence that limits nothing.
+    differ = ["职工医疗保险年均缴费要几千元，居民医疗保险年人均缴费只有几百元，与缴费相对应的待遇也有差别。"]
+    assert checks.unstated_doubt("职工医保交得多，报销待遇不一定比居民医保好。", differ)
+    q = "职工医保报销待遇是不是比居民医保好？"
+    assert "unsupported" in kinds("报销待遇不一定比居民医保好。", differ, q)
+    # A source that limits the rule ("有些城市…") supports the doubt.
+    some = ["对于异地急诊大部分城市都支持先救治后报销，但有些城市会要求临时电话备案。"]
+    assert not checks.unstated_doubt("不一定，有些城市会要求临时电话备案。", some)
