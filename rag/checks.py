@@ -261,6 +261,7 @@ def unsupported(
         other_case(text, support, question)
         or swapped_case(in_roles(text, question), support)
         or restated_case(text, support, question)
+        or _restated_home(text, support, question)
     )
     if case:
         said, source_said = case
@@ -930,6 +931,18 @@ def restated_case(text: str, support: Iterable[str], question: str = "") -> tupl
     return None
 
 
+def _restated_home(text: str, support: list[str], question: str) -> tuple[str, str] | None:
+    """:func:`restated_case` with places read as their roles — the question's ("今年搬到杭州住了":
+    杭州 is where one is treated) and the sources' home words (回老家: 参保地): "需要先撤销原来的备案，
+    才能在杭州用医保报销。" restates "如果想回老家用医保报销都需要先撤销备案" (rob-62)."""
+    # Named places only: the asker's own 外地/本地 are read by the checks above.
+    roles = {p: r for p, r in place_roles(question).items() if facts.PLACES.fullmatch(p) and p in text}
+    if not roles:
+        return None
+    home = {w: r for w, r in _HOME_ROLES.items() if w in _HOME_WORDS}
+    return restated_case(in_roles(text, question, roles), [in_roles(s, "", home) for s in support])
+
+
 _LIST_ITEM = re.compile(r"[、，,；;和及与]")
 LIST_ITEM_CHARS = 4  # a shorter shared item ("证明") is a word, not something listed
 
@@ -993,6 +1006,10 @@ _INSURED_AFTER = re.compile(r"^[^，。；]{0,6}?(?:参保|交的|缴的|交医�
 _INSURED_BEFORE = re.compile(r"(?:医保|参保)(?:是|都)?(?:在|于)$")
 _TREATED_BEFORE = re.compile(r"(?:在|去|到|来)$")
 _CARE = re.compile(r"住院|看病|就医|门诊|急诊|治疗|手术|生病|看")
+# Living in a place away from home makes it where one is treated ("今年搬到杭州住了"): the
+# documents' 异地长期居住. Not a home word: "回老家住" is home.
+_LIVES = re.compile(r"^(?:住|长住|常住|居住|生活|定居)")
+_HOME_WORDS = ("老家", "家乡", "本地")
 
 
 def _insured_before(before: str) -> bool:
@@ -1011,6 +1028,8 @@ def place_roles(question: str) -> dict[str, str]:
             if _INSURED_AFTER.match(after) or _insured_before(before):
                 roles.setdefault(m.group(), set()).add("参保地")
             elif _TREATED_BEFORE.search(before) and _CARE.search(after):
+                roles.setdefault(m.group(), set()).add("就医地")
+            elif _TREATED_BEFORE.search(before) and _LIVES.match(after) and m.group() not in _HOME_WORDS:
                 roles.setdefault(m.group(), set()).add("就医地")
     return {place: found.pop() for place, found in roles.items() if len(found) == 1}
 

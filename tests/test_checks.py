@@ -1150,3 +1150,14 @@ def test_a_doubt_no_source_raises_is_unsupported():
     # A source that limits the rule ("有些城市…") supports the doubt.
     some = ["对于异地急诊大部分城市都支持先救治后报销，但有些城市会要求临时电话备案。"]
     assert not checks.unstated_doubt("不一定，有些城市会要求临时电话备案。", some)
+
+
+def test_a_home_rule_said_of_where_the_asker_now_lives():
+    # rob-62: 杭州, where the asker moved, is where they are treated; the source's rule is for 回老家.
+    q = "去年在苏州办的异地备案，今年搬到杭州住了，备案咋改，要先注消原来的吗"
+    assert checks.place_roles(q) == {"杭州": "就医地"}
+    assert checks.place_roles("在外地常住的，现在回老家长住了，备案怎么取消？") == {"外地": "就医地"}
+    home = ["但无论有没有时限要求,如果想回老家用医保报销都需要先撤销备案,否则无法用医保进行报销"]
+    assert "unsupported" in kinds("需要先撤销原来的备案，才能在杭州用医保报销。", home, q)
+    # Said of home, it stands.
+    assert "unsupported" not in kinds("回老家用医保报销要先撤销备案。", home, q)
