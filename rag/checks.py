@@ -1290,6 +1290,18 @@ _CONDITION = re.compile(r"如果|假如|倘若|若是")
 _THEN = re.compile(r"[，,]\s*则|则")
 
 
+# The asker's short forms of the documents' words for fault in an accident: "对方全责" states the
+# condition "对方承担全部责任" (probe 37: "因为对方全责，医药费由对方支付" was dropped as saying the
+# consequence without it).
+_SHORT_FORMS = {"全责": "全部责任", "主责": "主要责任", "次责": "次要责任"}
+
+
+def _spelled_out(text: str) -> str:
+    for short, full in _SHORT_FORMS.items():
+        text = text.replace(short, full)
+    return text
+
+
 def dropped_condition(text: str, support: Iterable[str], question: str = "") -> str | None:
     """A consequence restated without its condition, which neither the answer nor the question
     states: "上班路上出车祸，医疗费应由他个人承担" from "如果…在交通事故责任认定中承担主要责任，则应由他
@@ -1299,7 +1311,7 @@ def dropped_condition(text: str, support: Iterable[str], question: str = "") -> 
     consequence, replies resting on "如果他使用智能手机，建议…激活医保电子凭证，以后就不用带社保卡了"
     were flagged (measured on the eval's and probes' stored replies). The condition, or None."""
     pool = [(s, bigrams(s)) for s in support]
-    said = bigrams(f"{text}\n{question}")
+    said = bigrams(_spelled_out(f"{text}\n{question}"))
     for grams in (g for c in _CLAUSE.split(prose(text)) if len(g := bigrams(c)) >= 3):
         closest = max(pool, key=lambda p: len(grams & p[1]), default=("", set()))[0]
         m = _CONDITION.search(closest)

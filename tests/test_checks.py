@@ -1161,3 +1161,12 @@ def test_a_home_rule_said_of_where_the_asker_now_lives():
     assert "unsupported" in kinds("需要先撤销原来的备案，才能在杭州用医保报销。", home, q)
     # Said of home, it stands.
     assert "unsupported" not in kinds("回老家用医保报销要先撤销备案。", home, q)
+
+
+def test_the_askers_short_form_states_the_condition():
+    # Probe 37: "对方全责" is "对方承担全部责任", the condition of "则由对方支付".
+    fault = ["如果是对方承担全部责任或主要责任，则由对方支付他的医疗费用；"]
+    q = "上班路上出车祸，对方全责，医药费谁出？"
+    assert checks.dropped_condition("因为对方全责，医药费由对方支付。", fault, q) is None
+    condition = checks.dropped_condition("医药费由对方支付。", fault, "上班路上出车祸，医药费谁出？")
+    assert condition == "是对方承担全部责任或主要责任"
