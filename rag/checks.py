@@ -1320,7 +1320,10 @@ def dropped_condition(text: str, support: Iterable[str], question: str = "") -> 
             continue
         condition, consequence = closest[m.end() : then.start()], closest[then.end() :]
         restated = _restates(grams, consequence) or _restates_reordered(grams, consequence)
-        if restated and len(bigrams(condition) & said) < 2:
+        # The reply's own words for the consequence state no condition ("…应由他个人承担" shares 承担
+        # with "…承担主要责任"); the asker's may ("封顶线以外…" to a question naming 封顶线).
+        echoed = bigrams(consequence) - bigrams(_spelled_out(question))
+        if restated and len((bigrams(condition) & said) - echoed) < 2:
             return condition.strip()
     return None
 

@@ -1170,3 +1170,8 @@ def test_the_askers_short_form_states_the_condition():
     assert checks.dropped_condition("因为对方全责，医药费由对方支付。", fault, q) is None
     condition = checks.dropped_condition("医药费由对方支付。", fault, "上班路上出车祸，医药费谁出？")
     assert condition == "是对方承担全部责任或主要责任"
+    # The other party's fault is no condition of the asker's own share: the reply's 承担 (its
+    # consequence) does not state "…承担主要责任".
+    own = ["如果冯先生在交通事故责任认定中承担主要责任，则应由他个人承担医疗费用。"]
+    said = checks.dropped_condition("因为对方全责，医药费应由他个人承担。", own, q)
+    assert said == "冯先生在交通事故责任认定中承担主要责任"
