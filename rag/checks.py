@@ -299,6 +299,9 @@ def unsupported(
     if elsewhere:
         why = f"says “{elsewhere}” of places its source lists for something else"
         return why, f"原文列出这些地方说的不是“{elsewhere}”"
+    spared = pays_where_spared(text, support)
+    if spared:
+        return f"says the asker pays where its source says “{spared}”", f"原文说的是“{spared}”"
     if unstated_doubt(text, support):
         return "hedges (不一定) where its source limits nothing", "原文没有说不一定"
     cost = unnamed_cost(text, support)
@@ -406,8 +409,9 @@ def denied_payment(text: str, support: Iterable[str]) -> str | None:
 
 # A cost the asker names, said to be paid: "住院伙食费医保能报销", "请护工的钱医保能报".
 _PAID_COST = re.compile(
-    r"([\u4e00-\u9fff]{2,8}?)(?:费用|费|的钱)(?:医保|也|都|就)?(?<![不没])(?:能|可以|可)(?:报|用医保|走医保)"
+    r"([\u4e00-\u9fff]{0,8})(费用|费|的钱)(?:医保|也|都|就)?(?<![不没])(?:能|可以|可)(?:报|用医保|走医保)"
 )
+_COST_CHARS = 3  # the cost's own name ends its phrase: "异地就医来回的路费" is 路费
 # Words that name when, where or what kind of care a cost is, not the cost itself.
 _COST_FRAME = re.compile(
     r"住院|门诊|急诊|看病|就医|医疗|医药|治疗|期间|时候|以后|之后|这些|那些|所有|全部|个人|自己"
@@ -421,11 +425,30 @@ def unnamed_cost(text: str, support: Iterable[str]) -> str | None:
     is, the documents do not say. The cost, or None."""
     plain = prose(text)
     for m in _PAID_COST.finditer(plain):
-        cost = _COST_FRAME.sub("", m.group(1))
+        cost = _COST_FRAME.sub("", m.group(1))[-_COST_CHARS:]
+        cost += "费" if m.group(2).startswith("费") and cost else ""
         grams = bigrams(cost)
         if grams and not any(grams & bigrams(s) for s in support):
             return cost
     return None
+
+
+# The asker paying ("自己工资里要扣", "个人也得交"), unnegated, and a source sparing them
+# ("职工不缴纳生育保险费").
+_OWN_PAYS = re.compile(
+    r"(?:自己|个人|职工|本人|工资)(?:(?!单位|公司|老板|企业)[^，。；,;]){0,6}?(?<![不没])"
+    r"(?:要|需要|得|也要|还要)(?:扣|交|缴|出|掏)"
+)
+_SPARED = re.compile(r"(?:职工|个人|本人)(?:不缴纳|不缴|不用交|不需要?缴纳|无需缴纳|不交)")
+
+
+def pays_where_spared(text: str, support: Iterable[str]) -> str | None:
+    """A reply that the asker pays where a source says they do not: the judge's "自己工资里要扣。" to "公司
+    交的生育保险，我自己工资里要扣吗？" above "…由用人单位按照国家规定缴纳生育保险费，职工不缴纳生育保险费"
+    (probe 39: no modal to read a polarity from). The sparing clause's words, or None."""
+    if not _OWN_PAYS.search(prose(text)):
+        return None
+    return next((m.group() for s in support if (m := _SPARED.search(s))), None)
 
 
 def unstated_doubt(text: str, support: Iterable[str]) -> bool:

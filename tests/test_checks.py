@@ -1132,7 +1132,7 @@ def test_still_valid_where_the_source_ends_it():
 def test_a_cost_no_source_names_is_not_said_to_be_paid():
     # Probes 31 and 37 (out of scope): "住院伙食费医保能报销。" above 问6's general rule.
     general = ["住院保障方面，职工医保和居民医保政策范围内住院费用都可按规定报销。"]
-    assert checks.unnamed_cost("住院伙食费医保能报销。", general) == "伙食"
+    assert checks.unnamed_cost("住院伙食费医保能报销。", general) == "伙食费"
     assert checks.unnamed_cost("住院期间请护工的钱医保能报。", general) == "请护工"
     assert "unsupported" in kinds("住院伙食费医保能报销。", general, "住院伙食费医保能报吗？")
     # The cost the source names, a cost denied, or no cost: no issue.
@@ -1175,3 +1175,20 @@ def test_the_askers_short_form_states_the_condition():
     own = ["如果冯先生在交通事故责任认定中承担主要责任，则应由他个人承担医疗费用。"]
     said = checks.dropped_condition("因为对方全责，医药费应由他个人承担。", own, q)
     assert said == "冯先生在交通事故责任认定中承担主要责任"
+
+
+def test_the_asker_said_to_pay_where_the_source_spares_them():
+    # Probe 39: the judge's "自己工资里要扣。" above 职工不缴纳生育保险费.
+    law = ["职工应当参加生育保险，由用人单位按照国家规定缴纳生育保险费，职工不缴纳生育保险费。"]
+    assert checks.pays_where_spared("自己工资里要扣。", law) == "职工不缴纳"
+    assert "unsupported" in kinds("自己工资里要扣。", law, "公司交的生育保险，我自己工资里要扣吗？")
+    # The employer paying, or the asker spared: no issue.
+    assert checks.pays_where_spared("男职工单位也要交生育保险。", law) is None
+    assert checks.pays_where_spared("自己工资里不用扣。", law) is None
+
+
+def test_a_cost_is_named_by_the_end_of_its_phrase():
+    # Probe 39 (out of scope): "异地就医来回的路费" is 路费, which no source names; its 异地 is no cost.
+    lead = ["异地就医报销因为涉及两地医保政策和本地就医报销规则略有不一样,具体如下:"]
+    assert checks.unnamed_cost("异地就医来回的路费医保能报。", lead) == "回的路费"
+    assert checks.unnamed_cost("异地就医的住院费用可以报销。", lead) is None
