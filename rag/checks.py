@@ -316,6 +316,9 @@ def unsupported(
     varies = varies_by_place(text, support)
     if varies:
         return f"states flatly what its source says only of “{varies}”", f"原文只说“{varies}”，各地不同"
+    compared = qualified_difference(text, support)
+    if compared:
+        return f"states flatly a difference its source gives only for “{compared}”", f"原文只说“{compared}”"
     pending = denied_where_pending(text, support)
     if pending:
         return f"says 不能 where its source says only “{pending}”", f"原文只说“{pending}”，不是都不能"
@@ -551,6 +554,26 @@ def varies_by_place(text: str, support: Iterable[str]) -> str | None:
         qualifiers = [_QUALIFIER.search(s) for s, _ in ruled]
         if all(qualifiers) and len(set().union(*(f for _, f in ruled))) > 1:
             return qualifiers[0].group()  # type: ignore[union-attr]
+    return None
+
+
+def qualified_difference(text: str, support: Iterable[str]) -> str | None:
+    """A flat 一样/不一样 about something every source clause compares only for some places: "起付线
+    不一样。" to "同一个病在二级医院和三级医院看，起付线一样吗？" above "…有些地方基层医院的起付线也设置
+    得比在大医院更低" (probe 39). The qualifier, or None."""
+    plain = prose(text)
+    if limits(plain) or len(_polarities(plain, "同")) != 1:
+        return None
+    about = bigrams(_MODALS["同"].sub("", plain)) - _GENERIC_ACT
+    compared = [
+        c
+        for s in support
+        for c in _SOURCE_CLAUSE.split(prose(s))
+        if (_COMPARES.search(c) or _MODALS["同"].search(c)) and about & bigrams(c)
+    ]
+    qualifiers = [_QUALIFIER.search(c) for c in compared]
+    if compared and all(qualifiers):
+        return qualifiers[0].group()  # type: ignore[union-attr]
     return None
 
 

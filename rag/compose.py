@@ -538,6 +538,7 @@ class Composer:
                 or checks.varies_by_place(checks.prose(sentence), support)
                 or checks.dropped_qualifier(checks.prose(sentence), support)
                 or checks.denied_where_pending(sentence, support)
+                or checks.qualified_difference(sentence, support)
             )
             if some:
                 return next((e for e in pool if some in e.text), None)

@@ -1192,3 +1192,13 @@ def test_a_cost_is_named_by_the_end_of_its_phrase():
     lead = ["异地就医报销因为涉及两地医保政策和本地就医报销规则略有不一样,具体如下:"]
     assert checks.unnamed_cost("异地就医来回的路费医保能报。", lead) == "回的路费"
     assert checks.unnamed_cost("异地就医的住院费用可以报销。", lead) is None
+
+
+def test_a_flat_difference_the_source_gives_for_some_places_only():
+    # Probe 39: "起付线不一样。" above "…有些地方基层医院的起付线也设置得比在大医院更低".
+    tiers = ["在基层医院报销比例比在大医院高，有些地方基层医院的起付线也设置得比在大医院更低。"]
+    assert checks.qualified_difference("起付线不一样。", tiers) == "有些"
+    assert "unsupported" in kinds("起付线不一样。", tiers, "二级医院和三级医院的起付线一样吗？")
+    # What the source compares without a qualifier, or a reply that keeps it: no issue.
+    assert checks.qualified_difference("报销比例不一样。", tiers) is None
+    assert checks.qualified_difference("有些地方起付线不一样。", tiers) is None
