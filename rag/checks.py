@@ -295,33 +295,10 @@ def unsupported(
     denied = dropped_negation(text, support, question)
     if denied:
         return f"restates what its source denies: “{denied}”", f"原文说的是“{denied}”"
-    elsewhere = places_of_another(text, support)
-    if elsewhere:
-        why = f"says “{elsewhere}” of places its source lists for something else"
-        return why, f"原文列出这些地方说的不是“{elsewhere}”"
-    spared = pays_where_spared(text, support)
-    if spared:
-        return f"says the asker pays where its source says “{spared}”", f"原文说的是“{spared}”"
-    if unstated_doubt(text, support):
-        return "hedges (不一定) where its source limits nothing", "原文没有说不一定"
-    cost = unnamed_cost(text, support)
-    if cost:
-        return f"says 医保 pays for “{cost}”, which its source does not name", f"原文没有说{cost}能不能报"
-    ended = ended_but_kept(text, support)
-    if ended:
-        return f"says it is still valid where its source says “{ended}”", f"原文说的是“{ended}”"
-    unpaid = denied_payment(text, support)
-    if unpaid:
-        return f"says 医保 pays where its source says “{unpaid}”", f"原文说的是“{unpaid}”"
-    varies = varies_by_place(text, support)
-    if varies:
-        return f"states flatly what its source says only of “{varies}”", f"原文只说“{varies}”，各地不同"
-    compared = qualified_difference(text, support)
-    if compared:
-        return f"states flatly a difference its source gives only for “{compared}”", f"原文只说“{compared}”"
-    pending = denied_where_pending(text, support)
-    if pending:
-        return f"says 不能 where its source says only “{pending}”", f"原文只说“{pending}”，不是都不能"
+    for check, why, hint in _SOURCE_READINGS:
+        found = check(text, support)
+        if found:
+            return why.format(found), hint.format(found)
     some = qualified_permission(text, support, question)
     if some:
         return f"says flatly what its source permits in “{some}” only", f"原文只说“{some}”可以"
@@ -454,11 +431,12 @@ def pays_where_spared(text: str, support: Iterable[str]) -> str | None:
     return next((m.group() for s in support if (m := _SPARED.search(s))), None)
 
 
-def unstated_doubt(text: str, support: Iterable[str]) -> bool:
+def unstated_doubt(text: str, support: Iterable[str]) -> str | None:
     """A reply that hedges ("不一定…") above sources that limit nothing: "职工医保交得多，报销待遇不一定比
     居民医保好。" above "…与缴费相对应的待遇也有差别" (probe 37), "…不一定都是快过期的便宜货" (probe 13):
-    a doubt the documents do not raise reads as their answer."""
-    return "不一定" in prose(text) and not any(LIMITED.search(s) for s in support)
+    a doubt the documents do not raise reads as their answer. The hedge, or None."""
+    doubts = "不一定" in prose(text) and not any(LIMITED.search(s) for s in support)
+    return "不一定" if doubts else None
 
 
 # Still in use or valid ("可以继续使用原来的备案信息"), unnegated, and what ends it.
@@ -594,6 +572,25 @@ def denied_where_pending(text: str, support: Iterable[str]) -> str | None:
             if (m := _PENDING.search(source)) and about & bigrams(_same_act(source[: m.start()])):
                 return m.group()
     return None
+
+
+# Readings of a sentence against its source sentences alone, in the order unsupported() tries them:
+# (check, why for people, hint for the model), each message naming what the check found.
+_SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str], ...] = (
+    (
+        places_of_another,
+        "says “{}” of places its source lists for something else",
+        "原文列出这些地方说的不是“{}”",
+    ),
+    (pays_where_spared, "says the asker pays where its source says “{}”", "原文说的是“{}”"),
+    (unstated_doubt, "hedges ({}) where its source limits nothing", "原文没有说{}"),
+    (unnamed_cost, "says 医保 pays for “{}”, which its source does not name", "原文没有说{}能不能报"),
+    (ended_but_kept, "says it is still valid where its source says “{}”", "原文说的是“{}”"),
+    (denied_payment, "says 医保 pays where its source says “{}”", "原文说的是“{}”"),
+    (varies_by_place, "states flatly what its source says only of “{}”", "原文只说“{}”，各地不同"),
+    (qualified_difference, "states flatly a difference its source gives only for “{}”", "原文只说“{}”"),
+    (denied_where_pending, "says 不能 where its source says only “{}”", "原文只说“{}”，不是都不能"),
+)
 
 
 # Words that claim a whole ("所有费用", "全部报销", "任何医院都…", "什么药都…").
