@@ -316,6 +316,9 @@ def unsupported(
         return f"says “{said}” where its source says “{source_said}”", f"原文说的是“{source_said}”"
     if unanchored_verdict(text, support, question):
         return "a bare verdict above sources that say it of something else", "原文说的不是这件事"
+    option = unsourced_choice(text, support, question)
+    if option:
+        return f"chooses “{option}”, which its source does not name", f"原文没有说{option}"
     heading = heading_as_advice(text, support, question)
     if heading:
         why = f"gives the source's heading “{heading}” as what to do"
@@ -411,6 +414,41 @@ def unnamed_cost(text: str, support: Iterable[str]) -> str | None:
         if grams and not any(grams & bigrams(s) for s in support):
             return cost
     return None
+
+
+# A kind of place of care said to do something ("北京的社区医院也能刷医保"), unnegated: the kind is
+# the words before the facility's head noun, after the last 的 (a place name is the asker's).
+_FACILITY_CAN = re.compile(
+    r"((?:(?!的)[\u4e00-\u9fff]){1,4}?)(医院|诊所|卫生院|卫生室|药店|药房)"
+    r"(?:也|都|就|还)?(?<![不没])(?:能|可以|可)(?=[^，。；]{0,6}?(?:刷|报|结算|医保))"
+)
+
+
+def unnamed_facility(text: str, support: Iterable[str]) -> str | None:
+    """A kind of hospital or pharmacy said to do something where no source sentence names that kind:
+    the judge's "北京的社区医院也能刷医保。" above "…在该地所有的跨省异地就医定点医疗机构直接结算住院
+    费用" (probe 40, wrong: a 社区医院 is covered only if it is 定点, and for 住院). Whether the
+    asker's kind is one the rule covers, the documents do not say. The kind, or None."""
+    plain = prose(text)
+    for m in _FACILITY_CAN.finditer(plain):
+        opening = re.split(r"[，。；,;]", plain[: m.start()])[-1]
+        denied = re.search(r"[不没无未]", plain[m.end() : m.end() + 2])
+        if denied or re.search(r"不|没|并非|随便|任何", opening):
+            continue  # "不是随便哪家医院都能报" denies, and says so of any hospital
+        kind = m.group(1)
+        grams = bigrams(kind)
+        if grams and not any(grams & bigrams(s) for s in support):
+            return kind + m.group(2)
+    return None
+
+
+def designated_only(text: str, support: Iterable[str]) -> str | None:
+    """For :func:`unnamed_facility`'s case, the word that decides it when a source gives the rule for
+    定点 places only ("…所有的跨省异地就医定点医疗机构直接结算"): whether the asker's kind is covered
+    depends on that. "定点", or None."""
+    support = list(support)
+    found = unnamed_facility(text, support) and any("定点" in s for s in support)
+    return "定点" if found else None
 
 
 # The asker paying ("自己工资里要扣", "个人也得交"), unnegated, and a source sparing them
@@ -585,6 +623,7 @@ _SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str],
     (pays_where_spared, "says the asker pays where its source says “{}”", "原文说的是“{}”"),
     (unstated_doubt, "hedges ({}) where its source limits nothing", "原文没有说{}"),
     (unnamed_cost, "says 医保 pays for “{}”, which its source does not name", "原文没有说{}能不能报"),
+    (unnamed_facility, "says “{}” can where its source names no such place", "原文没有说{}"),
     (ended_but_kept, "says it is still valid where its source says “{}”", "原文说的是“{}”"),
     (denied_payment, "says 医保 pays where its source says “{}”", "原文说的是“{}”"),
     (varies_by_place, "states flatly what its source says only of “{}”", "原文只说“{}”，各地不同"),
@@ -1625,6 +1664,12 @@ _CHOICE = re.compile(r"还是(?!很|太|挺|比较|不|没|会|蛮|那么|这么
 _DEPENDS_ON = re.compile(r"(?:看|取决于|无论|不论|不管|区分|分清)[^，。；]{0,4}$")
 
 
+# "没写甲类还是乙类" is what the asker does not know, not a choice they ask for (probe 40).
+_UNKNOWN_CHOICE = re.compile(
+    r"(?:没写|没有写|没说|没有说|不知道|不清楚|不确定|分不清|看不出|搞不清)[^，。；]{0,8}还是"
+)
+
+
 def _keeps_both_options(text: str, question: str) -> bool:
     """A choice question's "A还是B" copied as the reply ("报销比例看老家的还是看当地的。"): it chooses
     nothing, and a restated choice is otherwise let through as an answer. Each option may be
@@ -1633,9 +1678,12 @@ def _keeps_both_options(text: str, question: str) -> bool:
     which ("要看是门诊还是住院")."""
     if "还是" not in question or "还是" not in text:
         return False
+    if not any(_CHOICE.search(c) and not _UNKNOWN_CHOICE.search(c) for c in _CLAUSE.split(question)):
+        return False  # "药盒上没写甲类还是乙类，怎么知道能不能报？" asks how, not which
     if _adds_nothing(text, question):
         return True
-    asked = next((c for c in _CLAUSE.split(question) if _CHOICE.search(c)), "")
+    choices = (c for c in _CLAUSE.split(question) if _CHOICE.search(c) and not _UNKNOWN_CHOICE.search(c))
+    asked = next(choices, "")
     a, _, b = asked.partition("还是")
     for clause in _CLAUSE.split(prose(text)):
         before, found, after = clause.partition("还是")
@@ -1647,6 +1695,35 @@ def _keeps_both_options(text: str, question: str) -> bool:
         if any(sides[0] & x and sides[1] & y for x, y in (options, options[::-1])):
             return True
     return False
+
+
+# Who is to pay or be turned to, as a choice question's option ("找医保还是找单位", "对方出还是自己出").
+_PARTY = re.compile(
+    r"(?:找|走|由|让|靠|归)?(?:医保|单位|公司|老板|对方|自己|个人|保险公司|工伤保险|工伤|政府|医院|司机|学校)"
+)
+
+
+def unsourced_choice(text: str, support: Iterable[str], question: str) -> str | None:
+    """A choice question's one option taken as the reply where no source sentence names it: "…医药费
+    应该找单位。" to "…医药费找医保还是找单位？" above "首先要按照事故的责任来确定医疗费用的支付主体"
+    (probe 40: 问16 says 工伤保险 pays, and 单位 nowhere). The option, or None."""
+    choices = (c for c in _CLAUSE.split(question) if _CHOICE.search(c) and not _UNKNOWN_CHOICE.search(c))
+    asked = next(choices, "")
+    if not asked or "还是" in text:
+        return None
+    a, _, b = asked.partition("还是")
+    a, b = a[-4:], b[:4]
+    if not (_PARTY.search(a) and _PARTY.match(b)):
+        return None  # which rule or amount ("按老家的算还是…", "一分不报还是…"): read by other checks
+    options = (bigrams(a) - bigrams(b), bigrams(b) - bigrams(a))  # a shared verb (找) chooses nothing
+    said = bigrams(text)
+    chosen = [o for o in options if o & said]
+    if len(chosen) != 1:
+        return None
+    named = chosen[0] & said
+    if any(named & bigrams(s) for s in support):
+        return None
+    return a if chosen[0] is options[0] else b
 
 
 def _echoes(text: str, question: str, support: list[str]) -> bool:

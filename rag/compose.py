@@ -79,6 +79,11 @@ MISSING_QUOTE_PAIRS = 4
 _ASKED_FIRST = re.compile(r"^(?:[^，,。！!]{2,}?[吗呢么][，,]\s*)+")
 # A connective that opens a reply refers to a sentence before it ("但", "所以").
 _DANGLING_LINK = re.compile(r"^(?:所以|因此|因而|但是|但(?!凡)|不过|然而|而且|此外)[，,]?\s*")
+# A reply opening on a reference to the sentence before it ("如果是，则可以报；否则不能报。"): with that
+# sentence dropped it points at nothing (probe 40).
+_POINTS_BACK = re.compile(
+    r"^(?:如果|若|要)(?:是|不是|没有|有)(?:的话)?[，,]|^(?:否则|反之|这样的话|那样的话)"
+)
 # Kinds of issue that keep a generated sentence from being shown.
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
 
@@ -363,6 +368,11 @@ class Composer:
             self.dropped.append((sentence, issues[0]))
             self.notes.append(f"dropped a sentence ({issues[0].kind}: {issues[0].detail}): {sentence}")
             return []
+        if not self.kept and self.dropped and not self._verdict and _POINTS_BACK.match(sentence):
+            issue = checks.Issue("unfinished", sentence, "points back at a dropped sentence")
+            self.dropped.append((sentence, issue))
+            self.notes.append(f"dropped a sentence (unfinished: {issue.detail}): {sentence}")
+            return []
         text = self._verdict + sentence
         self._verdict = ""
         if not self.kept and (link := _DANGLING_LINK.match(text)):
@@ -539,6 +549,7 @@ class Composer:
                 or checks.dropped_qualifier(checks.prose(sentence), support)
                 or checks.denied_where_pending(sentence, support)
                 or checks.qualified_difference(sentence, support)
+                or checks.designated_only(sentence, support)
             )
             if some:
                 return next((e for e in pool if some in e.text), None)

@@ -260,10 +260,16 @@ def _last_sentence(question: str) -> str:
     return re.split(r"[。！？!?；;]", text)[-1]
 
 
+# How to find out whether ("怎么知道能不能报", probe 40): the whether is embedded in a how question.
+_HOW_TO_TELL = re.compile(r"(?:怎么|怎样|如何|咋)(?:才能)?(?:知道|判断|确定|查|看出|区分|分辨|弄清|搞清)")
+
+
 def asks_what(question: str) -> bool:
     """Whether a question's last clause asks who, what, where… rather than whether: "…去哪里办，
     要带什么？" (its 要 is no yes/no question); "要具体到哪个区哪家医院吗" asks whether."""
     text = _last_sentence(question)
+    if _HOW_TO_TELL.search(_CLAUSE.split(text)[-1]):
+        return True
     asks = bool(_WH.search(_CLAUSE.split(text)[-1]))
     return asks and not _YES_NO_END.search(text) and not ASKS_BOTH.search(text)
 

@@ -1202,3 +1202,42 @@ def test_a_flat_difference_the_source_gives_for_some_places_only():
     # What the source compares without a qualifier, or a reply that keeps it: no issue.
     assert checks.qualified_difference("报销比例不一样。", tiers) is None
     assert checks.qualified_difference("有些地方起付线不一样。", tiers) is None
+
+
+def test_a_kind_of_hospital_no_source_names_said_to_be_covered():
+    # Probe 40: the judge's "北京的社区医院也能刷医保。" above 问28's rule for 定点 places only.
+    designated = [
+        "参保人备案时不需要指定具体的医院，只需要指定就医的地市，就可以在该地所有的跨省异地就医定点医疗机构"
+        "直接结算住院费用。"
+    ]
+    assert checks.unnamed_facility("北京的社区医院也能刷医保。", designated) == "社区医院"
+    assert checks.designated_only("北京的社区医院也能刷医保。", designated) == "定点"
+    assert "unsupported" in kinds("北京的社区医院也能刷医保。", designated, "北京的社区医院也能刷医保吗？")
+    # Denied, said of any hospital, about something else than 医保, or a kind the source names: no issue.
+    assert checks.unnamed_facility("不是随便哪家医院都能报。", designated) is None
+    assert checks.unnamed_facility("社区医院不能刷医保。", designated) is None
+    assert checks.unnamed_facility("县医院和市中心医院都可以进行手术。", designated) is None
+    assert checks.unnamed_facility("北京的定点医院都能直接结算。", designated) is None
+    assert checks.designated_only("北京的社区医院也能刷医保。", ["社区医院的药价由市场决定。"]) is None
+
+
+def test_a_choice_of_who_pays_that_no_source_names():
+    # Probe 40 (with a phrasing later withdrawn): "…医药费应该找单位。" above a 问16 sentence naming
+    # no 单位 (问16 says 工伤保险 pays).
+    q = "在车间干活被机器弄伤，医药费找医保还是找单位？"
+    subject = ["首先要按照事故的责任来确定医疗费用的支付主体。"]
+    assert checks.unsourced_choice("在车间干活被机器弄伤，医药费应该找单位。", subject, q) == "找单位"
+    assert "unsupported" in kinds("医药费应该找单位。", subject, q)
+    # The option the source names, an answer that keeps both, or a choice of rule rather than party.
+    fund = ["属于工伤的医疗费用应当从工伤保险基金中支付，医保不予支付，由单位申报。"]
+    assert checks.unsourced_choice("医药费应该找单位。", fund, q) is None
+    assert checks.unsourced_choice("要看是找医保还是找单位。", subject, q) is None
+    q2 = "在外省住院，起付线是按老家的算还是按医院那边的算？"
+    assert checks.unsourced_choice("起付线按老家的算。", subject, q2) is None
+
+
+def test_a_choice_the_asker_does_not_know_is_no_choice_question():
+    # Probe 40: "药盒上没写甲类还是乙类，怎么知道能不能报？" asks how, not which of two.
+    q = "药盒上没写甲类还是乙类，怎么知道能不能报？"
+    assert "copied_question" not in kinds("药盒上没写甲类还是乙类，要看它在不在医保目录里。", [], q)
+    assert "copied_question" in kinds("甲类药还是乙类药。", [], "这个药是甲类还是乙类？")

@@ -4,7 +4,7 @@ text is given, as the model would stream it)."""
 import pytest
 from conftest import make_hit
 
-from rag import checks, compose, facts, gate
+from rag import checks, compose, facts, gate, verify
 from rag.generation import GenerationStats
 from rag.prompt import build_prompt, parse_evidence
 from rag.question import Query, claimed_part, invention_request, parse
@@ -768,3 +768,33 @@ def test_a_reply_that_insurance_pays_is_read_against_its_items_closest_sentence(
     _, composed = feed(composer_for(q, make_hit("问16", item)), "依据：A1\n结论：出车祸医保报。")
     assert composed.mode == "no_conclusion"
     assert any("says 医保 pays" in n for n in composed.notes)
+
+
+def test_a_reply_pointing_back_at_a_dropped_sentence_is_dropped_too():
+    # Probe 40: "如果是，则可以报；否则不能报。" was left alone once the sentence it pointed at was dropped.
+    q30 = "基本医疗保险出于管理需要，将医保药品目录内的药品分为甲、乙两类。"
+    q = "药盒上没写甲类还是乙类，怎么知道能不能报？"
+    p = prompt_for(q, make_hit("问30", q30))
+    reply = "依据：A1\n结论：小王要看药品是否标注。如果是，则可以报；否则不能报。"
+    _, composed = feed(compose.Composer(p, q, CHARS), reply)
+    assert "如果是" not in composed.body
+    assert any("points back" in n for n in composed.notes)
+    # How to find out whether is no yes/no question: no judge's "怎么知道能报。".
+    assert verify.asks_what(q) and verify.statement_of(q) == ""
+    # After a kept sentence "如果是" has something to point at, and stays.
+    reply = "依据：A1\n结论：医保药品目录内的药品分为甲、乙两类。如果是，则可以报。"
+    _, composed = feed(compose.Composer(p, q, CHARS), reply)
+    assert "如果是" in composed.body
+
+
+def test_a_kind_of_hospital_the_source_covers_only_if_designated_depends():
+    # Probe 40: "北京的社区医院也能刷医保。" above 问28's 所有的跨省异地就医定点医疗机构 (wrong).
+    q28 = (
+        "参保人备案时不需要指定具体的医院，只需要指定就医的地市，就可以在该地所有的跨省异地就医定点医疗机构"
+        "直接结算住院费用。"
+    )
+    q = "备案到北京以后，北京的社区医院也能刷医保吗？"
+    p = prompt_for(q, make_hit("问28", q28))
+    _, composed = feed(compose.Composer(p, q, CHARS), "依据：A1\n结论：北京的社区医院也能刷医保。")
+    assert composed.body == "不一定。[问28]"
+    assert "定点" in composed.evidence[0].text
