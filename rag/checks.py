@@ -451,6 +451,21 @@ def designated_only(text: str, support: Iterable[str]) -> str | None:
     return "定点" if found else None
 
 
+# Wrongdoing denied ("这不算骗保", "不属于欺诈骗保行为"): the documents list what is, and deny nothing.
+_NOT_WRONG = re.compile(r"(?:不算|不属于|不是|不构成|不涉及|并非|没有)[^，。；]{0,4}?(?:欺诈|骗保|违规|违法)")
+
+
+def denied_wrongdoing(text: str, support: Iterable[str]) -> str | None:
+    """A reply that something is not 骗保 (or 违规, 违法) where no source sentence says so of anything:
+    "…这不算骗保。" to "医院把该病人自己出的钱算到医保里，这算骗保吗？" above 问41's 诱导住院 (probe
+    38) and to "医生让我多开点药带回去给家里人吃，这算骗保吗？" above 问40's 串换项目 (probe 41): lists of
+    what is 骗保 say nothing of what is not. The denial, or None."""
+    m = _NOT_WRONG.search(prose(text))
+    if m is None or any(_NOT_WRONG.search(s) for s in support):
+        return None
+    return m.group()
+
+
 # The asker paying ("自己工资里要扣", "个人也得交"), unnegated, and a source sparing them
 # ("职工不缴纳生育保险费").
 _OWN_PAYS = re.compile(
@@ -612,6 +627,32 @@ def denied_where_pending(text: str, support: Iterable[str]) -> str | None:
     return None
 
 
+# Only tried so far ("…启动了相关试点工作"), not done everywhere ("已经在全国普遍开展").
+_PILOT = re.compile(r"试点")
+_EVERYWHERE = re.compile(r"普遍|全面|全国")
+
+
+def permitted_where_piloted(text: str, support: Iterable[str]) -> str | None:
+    """A flat 能/可以 where the source clause closest to it says only that a pilot has started:
+    "京津冀地区和西南地区可以跨省看门诊直接刷卡。" above "京津冀地区和西南地区分别于2019年6月和12月启动了
+    相关试点工作" (probe 41, wrong) — the reverse of :func:`denied_where_pending`. A clause whose
+    closest source clause says it is done everywhere ("…住院费用直接结算已经在全国普遍开展") is not
+    this. The source's word, or None."""
+    clauses = _source_clauses(support)
+    for clause in _CLAUSE.split(prose(text)):
+        if LIMITED.search(clause) or _PILOT.search(clause) or set(_polarities(clause, "能")) != {"能"}:
+            continue
+        about = bigrams(_same_act(clause)) - _GENERIC_ACT
+        shared = [(len(about & bigrams(_same_act(c))), c) for c in clauses]
+        best = max((n for n, _ in shared), default=0)
+        closest = [c for n, c in shared if n == best and n]
+        # Closest to a pilot, or to what is not yet done everywhere (its twin in the same item).
+        pilot = [c for c in closest if _PILOT.search(c) and not _EVERYWHERE.search(c)]
+        if pilot and all(c in pilot or _PENDING.search(c) for c in closest):
+            return "试点"
+    return None
+
+
 # Readings of a sentence against its source sentences alone, in the order unsupported() tries them:
 # (check, why for people, hint for the model), each message naming what the check found.
 _SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str], ...] = (
@@ -625,6 +666,8 @@ _SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str],
     (unnamed_cost, "says 医保 pays for “{}”, which its source does not name", "原文没有说{}能不能报"),
     (unnamed_facility, "says “{}” can where its source names no such place", "原文没有说{}"),
     (ended_but_kept, "says it is still valid where its source says “{}”", "原文说的是“{}”"),
+    (denied_wrongdoing, "says “{}” where no source says what is not", "原文没有说什么不算"),
+    (permitted_where_piloted, "says flatly what its source says is only a “{}”", "原文只说在{}"),
     (denied_payment, "says 医保 pays where its source says “{}”", "原文说的是“{}”"),
     (varies_by_place, "states flatly what its source says only of “{}”", "原文只说“{}”，各地不同"),
     (qualified_difference, "states flatly a difference its source gives only for “{}”", "原文只说“{}”"),
@@ -1230,7 +1273,12 @@ def side_rule(question: str, source: Iterable[str]) -> SideRule | None:
         if len(cases) != 1:
             return None
         decided.append((word, cases.pop()))
-    return SideRule(decided, "" if which else next(iter(proposed)))
+    # 是的/不是 answers the case the asking clause puts ("…是按就医地的政策算的吧？"), not one a clause
+    # before it states ("…上海能报但老家目录里没有，能报吗？", probe 41: "不是，…" read as no).
+    clauses = [c for c in _CLAUSE.split(prose(text)) if c.strip(TERMINAL + " ")]
+    asking = clauses[-1] if clauses else ""
+    put = {case for case, _ in _bindings(asking, pair) | _paid_bindings(asking, pair)}
+    return SideRule(decided, "" if which or put != proposed else next(iter(proposed)))
 
 
 def binds(sentence: str, case: str, word: str) -> bool:
@@ -1740,8 +1788,13 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
         # For a yes/no question, restating what it asks is an answer ("…报得更多。"); restating the
         # rest of it (the story around the ask) is not.
         asks = [c for c in _CLAUSE.split(question) if c and yes_no_words(c)]
-        grams = bigrams(text)
-        if not any(len(grams & bigrams(c)) >= 0.5 * len(grams) for c in asks):
+        # Read whole, or by a clause that negates what the question only asks: "异地安置的退休人员，
+        # 备案没有有效期。" restates the story's part too, but its last clause answers the asked "备案
+        # 有没有有效期" no (probe 41). One that agrees ("…，都能走医保。") is read whole.
+        plain = negations(ASKS_BOTH.sub(r"\1", question))
+        clauses = [c for c in _CLAUSE.split(prose(text)) if len(c) >= 4 and negations(c) - plain]
+        parts = [bigrams(text)] + [bigrams(c) for c in clauses]
+        if not any(len(g & bigrams(c)) >= 0.5 * len(g) for c in asks for g in parts if g):
             return True
     asks_yes_no = bool(yes_no_words(question))
     if asks_yes_no and _guesses(text, question):

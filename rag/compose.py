@@ -550,9 +550,12 @@ class Composer:
                 or checks.denied_where_pending(sentence, support)
                 or checks.qualified_difference(sentence, support)
                 or checks.designated_only(sentence, support)
+                or checks.permitted_where_piloted(sentence, support)
             )
             if some:
-                return next((e for e in pool if some in e.text), None)
+                # Of the sentences with the qualifier, the one the dropped reply restated.
+                with_it = [e for e in pool if some in e.text]
+                return max(with_it, key=lambda e: checks.shared_pairs(e.text, sentence), default=None)
         return None
 
     def _with_restated(self, evidence: list[Evidence], sentences: list[str]) -> list[Evidence]:

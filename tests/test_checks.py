@@ -1241,3 +1241,42 @@ def test_a_choice_the_asker_does_not_know_is_no_choice_question():
     q = "药盒上没写甲类还是乙类，怎么知道能不能报？"
     assert "copied_question" not in kinds("药盒上没写甲类还是乙类，要看它在不在医保目录里。", [], q)
     assert "copied_question" in kinds("甲类药还是乙类药。", [], "这个药是甲类还是乙类？")
+
+
+def test_a_side_a_clause_before_the_ask_states_gets_no_yes_or_no():
+    # Probe 41: "…上海能报但老家目录里没有，能报吗？" asks whether it is paid, not whether 老家's 目录
+    # decides: "不是，…" read as no. The rule is read without 是的/不是.
+    rule = checks.side_rule("在上海住院用的药，上海能报但老家目录里没有，能报吗？", SIDES)
+    assert rule == checks.SideRule([("目录", "就医地")], asked="")
+    rule = checks.side_rule("在上海住院，能报哪些药是按老家的目录吧？", SIDES)
+    assert rule == checks.SideRule([("目录", "就医地")], asked="参保地")
+
+
+def test_wrongdoing_denied_where_the_documents_only_list_what_is():
+    # Probes 38 and 41: "…这不算骗保。" above sentences that say what is 骗保, and nothing of what is not.
+    listed = ["二是医保卡个人账户可在定点零售药店购买药品…但购买生活用品将涉嫌串换项目等欺诈骗保行为；"]
+    reply = "医生让我多开点药带回去给家里人吃，这不算骗保。"
+    assert checks.denied_wrongdoing(reply, listed) == "不算骗保"
+    assert "unsupported" in kinds(reply, listed, "医生让我多开点药带回去给家里人吃，这算骗保吗？")
+    assert checks.denied_wrongdoing("购买生活用品涉嫌欺诈骗保。", listed) is None
+    assert checks.denied_wrongdoing("这不算骗保。", ["合理用药不属于骗保行为。"]) is None
+
+
+def test_a_flat_yes_where_the_source_says_only_that_a_pilot_started():
+    # Probe 41: "京津冀地区和西南地区可以跨省看门诊直接刷卡。" above the pilot sentence (wrong).
+    q27 = [
+        "目前跨省异地就医住院费用直接结算已经在全国普遍开展，跨省异地就医门诊费用直接结算尚未在全国全面开展。",
+        "京津冀地区和西南地区分别于2019年6月和12月启动了相关试点工作。",
+    ]
+    assert checks.permitted_where_piloted("京津冀地区和西南地区可以跨省看门诊直接刷卡。", q27) == "试点"
+    assert checks.permitted_where_piloted("京津冀那边跨省看门诊能直接刷卡。", q27) == "试点"
+    # What is done everywhere, or a reply that keeps the pilot: no issue.
+    assert checks.permitted_where_piloted("跨省住院能直接结算。", q27) is None
+    assert checks.permitted_where_piloted("京津冀地区试点可以直接刷卡。", q27) is None
+
+
+def test_a_reply_resolving_the_asked_either_or_is_no_echo():
+    # Probe 41: "异地安置的退休人员，备案没有有效期。" answers "…备案有没有有效期？" (was dropped).
+    q = "异地安置的退休人员，备案有没有有效期？"
+    assert "echo" not in kinds("异地安置的退休人员，备案没有有效期。", [], q)
+    assert "echo" in kinds("异地安置的退休人员。", [], q)

@@ -798,3 +798,18 @@ def test_a_kind_of_hospital_the_source_covers_only_if_designated_depends():
     _, composed = feed(compose.Composer(p, q, CHARS), "依据：A1\n结论：北京的社区医院也能刷医保。")
     assert composed.body == "不一定。[问28]"
     assert "定点" in composed.evidence[0].text
+
+
+def test_a_flat_yes_about_a_pilot_depends():
+    q27 = (
+        "目前跨省异地就医住院费用直接结算已经在全国普遍开展，跨省异地就医门诊费用直接结算尚未在全国全面开展。"
+        "长三角地区（江苏、浙江、安徽、上海）已经于2018年9月启动了跨省异地就医门诊费用直接结算试点工作；"
+        "京津冀地区和西南地区分别于2019年6月和12月启动了相关试点工作。"
+    )
+    q = "京津冀那边跨省看门诊能直接刷卡吗？"
+    p = prompt_for(q, make_hit("问27", q27))
+    _, composed = feed(
+        compose.Composer(p, q, CHARS), "依据：A3\n结论：京津冀地区和西南地区可以跨省看门诊直接刷卡。"
+    )
+    assert composed.body == "不一定。[问27]"
+    assert composed.evidence[0].text.startswith("京津冀地区")  # the pilot the reply restated
