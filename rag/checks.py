@@ -1381,7 +1381,8 @@ def limits(text: str) -> bool:
     return bool(LIMITED.search(MOSTLY.sub("", text)))
 
 
-_RULE = re.compile(r"能|可以|需|必须|不|没|无法|只")
+# "先要…办…" states a step as a rule too (probe 42: "…先要在本地医院办提前备个案").
+_RULE = re.compile(r"能|可以|需|必须|不|没|无法|只|(?<![想只主重需])要(?=[^，。；]{0,8}办)")
 _SOURCE_CLAUSE = re.compile(r"[，,。；;！!？?]")
 
 
@@ -1484,6 +1485,13 @@ _ASIDE = re.compile(r"[（(][^）)]*(?:[）)]|$)|^[^（()）]*[）)]")
 VERDICT_CHARS = 12  # a reply this short is a verdict ("可以刷医保卡。"): it rests on its sources whole
 
 
+def _group_pairs(group: str) -> set[str]:
+    """The character pairs that tell a group apart: not 人员/人群, 的, nor the everyday place words any
+    asker uses ("长居外地的人群" is not named by "转去外地医院", probe 42). The documents' 异地 stays:
+    their lists of groups ("异地安置退休人员、…常驻异地工作人员") are read as naming each."""
+    return {g for g in bigrams(group) - {"人员", "人群", "外地", "本地", "当地"} if "的" not in g}
+
+
 def dropped_group(text: str, support: Iterable[str], question: str = "") -> str | None:
     """A rule restated of everyone that its source sentence states of one group of people, named
     in its first clause, which neither the answer nor the question names (shares a character pair
@@ -1500,12 +1508,14 @@ def dropped_group(text: str, support: Iterable[str], question: str = "") -> str 
         # not the sentence's subject.
         first, *_ = _SOURCE_CLAUSE.split(_CITED.sub("", _ASIDE.sub("", normalise(s).strip())))
         groups = [g for g in _GROUP.findall(first) if not _EVERYONE.search(g) and not _REFERENCE.search(g)]
-        if not groups or any(asked & (bigrams(g) - {"人员", "人群"}) for g in groups):
+        if not groups or any(asked & _group_pairs(g) for g in groups):
             continue  # no group, or one the asker or the answer names: theirs to speak of
         if facts.groups_named(f"{text}\n{question}") & facts.groups_named(first):
             continue  # "特困人员、孤儿、低保对象…" names the 孤儿 the answer speaks of
         unasked.append(groups[0])
-        if any(_restates(grams, s) for grams in clauses):
+        # What the clause says beyond the asker's words decides what it restates (probe 42:
+        # "要转去外地医院看病，先要在本地医院办提前备个案" is mostly the question).
+        if any(_restates(grams, s) or _restates(grams - bigrams(question), s) for grams in clauses):
             return groups[0]
     # A bare verdict restates nothing, but it rests on its sources all the same: "可以刷医保卡。"
     # above only "转诊转院人员…回参保地看病就医无需办理手续" (probe 12), and a lone "可以。" (probe 22).

@@ -84,6 +84,10 @@ _DANGLING_LINK = re.compile(r"^(?:所以|因此|因而|但是|但(?!凡)|不过|
 _POINTS_BACK = re.compile(
     r"^(?:如果|若|要)(?:是|不是|没有|有)(?:的话)?[，,]|^(?:否则|反之|这样的话|那样的话)"
 )
+# Asked whether a rule or claim the asker heard of is real ("…，有这规定吗？", "…是真的吗？").
+_REPORTED_RULE = re.compile(
+    r"(?:是真的吗|是不是真的|有这回事吗|是这样吗|有这(?:个|种|条|项|样的?)?(?:规定|说法|政策|要求)吗)[？?！!。]*$"
+)
 # Kinds of issue that keep a generated sentence from being shown.
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
 
@@ -438,6 +442,14 @@ class Composer:
             self.notes.append("the judge could not tell the restated question from its negation")
             return []
         clause, margin = found
+        if _REPORTED_RULE.search(self.question) and not checks.negations(clause):
+            # "有这规定。" to "医院说我的医保额度用完了让我出院，有这规定吗？" above "…医保部门不得干涉
+            # 临床诊疗行为" (probe 42): a rule the asker heard of, confirmed by the judge and not by
+            # a sentence stating it, is the guess the assistant must not make.
+            self.notes.append(f"the judge's yes to a rule the asker heard of is not shown: {clause}")
+            issue = checks.Issue("unsupported", clause, "confirms a reported rule")
+            self.dropped.append((clause + "。", issue))
+            return []
         sentence = clause + "。"
         issues = [i for i in self._issues(sentence, evidence) if i.kind != "echo"]
         if issues and all(i.kind == "copied_question" for i in issues):

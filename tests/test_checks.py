@@ -1280,3 +1280,14 @@ def test_a_reply_resolving_the_asked_either_or_is_no_echo():
     q = "异地安置的退休人员，备案有没有有效期？"
     assert "echo" not in kinds("异地安置的退休人员，备案没有有效期。", [], q)
     assert "echo" in kinds("异地安置的退休人员。", [], q)
+
+
+def test_a_step_said_of_everyone_that_its_source_says_of_one_group():
+    # Probe 42: "…先要在本地医院办提前备个案。" above "长居外地的人群,…提前备个案就行": the asker's 外地
+    # does not name 长居外地的人群, and what the clause adds to the question is that group's step.
+    group = ["长居外地的人群,办理异地就医还是比较容易的提前备个案就行。"]
+    q = "要转去外地医院看病，先要在本地医院办什么？"
+    reply = "要转去外地医院看病，先要在本地医院办提前备个案。"
+    assert checks.dropped_group(reply, group, q) == "长居外地的人群"
+    # The asker naming the group keeps it theirs.
+    assert checks.dropped_group("长期住在外地，先要办提前备个案。", group, "我长居外地，先要办什么？") is None

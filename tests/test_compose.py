@@ -813,3 +813,18 @@ def test_a_flat_yes_about_a_pilot_depends():
     )
     assert composed.body == "不一定。[问27]"
     assert composed.evidence[0].text.startswith("京津冀地区")  # the pilot the reply restated
+
+
+def test_the_judges_yes_to_a_rule_the_asker_heard_of_is_not_shown():
+    # Probe 42: the judge's "有这规定。" above "…医保部门不得干涉临床诊疗行为" (wrong).
+    q17 = "住院天数是医疗机构根据患者病情及医院管理规定来确定的，医保部门不得干涉临床诊疗行为。"
+    q = "医院说我的医保额度用完了让我出院，有这规定吗？"
+    p = prompt_for(q, make_hit("问17", q17))
+    composer = compose.Composer(p, q, CHARS)
+    feed(composer, "依据：A1\n结论：医院说医保额度用完了让我出院，有这规定。")
+    assert composer.settle(("有这规定", 0.37), composer.judged_evidence()) == []
+    assert any("heard of" in n for n in composer.notes)
+    # Its no is shown: it denies what no sentence states.
+    composer = compose.Composer(p, q, CHARS)
+    feed(composer, "依据：A1\n结论：医院说医保额度用完了让我出院，有这规定。")
+    assert composer.settle(("没有这规定", 0.37), composer.judged_evidence()) == ["没有这规定。[问17]"]
