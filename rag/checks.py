@@ -567,6 +567,26 @@ def dropped_negation(text: str, support: Iterable[str], question: str = "") -> s
     return None
 
 
+_STATES_MODAL = re.compile(r"能|可以|需要|不用|无需|必须")
+# Words any description of places shares with a question about them.
+_PLACE_WORDS = re.compile(r"城市|地方|地区|各地|备案|医保|报销|异地|就医|有些|部分|有的")
+
+
+def names_the_case(asked: str, source: str, some: str) -> bool:
+    """Whether a question or reply names which of the places a source qualifies (有些, 部分…) it
+    means: "备案有时限的城市，时限内能回老家看病报销吗？" above "有些城市异地就医备案会有时限要求…"
+    (probe 43) asks of those cities, for which the source answers. Only a clause that describes the
+    places (no 能/需要 of its own): "只有部分地区可以报销普通门诊" shares 门诊 with a question because
+    that is what is asked."""
+    if not LIMITED.fullmatch(some):
+        return False
+    clause = next((c for c in re.split(r"[，,。；;]", source) if some in c), "")
+    if not clause or _STATES_MODAL.search(clause):
+        return False
+    told = bigrams(_PLACE_WORDS.sub("，", clause))
+    return len(told & bigrams(asked)) >= 2
+
+
 def varies_by_place(text: str, support: Iterable[str]) -> str | None:
     """A flat 能/不能 (or 需要/不需要) where every source sentence that says either says it of some
     places only, and they say both: "不能回老家用医保报销" above "有些城市…也不能撤销备案" and "而有些
@@ -584,6 +604,9 @@ def varies_by_place(text: str, support: Iterable[str]) -> str | None:
             continue
         qualifiers = [_QUALIFIER.search(s) for s, _ in ruled]
         if all(qualifiers) and len(set().union(*(f for _, f in ruled))) > 1:
+            named = zip(ruled, qualifiers, strict=True)
+            if any(names_the_case(text, s, q.group()) for (s, _), q in named if q):
+                continue  # "备案有时限的城市，时限内不能…" says which cities it means
             return qualifiers[0].group()  # type: ignore[union-attr]
     return None
 
@@ -627,6 +650,26 @@ def denied_where_pending(text: str, support: Iterable[str]) -> str | None:
     return None
 
 
+# Leave to skip paying in or joining ("包工头不给交医保是可以的", "可以不交"), and a duty to do it.
+_MAY_SKIP = re.compile(
+    r"(?:不|没)(?:给|帮)?(?:交|缴|缴纳|参加|上|买)[^，。；]{0,8}?(?:是)?(?:可以|行|没问题|合法)"
+    r"|(?<!不)可以不(?:给|帮)?(?:交|缴|缴纳|参加|上|买)"
+)
+# The leave said and judged wrong ("…可以不上医保的说法站不住"), or denied ("不可以不交").
+_LEAVE_DENIED = re.compile(r"站不住|不成立|不对|错误|违法|不合法|不可以不|不能不")
+_DUTY_TO_JOIN = re.compile(r"(?:应当?|必须|义务|都要|依法)[^，。；]{0,20}?(?:参加|缴纳|缴费|参保)")
+
+
+def permits_skipping(text: str, support: Iterable[str]) -> str | None:
+    """Leave not to pay in or join where a source clause makes it a duty: "农民工在工地干活，包工头不给
+    交医保是可以的。" above 问5's "可以。…有权参加基本医疗保险" (probe 43, wrong: its 可以 is the right to
+    join; 用人单位应依法…为其参加职工基本医疗保险). The duty's words, or None."""
+    plain = re.sub(r"[，,]", "", prose(text))  # "包工头不给交医保，可以" as the judge reads it
+    if not _MAY_SKIP.search(plain) or _LEAVE_DENIED.search(plain):
+        return None
+    return next((m.group() for c in _source_clauses(support) if (m := _DUTY_TO_JOIN.search(c))), None)
+
+
 # Only tried so far ("…启动了相关试点工作"), not done everywhere ("已经在全国普遍开展").
 _PILOT = re.compile(r"试点")
 _EVERYWHERE = re.compile(r"普遍|全面|全国")
@@ -667,6 +710,7 @@ _SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str],
     (unnamed_facility, "says “{}” can where its source names no such place", "原文没有说{}"),
     (ended_but_kept, "says it is still valid where its source says “{}”", "原文说的是“{}”"),
     (denied_wrongdoing, "says “{}” where no source says what is not", "原文没有说什么不算"),
+    (permits_skipping, "permits not doing what its source says “{}”", "原文说的是“{}”"),
     (permitted_where_piloted, "says flatly what its source says is only a “{}”", "原文只说在{}"),
     (denied_payment, "says 医保 pays where its source says “{}”", "原文说的是“{}”"),
     (varies_by_place, "states flatly what its source says only of “{}”", "原文只说“{}”，各地不同"),
@@ -752,7 +796,8 @@ def unanchored_verdict(text: str, support: Iterable[str], question: str) -> bool
     """A bare "可以。" / "不需要。" above sources none of whose clauses stating that modal speaks of
     what was asked: "可以。[问26]" to "办了异地备案，回老家看病还能直接用医保吗？" above "…她可以携带社保卡到
     本人参保地的医保中心办理…备案" (probe 16) says yes to filing a 备案, not to using 医保 at home."""
-    family = _VERDICT_FAMILY.get(prose(text).strip().rstrip(TERMINAL))
+    # "可以报。" is as bare as "可以。" (probe 43).
+    family = _VERDICT_FAMILY.get(re.sub(r"(?<=[以能])(?:报销|报)$", "", prose(text).strip().rstrip(TERMINAL)))
     if family is None or not question:
         return False
     if not _MODALS[family].search(question):
@@ -761,6 +806,11 @@ def unanchored_verdict(text: str, support: Iterable[str], question: str) -> bool
     # 电子凭证，去医院能刷吗").
     act = bigrams(_same_act(_MODALS[family].sub("", _ASK_PARTICLES.sub("", question))))
     clauses = [c for s in support for c in _SOURCE_CLAUSE.split(s) if _MODALS[family].search(c)]
+    bare = prose(text).strip().rstrip(TERMINAL)
+    if not clauses and support and not bare.startswith("不"):
+        # "可以报。" above a sentence with no 能/可以 at all (probe 43, a 多计医疗费用 item). A bare
+        # no may rest on what a source forbids in other words ("医保卡只限本人使用").
+        return True
     if not clauses or any(prose(c).strip() in VERDICT_WORDS for c in clauses):
         # No clause states it (other checks read such a verdict), or the FAQ's own verdict does
         # ("不可以。首先，…"): it answers the item's question, which retrieval matched to this one.
@@ -1633,6 +1683,12 @@ def polarity_conflict(
     a claim; one copied from what it asks ("需要提前备案吗" → "需要提前备案。") is the reply. A source
     sentence that names neither case of a pair the answer names ("乙类药…不能全额报销" against "使用
     这类药品时，可以全额纳入报销范围", where 这类 is 甲类) may be about the other case: no conflict."""
+    support = list(support)
+    judged = _JUDGES_CLAIM.search(prose(text))
+    if judged and any(judged.group(1) in s for s in support):
+        # "…不用给员工交医保是违法的。" (probe 43): the claim it restates is judged as its source
+        # judges one, so its 不用 is the claim's, not the reply's.
+        return None
     source = [(c, s) for s in support for c in _CLAUSE.split(_NOT_MODAL.sub("", s))]
     own = [c for c in _CLAUSE.split(normalise(question)) if not yes_no_words(c)] if question else []
     claims = "，".join(c for c in _CLAUSE.split(text) if not (len(c) >= 4 and any(c in q for q in own)))
@@ -1784,6 +1840,12 @@ def unsourced_choice(text: str, support: Iterable[str], question: str) -> str | 
     return a if chosen[0] is options[0] else b
 
 
+# A verdict on the claim a sentence restates, at its end ("…是违法的。", "…是错误的").
+_JUDGES_CLAIM = re.compile(
+    r"(?:是|属于|都是)?(违法|违规|错误|不对|不合法|不正确|欺诈骗保|骗保)(?:的|行为)?[。！!]?$"
+)
+
+
 def _echoes(text: str, question: str, support: list[str]) -> bool:
     """The question turned into a statement, agreeing with the asker: for a request to confirm a
     claim ("…对吧？", "是不是…"), a reply closer to the question than to its source that keeps the
@@ -1793,6 +1855,11 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
     the FAQ story's first sentence), which answers nothing."""
     if any(not _FINDS_OUT.search(text[: m.start()]) for m in _A_NOT_A.finditer(text)):
         return True  # "医保报不报。": a question's form in a statement
+    verdict = _JUDGES_CLAIM.search(prose(text))
+    if verdict and verdict.group(1) not in question:
+        # "…老板说小店不用给员工交医保是违法的。" to "…，是这样吗？" (probe 43) judges the claim it
+        # restates: the reply, not the question back.
+        return False
     bare = prose(text).rstrip(TERMINAL + "”’」』）) ")
     if bare not in VERDICT_WORDS and "还是" not in question and _adds_nothing(text, question):
         # For a yes/no question, restating what it asks is an answer ("…报得更多。"); restating the

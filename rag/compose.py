@@ -84,6 +84,7 @@ _DANGLING_LINK = re.compile(r"^(?:所以|因此|因而|但是|但(?!凡)|不过|
 _POINTS_BACK = re.compile(
     r"^(?:如果|若|要)(?:是|不是|没有|有)(?:的话)?[，,]|^(?:否则|反之|这样的话|那样的话)"
 )
+_BARE_YES = frozenset({"可以", "能", "行", "是", "是的", "对", "会", "需要", "有"})
 # Asked whether a rule or claim the asker heard of is real ("…，有这规定吗？", "…是真的吗？").
 _REPORTED_RULE = re.compile(
     r"(?:是真的吗|是不是真的|有这回事吗|是这样吗|有这(?:个|种|条|项|样的?)?(?:规定|说法|政策|要求)吗)[？?！!。]*$"
@@ -357,6 +358,12 @@ class Composer:
                     self.notes.append(f"added evidence the sentence restates: {[e.label for e in added]}")
                     issues = []
                     break
+        if not issues:
+            # Leave to skip a duty is read against the whole item: the duty is often a story's
+            # sentence the model did not choose ("…用人单位应依法…为其参加职工基本医疗保险", probe 43).
+            if duty := checks.permits_skipping(sentence, self._item_sentences()):
+                why = f"permits not doing what its item says “{duty}”"
+                issues = [checks.Issue("unsupported", sentence, why)]
         if not issues and self._verdict and self._affirms_unstated_number(self._verdict):
             issues = [checks.Issue("unsupported", sentence, f"{self._verdict} confirms a number not stated")]
         if not issues and self._verdict and checks.contradicts(self._verdict, sentence, self.question):
@@ -442,7 +449,15 @@ class Composer:
             self.notes.append("the judge could not tell the restated question from its negation")
             return []
         clause, margin = found
-        if _REPORTED_RULE.search(self.question) and not checks.negations(clause):
+        said = verify.statement_of(self.question)
+        if said and self._affirms_asker(clause) and checks.permits_skipping(said, self._item_sentences()):
+            # The judge's "可以。" to "…包工头不给交医保，可以吗？" above 问5, whose item makes it
+            # the employer's duty (probe 43).
+            self.notes.append(f"the judge's leave to skip a duty is not shown: {clause}")
+            issue = checks.Issue("unsupported", clause, "permits skipping a duty")
+            self.dropped.append((clause + "。", issue))
+            return []
+        if _REPORTED_RULE.search(self.question) and self._affirms_asker(clause):
             # "有这规定。" to "医院说我的医保额度用完了让我出院，有这规定吗？" above "…医保部门不得干涉
             # 临床诊疗行为" (probe 42): a rule the asker heard of, confirmed by the judge and not by
             # a sentence stating it, is the guess the assistant must not make.
@@ -468,6 +483,18 @@ class Composer:
         why = f"settled the {self.claimed} question by the judge (margin {margin:+.2f})"
         self.notes.append(f"{why}: {sentence}")
         return [shown]
+
+    def _affirms_asker(self, clause: str) -> bool:
+        """Whether the judge's side agrees with what the asker said: "有这规定" to "…有这规定吗？", a
+        bare "可以"; "老板说小店要给员工交医保" to "老板说小店不用给员工交医保，是这样吗？" denies it
+        (probe 43)."""
+        if clause in _BARE_YES:
+            return True
+        said = verify.statement_of(self.question) or self.question
+        return checks.negations(clause) == checks.negations(said)
+
+    def _item_sentences(self) -> list[str]:
+        return [t for src in self.prompt.sources for t in src.sentences]
 
     def _correction(self) -> Evidence | None:
         """For a request to confirm a number ("最高能奖20万，是真的吗？"): the chosen sentence stating a
@@ -567,7 +594,10 @@ class Composer:
             if some:
                 # Of the sentences with the qualifier, the one the dropped reply restated.
                 with_it = [e for e in pool if some in e.text]
-                return max(with_it, key=lambda e: checks.shared_pairs(e.text, sentence), default=None)
+                found = max(with_it, key=lambda e: checks.shared_pairs(e.text, sentence), default=None)
+                if found is not None and checks.names_the_case(self.question, found.text, some):
+                    return None
+                return found
         return None
 
     def _with_restated(self, evidence: list[Evidence], sentences: list[str]) -> list[Evidence]:

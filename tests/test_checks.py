@@ -1291,3 +1291,48 @@ def test_a_step_said_of_everyone_that_its_source_says_of_one_group():
     assert checks.dropped_group(reply, group, q) == "长居外地的人群"
     # The asker naming the group keeps it theirs.
     assert checks.dropped_group("长期住在外地，先要办提前备个案。", group, "我长居外地，先要办什么？") is None
+
+
+def test_a_reply_judging_the_claim_it_restates_is_no_echo():
+    # Probe 43: "…老板说小店不用给员工交医保是违法的。" judges the asker's claim as its source does.
+    law = ["根据《社会保险法》，所有用人单位…都要参加职工基本医疗保险，不给员工缴纳医保是违法的。"]
+    q = "我在小饭馆打工，老板说小店不用给员工交医保，是这样吗？"
+    assert not kinds("在小饭馆打工，老板说小店不用给员工交医保是违法的。", law, q) & {"echo", "unsupported"}
+
+
+def test_leave_to_skip_a_duty_its_item_states():
+    # Probe 43: "…包工头不给交医保是可以的。" where the item says 用人单位应依法…为其参加.
+    duty = ["用人单位应依法按照国家规定明确缴费责任，为其参加职工基本医疗保险。"]
+    assert checks.permits_skipping("农民工在工地干活，包工头不给交医保是可以的。", duty) is not None
+    assert checks.permits_skipping("包工头不给交医保，可以", duty) is not None  # as the judge reads it
+    # Denied or judged wrong, or no duty stated: no issue.
+    assert checks.permits_skipping("个人那份不可以不交。", duty) is None
+    assert checks.permits_skipping("老板说员工少可以不上医保的说法站不住。", duty) is None
+    assert (
+        checks.permits_skipping("包工头不给交医保是可以的。", ["进城务工的农村居民有权参加基本医疗保险。"])
+        is None
+    )
+
+
+def test_a_bare_yes_above_sources_with_no_modal_at_all():
+    # Probe 43: "可以报。" above 问42's 多计医疗费用 sentence.
+    billing = [
+        "四是多计医疗费用：通过虚计患者诊疗次数、虚增诊疗部位、篡改计费方式等多计患者费用，骗取医保基金；"
+    ]
+    assert checks.unanchored_verdict("可以报。", billing, "医保目录里没有的检查项目，做了能报吗？")
+    # A bare no may rest on a prohibition in other words.
+    card = ["一是医保卡只限本人使用。"]
+    assert not checks.unanchored_verdict("不可以。", card, "医保卡可以借给家里人用吗？")
+
+
+def test_a_reply_or_question_naming_which_of_the_qualified_places():
+    # Probe 43: "备案有时限的城市，时限内…" names the cities "有些城市…会有时限要求" speaks of.
+    cities = [
+        "有些城市异地就医备案会有时限要求,比如1年或3个月在这期间只能异地使用,也不能撤销备案",
+        "而有些城市异地就医备案则没有时限要求,可以随时撤销备案",
+    ]
+    assert checks.varies_by_place("备案有时限的城市，时限内不能回老家看病报销。", cities) is None
+    assert checks.names_the_case("备案有时限的城市，时限内能回老家看病报销吗？", cities[0], "有些")
+    # A clause with its own modal is what is asked, not which places.
+    outpatient = "只有部分地区可以报销普通门诊"
+    assert not checks.names_the_case("在外地看普通门诊，医保能报吗？", outpatient, "部分")
