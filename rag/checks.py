@@ -578,8 +578,8 @@ def names_the_case(asked: str, source: str, some: str) -> bool:
     (probe 43) asks of those cities, for which the source answers. Only a clause that describes the
     places (no 能/需要 of its own): "只有部分地区可以报销普通门诊" shares 门诊 with a question because
     that is what is asked."""
-    if not LIMITED.fullmatch(some):
-        return False
+    if some not in ("有些", "有的", "部分", "个别"):
+        return False  # 尚未, 目前, 一般… qualify what is done, not which places
     clause = next((c for c in re.split(r"[，,。；;]", source) if some in c), "")
     if not clause or _STATES_MODAL.search(clause):
         return False
@@ -807,7 +807,8 @@ def unanchored_verdict(text: str, support: Iterable[str], question: str) -> bool
     act = bigrams(_same_act(_MODALS[family].sub("", _ASK_PARTICLES.sub("", question))))
     clauses = [c for s in support for c in _SOURCE_CLAUSE.split(s) if _MODALS[family].search(c)]
     bare = prose(text).strip().rstrip(TERMINAL)
-    if not clauses and support and not bare.startswith("不"):
+    no_leave = not any(_ANY_LEAVE.search(s) for s in support)
+    if not clauses and support and no_leave and not bare.startswith("不"):
         # "可以报。" above a sentence with no 能/可以 at all (probe 43, a 多计医疗费用 item). A bare
         # no may rest on what a source forbids in other words ("医保卡只限本人使用").
         return True
@@ -2012,6 +2013,10 @@ def contradicts(verdict: str, reason: str, question: str) -> bool:
         return False  # "不能。…只能拿2%": it corrects the asker's number rather than negating
     flips = bool(negations(reason) - negations(question))
     return verdict.startswith(("不", "没")) != flips
+
+
+# Any word of leave, the bare 可 included ("就医者可向就医地医保部门进行投诉举报").
+_ANY_LEAVE = re.compile(r"可|能|允许|准")
 
 
 _LEADING_VERDICT = re.compile(

@@ -1336,3 +1336,14 @@ def test_a_reply_or_question_naming_which_of_the_qualified_places():
     # A clause with its own modal is what is asked, not which places.
     outpatient = "只有部分地区可以报销普通门诊"
     assert not checks.names_the_case("在外地看普通门诊，医保能报吗？", outpatient, "部分")
+
+
+def test_a_bare_yes_above_a_bare_leave_and_a_pending_rule_keep_their_readings():
+    # The eval run after probe 43's fixes: pol-08's "可以。" above "就医者可向就医地医保部门进行投诉举报"
+    # (a bare 可 is leave), and para-问27-1's "不一定。": 尚未 qualifies what is done, not which places.
+    leave = ["如果就医机构拒不提供，就医者可向就医地医保部门进行投诉举报。"]
+    assert not checks.unanchored_verdict(
+        "可以。", leave, "外地医院不肯给我开急诊证明和费用明细，我能去投诉吗？"
+    )
+    pending = "跨省异地就医门诊费用直接结算尚未在全国全面开展"
+    assert not checks.names_the_case("异地备案后门诊费用能直接结算吗？", pending, "尚未")
