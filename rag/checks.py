@@ -584,7 +584,10 @@ def names_the_case(asked: str, source: str, some: str) -> bool:
     if not clause or _STATES_MODAL.search(clause):
         return False
     told = bigrams(_PLACE_WORDS.sub("，", clause))
-    return len(told & bigrams(asked)) >= 2
+    # Named in a clause of its own, not in the one that asks or rules ("…起付线一样吗" shares 起付线
+    # with "有些地方基层医院的起付线也设置得…更低" because that is what is asked, probe 39).
+    premise = [c for c in _CLAUSE.split(prose(asked)) if not _STATES_MODAL.search(c) and not yes_no_words(c)]
+    return any(len(told & bigrams(c)) >= 2 for c in premise)
 
 
 def varies_by_place(text: str, support: Iterable[str]) -> str | None:

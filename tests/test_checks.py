@@ -1347,3 +1347,6 @@ def test_a_bare_yes_above_a_bare_leave_and_a_pending_rule_keep_their_readings():
     )
     pending = "跨省异地就医门诊费用直接结算尚未在全国全面开展"
     assert not checks.names_the_case("异地备案后门诊费用能直接结算吗？", pending, "尚未")
+    # What is asked is no description of places (probe 39: "起付线一样吗" above "有些地方…起付线…更低").
+    tiers = "在基层医院报销比例比在大医院高，有些地方基层医院的起付线也设置得比在大医院更低。"
+    assert not checks.names_the_case("同一个病在二级医院和三级医院看，起付线一样吗？", tiers, "有些")
