@@ -27,7 +27,7 @@ from .characters import MASK, mask
 from .generation import GenerationStats, Generator
 from .normalise import normalise
 from .prompt import MAX_SENTENCE_CHARS, Prompt, parse_evidence
-from .question import claimed_part, is_confirmation, yes_no_words
+from .question import asks_if_reported_true, claimed_part, is_confirmation, yes_no_words
 from .records import Citation, Evidence, Hit
 from .sentences import split_sentences
 
@@ -85,10 +85,6 @@ _POINTS_BACK = re.compile(
     r"^(?:如果|若|要)(?:是|不是|没有|有)(?:的话)?[，,]|^(?:否则|反之|这样的话|那样的话)"
 )
 _BARE_YES = frozenset({"可以", "能", "行", "是", "是的", "对", "会", "需要", "有"})
-# Asked whether a rule or claim the asker heard of is real ("…，有这规定吗？", "…是真的吗？").
-_REPORTED_RULE = re.compile(
-    r"(?:是真的吗|是不是真的|有这回事吗|是这样吗|有这(?:个|种|条|项|样的?)?(?:规定|说法|政策|要求)吗)[？?！!。]*$"
-)
 # Kinds of issue that keep a generated sentence from being shown.
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
 
@@ -449,21 +445,10 @@ class Composer:
             self.notes.append("the judge could not tell the restated question from its negation")
             return []
         clause, margin = found
-        said = verify.statement_of(self.question)
-        if said and self._affirms_asker(clause) and checks.permits_skipping(said, self._item_sentences()):
-            # The judge's "可以。" to "…包工头不给交医保，可以吗？" above 问5, whose item makes it
-            # the employer's duty (probe 43).
-            self.notes.append(f"the judge's leave to skip a duty is not shown: {clause}")
-            issue = checks.Issue("unsupported", clause, "permits skipping a duty")
-            self.dropped.append((clause + "。", issue))
-            return []
-        if _REPORTED_RULE.search(self.question) and self._affirms_asker(clause):
-            # "有这规定。" to "医院说我的医保额度用完了让我出院，有这规定吗？" above "…医保部门不得干涉
-            # 临床诊疗行为" (probe 42): a rule the asker heard of, confirmed by the judge and not by
-            # a sentence stating it, is the guess the assistant must not make.
-            self.notes.append(f"the judge's yes to a rule the asker heard of is not shown: {clause}")
-            issue = checks.Issue("unsupported", clause, "confirms a reported rule")
-            self.dropped.append((clause + "。", issue))
+        held = self._held_back(clause)
+        if held:
+            self.notes.append(f"the judge's {held[0]} is not shown: {clause}")
+            self.dropped.append((clause + "。", checks.Issue("unsupported", clause, held[1])))
             return []
         sentence = clause + "。"
         issues = [i for i in self._issues(sentence, evidence) if i.kind != "echo"]
@@ -484,14 +469,24 @@ class Composer:
         self.notes.append(f"{why}: {sentence}")
         return [shown]
 
-    def _affirms_asker(self, clause: str) -> bool:
-        """Whether the judge's side agrees with what the asker said: "有这规定" to "…有这规定吗？", a
-        bare "可以"; "老板说小店要给员工交医保" to "老板说小店不用给员工交医保，是这样吗？" denies it
-        (probe 43)."""
-        if clause in _BARE_YES:
-            return True
-        said = verify.statement_of(self.question) or self.question
-        return checks.negations(clause) == checks.negations(said)
+    def _held_back(self, clause: str) -> tuple[str, str] | None:
+        """Why the judge's side may not be shown, as (what it is, the issue's detail), or None. Both
+        are a yes to what the asker said, where only a sentence stating it could say yes:
+        - leave to skip a duty the item states: "可以。" to "…包工头不给交医保，可以吗？" above 问5, whose
+          item makes it the employer's duty (probe 43);
+        - a rule the asker heard of: "有这规定。" to "医院说我的医保额度用完了让我出院，有这规定吗？" above
+          "…医保部门不得干涉临床诊疗行为" (probe 42) — the guess the assistant must not make.
+        A side that denies it ("老板说小店要给员工交医保" to "老板说小店不用给员工交医保，是这样吗？",
+        probe 43) is shown."""
+        said = verify.statement_of(self.question)
+        agrees = clause in _BARE_YES or checks.negations(clause) == checks.negations(said or self.question)
+        if not agrees:
+            return None
+        if said and checks.permits_skipping(said, self._item_sentences()):
+            return "leave to skip a duty", "permits skipping a duty"
+        if asks_if_reported_true(self.question):
+            return "yes to a rule the asker heard of", "confirms a reported rule"
+        return None
 
     def _item_sentences(self) -> list[str]:
         return [t for src in self.prompt.sources for t in src.sentences]
