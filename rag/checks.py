@@ -2179,6 +2179,39 @@ def swapped_in_items(sentence: str, question: str, item_sentences: Iterable[str]
     return Issue("unsupported", sentence, why, f"原文说的是“{stated}”")
 
 
+LISTED_PLACES = 3  # a sentence naming this many places lists where something holds
+
+
+def _listed(place: str, listed: set[str]) -> bool:
+    """Whether a list of places covers the asker's: by name, by its province, or (a province asked
+    about) by one of its cities."""
+    province = facts.CITY_PROVINCE.get(place)
+    return place in listed or province in listed or any(facts.CITY_PROVINCE.get(c) == place for c in listed)
+
+
+def unlisted_place(sentence: str, question: str, item_sentences: Iterable[str]) -> tuple[str, str] | None:
+    """(the asker's place, the list) when a sentence that does not deny speaks of what one of its
+    items' sentences lists the places of, and the asker's place is not on that list: "能用小程序办异地
+    备案。" to "我是河南的，能用小程序办…吗？" above "目前已有19个省开通了小程序备案,分别是山西、…和新疆"
+    (probe 44, wrong: 河南 is not one of them). The reply must share ``ITEM_SHARED_PAIRS`` character
+    pairs, place names aside, with the list's sentence: a list of pilot cities says nothing of a reply
+    about something else."""
+    text = prose(sentence)
+    asked = facts.places(question)
+    if not asked or negations(text) or DENIAL.search(text):
+        return None
+    plain = bigrams(facts.PLACES.sub("", text))
+    for source in item_sentences:
+        listed = facts.places(source)
+        shared = plain & bigrams(facts.PLACES.sub("", source))
+        if len(listed) < LISTED_PLACES or len(shared) < ITEM_SHARED_PAIRS:
+            continue
+        missing = sorted(p for p in asked if not _listed(p, listed))
+        if missing and len(missing) == len(asked):
+            return missing[0], source
+    return None
+
+
 def story_number(
     text: str, support: Iterable[str], asker: str, characters: Iterable[str]
 ) -> tuple[str, str] | None:

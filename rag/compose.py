@@ -195,6 +195,7 @@ class Composer:
         self.judged = False  # the conclusion is the judge's side of a restated question
         self.claimed = "restated"  # what the judge's statement was made from: the reply or the question
         self.preempted: Ruled | None = None  # a reply read by rule before the model was asked
+        self._listing = ""  # a list of places a dropped sentence was about, without the asker's
 
     # -- evidence ---------------------------------------------------------------------------
     def _read_evidence(self, line: str) -> None:
@@ -256,6 +257,11 @@ class Composer:
             labels = {e.label for e in evidence}
             items = [t for src in self.prompt.sources if src.hit.label in labels for t in src.sentences]
             issue = issue or checks.swapped_in_items(sentence, self.question, items)
+            if issue is None and (unlisted := checks.unlisted_place(sentence, self.question, items)):
+                place, listed = unlisted
+                why = f"speaks of what its item lists the places of, and “{place}” is not one of them"
+                issue = checks.Issue("unsupported", sentence, why, f"原文列出的地方没有{place}")
+                self._listing = listed
             found += [issue] if issue else []
         return [i for i in found if i.kind in DROP]
 
@@ -487,6 +493,13 @@ class Composer:
         if asks_if_reported_true(self.question):
             return "yes to a rule the asker heard of", "confirms a reported rule"
         return None
+
+    def _evidence_of(self, text: str) -> list[Evidence]:
+        for src in self.prompt.sources:
+            if text in src.sentences:
+                h = src.hit
+                return [Evidence(h.source, h.qid, h.label, src.sentences.index(text), text)]
+        return []
 
     def _item_sentences(self) -> list[str]:
         return [t for src in self.prompt.sources for t in src.sentences]
@@ -780,6 +793,9 @@ class Composer:
             out.append(NO_CONCLUSION_TEXT)
             self.kept.append(NO_CONCLUSION_TEXT)
             evidence = self._closest_to_question(evidence)
+            if self._listing and all(e.text != self._listing for e in evidence):
+                # The list that leaves the asker's place out is what answers them (probe 44).
+                evidence += self._evidence_of(self._listing)
         # After a correction by rule or a judgment every quote stays (masked): the reply is one
         # short sentence, and the quotes the judge read are what it rests on.
         concluded = mode == "generated" and ruled is None and not self.judged

@@ -1350,3 +1350,30 @@ def test_a_bare_yes_above_a_bare_leave_and_a_pending_rule_keep_their_readings():
     # What is asked is no description of places (probe 39: "起付线一样吗" above "有些地方…起付线…更低").
     tiers = "在基层医院报销比例比在大医院高，有些地方基层医院的起付线也设置得比在大医院更低。"
     assert not checks.names_the_case("同一个病在二级医院和三级医院看，起付线一样吗？", tiers, "有些")
+
+
+def test_a_yes_about_what_a_list_of_places_leaves_the_askers_out_of():
+    # Probe 44: "能用小程序办异地备案。" to a 河南 asker, whose province the item's list leaves out.
+    listed = [
+        "打开小程序【国家异地就医备案】点击首页中间的“快速备案”按钮,进入备案如下图:",
+        "目前已有 19个省开通了小程序备案,分别是山西、内蒙古、辽宁、吉林、黑龙江、江苏、浙江、安徽、福建、"
+        "江西、山东、湖北、湖南、广西、海南、四川、陕西、宁夏和新疆其他省后续会开通。",
+    ]
+    reply = "能用小程序办异地备案。"
+    assert checks.unlisted_place(reply, "我是河南的，能用小程序办异地备案吗？", listed)[0] == "河南"
+    # A city is read as its province; a listed one, or a province with a listed city, is on the list.
+    assert checks.unlisted_place(reply, "我在郑州，能用小程序办异地备案吗？", listed)[0] == "郑州"
+    assert checks.unlisted_place(reply, "我是湖北的，能用小程序办异地备案吗？", listed) is None
+    assert checks.unlisted_place(reply, "我在武汉，能用小程序办异地备案吗？", listed) is None
+    cities = [
+        "国家在“4+7”城市"
+        "(北京、上海、天津、重庆、沈阳、大连、厦门、广州、深圳、西安、成都)的公立医院开展试点。"
+    ]
+    said = "广东的公立医院开展了试点。"
+    assert checks.unlisted_place(said, "广东的公立医院开展试点了吗？", cities) is None
+    assert checks.unlisted_place(said.replace("广东", "河南"), "河南的公立医院开展试点了吗？", cities)
+    # A denial, no place asked, or a reply about something else than what is listed: no issue.
+    henan = "我是河南的，能用小程序办异地备案吗？"
+    assert checks.unlisted_place("河南不能用小程序备案。", henan, listed) is None
+    assert checks.unlisted_place(reply, "能用小程序办异地备案吗？", listed) is None
+    assert checks.unlisted_place("可以打12333咨询。", "我是河南的，能打电话问吗？", listed) is None

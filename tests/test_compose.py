@@ -828,3 +828,21 @@ def test_the_judges_yes_to_a_rule_the_asker_heard_of_is_not_shown():
     composer = compose.Composer(p, q, CHARS)
     feed(composer, "依据：A1\n结论：医院说医保额度用完了让我出院，有这规定。")
     assert composer.settle(("没有这规定", 0.37), composer.judged_evidence()) == ["没有这规定。[问17]"]
+
+
+def test_a_yes_for_a_place_its_item_does_not_list_is_not_shown_and_the_list_is():
+    # Probe 44: the judge's "能用小程序办异地备案。" to a 河南 asker: dropped; the list is quoted.
+    text = (
+        "打开小程序【国家异地就医备案】点击首页中间的“快速备案”按钮,进入备案。"
+        "目前已有 19个省开通了小程序备案,分别是山西、内蒙古、辽宁、吉林、黑龙江、江苏、浙江、安徽、福建、"
+        "江西、山东、湖北、湖南、广西、海南、四川、陕西、宁夏和新疆其他省后续会开通。"
+    )
+    asked = "我是河南的，能用小程序办异地备案吗？"
+    c = composer_for(asked, make_hit("异地就医·备案办理", text))
+    _, composed = feed(c, "依据：A1\n结论：能用小程序办异地备案。")
+    assert composed.mode == "no_conclusion"
+    assert any("河南" in n for n in composed.notes)
+    assert any("19个省" in e.text for e in composed.evidence)
+    c = composer_for("我是湖北的，能用小程序办异地备案吗？", make_hit("异地就医·备案办理", text))
+    _, composed = feed(c, "依据：A1\n结论：能用小程序办异地备案。")
+    assert composed.mode == "generated"
