@@ -494,6 +494,29 @@ class Composer:
             return "yes to a rule the asker heard of", "confirms a reported rule"
         return None
 
+    def _stating_dropped_numbers(self) -> list[Evidence]:
+        """With nothing concluded: the sentence of the top item (not a story's) that states a number a
+        dropped sentence gave unquoted. "大病保险一年最多能报30万元。" was dropped, its number in no chosen
+        quote, and the quotes shown did not have "…年度最高支付限额原则上不低于 30 万元" (probe 44): the
+        asker should read where the number comes from, and what bounds it."""
+        top = self.prompt.sources[0] if self.prompt.sources else None
+        if top is None:
+            return []
+        quoted = facts.numbers("".join(self._support()))
+        said = {v for sentence, _ in self.dropped for v in facts.numbers(checks.prose(sentence))} - quoted
+        out = []
+        for v in sorted(said):
+            h = top.hit
+            stating = (
+                Evidence(h.source, h.qid, h.label, i, t)
+                for i, t in ((i, top.sentences[i]) for i in top.shown)
+                if v in facts.numbers(t)
+            )
+            found = next((e for e in stating if not self._is_story(e)), None)
+            if found is not None and found not in out:
+                out.append(found)
+        return out
+
     def _evidence_of(self, text: str) -> list[Evidence]:
         for src in self.prompt.sources:
             if text in src.sentences:
@@ -796,6 +819,8 @@ class Composer:
             if self._listing and all(e.text != self._listing for e in evidence):
                 # The list that leaves the asker's place out is what answers them (probe 44).
                 evidence += self._evidence_of(self._listing)
+            stating = self._stating_dropped_numbers()
+            evidence += [e for e in stating if all(e.text != x.text for x in evidence)]
         # After a correction by rule or a judgment every quote stays (masked): the reply is one
         # short sentence, and the quotes the judge read are what it rests on.
         concluded = mode == "generated" and ruled is None and not self.judged

@@ -846,3 +846,19 @@ def test_a_yes_for_a_place_its_item_does_not_list_is_not_shown_and_the_list_is()
     c = composer_for("我是湖北的，能用小程序办异地备案吗？", make_hit("异地就医·备案办理", text))
     _, composed = feed(c, "依据：A1\n结论：能用小程序办异地备案。")
     assert composed.mode == "generated"
+
+
+def test_with_nothing_concluded_the_sentence_stating_a_dropped_number_is_quoted():
+    # Probe 44: "大病保险一年最多能报30万元。" dropped (its number in no chosen quote); the sentence with
+    # "…年度最高支付限额原则上不低于 30 万元" is shown, so the asker reads the number and its bound.
+    text = (
+        "大病保险是基本医疗保障制度的拓展和延伸。"
+        "李大爷住院花了 30 万元。"
+        "湖北省确定起付线为 1.2 万元，年度最高支付限额原则上不低于 30 万元。"
+    )
+    c = composer_for("大病保险一年最多能报多少？", make_hit("问12", text))
+    _, composed = feed(c, "依据：A1\n结论：大病保险一年最多能报30万元。")
+    assert composed.mode == "no_conclusion"
+    shown = [e.text for e in composed.evidence]
+    assert any("不低于 30 万元" in t for t in shown)
+    assert not any("李大爷" in t for t in shown)  # a story's number is not where a rule comes from
