@@ -2206,9 +2206,8 @@ def unlisted_place(sentence: str, question: str, item_sentences: Iterable[str]) 
         shared = plain & bigrams(facts.PLACES.sub("", source))
         if len(listed) < LISTED_PLACES or len(shared) < ITEM_SHARED_PAIRS:
             continue
-        missing = sorted(p for p in asked if not _listed(p, listed))
-        if missing and len(missing) == len(asked):
-            return missing[0], source
+        if not any(_listed(p, listed) for p in asked):
+            return min(asked), source
     return None
 
 

@@ -212,9 +212,8 @@ class Composer:
                 self.notes.append(f"ignored an evidence id not in the prompt: {sid}")
                 continue
             src, i = found
-            h = src.hit
             self.ids.append(sid)
-            chosen.append(Evidence(h.source, h.qid, h.label, i, src.sentences[i]))
+            chosen.append(src.evidence(i))
         self.evidence = chosen
 
     def _support(self, evidence: list[Evidence] | None = None) -> list[str]:
@@ -241,9 +240,7 @@ class Composer:
                 if not any(case in t for t in picked):
                     picked += checks.best_support(masked, [t for t in shown if case in t], n=1)
             for text in dict.fromkeys(picked):
-                i = src.sentences.index(text)
-                h = src.hit
-                out.append(Evidence(h.source, h.qid, h.label, i, text))
+                out.append(src.evidence(src.sentences.index(text)))
         return out
 
     def _issues(self, sentence: str, evidence: list[Evidence]) -> list[checks.Issue]:
@@ -502,27 +499,19 @@ class Composer:
         top = self.prompt.sources[0] if self.prompt.sources else None
         if top is None:
             return []
-        quoted = facts.numbers("".join(self._support()))
+        quoted = facts.numbers("\n".join(self._support()))
         said = {v for sentence, _ in self.dropped for v in facts.numbers(checks.prose(sentence))} - quoted
-        out = []
+        rules = [(e, facts.numbers(e.text)) for e in map(top.evidence, top.shown) if not self._is_story(e)]
+        out: list[Evidence] = []
         for v in sorted(said):
-            h = top.hit
-            stating = (
-                Evidence(h.source, h.qid, h.label, i, t)
-                for i, t in ((i, top.sentences[i]) for i in top.shown)
-                if v in facts.numbers(t)
-            )
-            found = next((e for e in stating if not self._is_story(e)), None)
+            found = next((e for e, stated in rules if v in stated), None)
             if found is not None and found not in out:
                 out.append(found)
         return out
 
     def _evidence_of(self, text: str) -> list[Evidence]:
-        for src in self.prompt.sources:
-            if text in src.sentences:
-                h = src.hit
-                return [Evidence(h.source, h.qid, h.label, src.sentences.index(text), text)]
-        return []
+        holding = (src for src in self.prompt.sources if text in src.sentences)
+        return [src.evidence(src.sentences.index(text)) for src in holding][:1]
 
     def _item_sentences(self) -> list[str]:
         return [t for src in self.prompt.sources for t in src.sentences]
@@ -582,7 +571,7 @@ class Composer:
         evidence: list[Evidence] = []
         for word, case in rule.decided:
             found = [
-                Evidence(src.hit.source, src.hit.qid, src.hit.label, i, t)
+                src.evidence(i)
                 for src in sources for i, t in enumerate(src.sentences) if checks.binds(t, case, word)
             ]  # fmt: skip
             if not found:
@@ -677,9 +666,7 @@ class Composer:
             advice = [t for t in shown if checks.advises(t)]
             if advice and not any(t in advice for t in closest):
                 closest += checks.best_support(self.question, advice, n=1) or advice[-1:]
-        extra = [
-            Evidence(top.hit.source, top.hit.qid, top.hit.label, top.sentences.index(t), t) for t in closest
-        ]
+        extra = [top.evidence(top.sentences.index(t)) for t in closest]
         return evidence + [e for e in extra if all(e.text != x.text for x in evidence)]
 
     def _is_story(self, e: Evidence) -> bool:

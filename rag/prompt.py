@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from .characters import mask
 from .checks import best_support
 from .question import yes_no_words
-from .records import Hit
+from .records import Evidence, Hit
 from .sentences import split_sentences
 
 SYSTEM = (
@@ -92,6 +92,11 @@ class Source:
 
     def sid(self, index: int) -> str:
         return f"{self.letter}{index + 1}"
+
+    def evidence(self, index: int) -> Evidence:
+        """The item's sentence at ``index`` as a quote of it."""
+        h = self.hit
+        return Evidence(h.source, h.qid, h.label, index, self.sentences[index])
 
 
 @dataclass(frozen=True)

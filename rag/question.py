@@ -90,10 +90,10 @@ _INVENTION = re.compile(
 
 
 # Asking whether a rule or claim the asker heard of is real ("…，有这规定吗？", "…是真的吗？").
-_REPORTED = r"是真的吗|是不是真的|是这样吗|有这回事吗|有这(?:个|种|条|项|样的?)?(?:规定|说法|政策|要求)吗"
-_REPORTED_END = re.compile(rf"(?:{_REPORTED})[？?！!。]*$")
+_HEARD_OF = r"是真的吗|是不是真的|是这样吗|有这回事吗|有这(?:个|种|条|项|样的?)?(?:规定|说法|政策|要求)吗"
+_HEARD_OF_END = re.compile(rf"(?:{_HEARD_OF})[？?！!。]*$")
 # Asking to have a claim confirmed: where a small model agrees by restating the claim.
-_CONFIRMATION = re.compile(rf"(吧|对吧|是吧|对吗|对不对|没错吧|{_REPORTED})[？?！!。]*$|是不是|听说|据说")
+_CONFIRMATION = re.compile(rf"(吧|对吧|是吧|对吗|对不对|没错吧|{_HEARD_OF})[？?！!。]*$|是不是|听说|据说")
 
 
 def is_confirmation(question: str) -> bool:
@@ -102,7 +102,7 @@ def is_confirmation(question: str) -> bool:
 
 def asks_if_reported_true(question: str) -> bool:
     """Whether the question asks if a rule or claim the asker heard of is real."""
-    return bool(_REPORTED_END.search(question.strip()))
+    return bool(_HEARD_OF_END.search(question.strip()))
 
 
 # Clauses of a question or a reply: what the checks (rag.checks) read one at a time.
