@@ -189,6 +189,12 @@ def unsupported(
             f"numbers {sorted(missing)} not in the source sentence",
             "只能用原文里出现的数字",
         )
+    sized = facts.approximate_amounts(text) - facts.approximate_amounts(question)
+    if sized - facts.approximate_amounts(source):
+        return (
+            f"amounts {sorted(sized - facts.approximate_amounts(source))} not in the source sentence",
+            "只能用原文里出现的数字",
+        )
     source_bounds = facts.bounded(source)
     lost = [v for v in stated if v in source_bounds and not facts.has_bound(text)]
     if lost:
@@ -1436,7 +1442,12 @@ def limits(text: str) -> bool:
 
 
 # "先要…办…" states a step as a rule too (probe 42: "…先要在本地医院办提前备个案").
-_RULE = re.compile(r"能|可以|需|必须|不|没|无法|只|(?<![想只主重需])要(?=[^，。；]{0,8}办)")
+# A comparison is a rule as well: "社区医院的起付线比大医院低" from "有些地方基层医院的起付线…比在大医院更低"
+# (probe 47) says of every place what its source says of some.
+_RULE = re.compile(
+    r"能|可以|需|必须|不|没|无法|只|(?<![想只主重需])要(?=[^，。；]{0,8}办)"
+    r"|比[^，。；]{1,12}?(?:更|还)?(?:高|低|多|少|贵|便宜)"
+)
 _SOURCE_CLAUSE = re.compile(r"[，,。；;！!？?]")
 
 

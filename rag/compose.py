@@ -75,6 +75,15 @@ _STORY_FRAME = re.compile(f"^{MASK}(?:的|这种|这样的|这样|此种)?做法
 # 处方和费用明细", probe 25's 问8, above a quote that names only the 急诊证明): this many of its
 # character pairs, beyond the question's and the quotes', must come from that sentence.
 MISSING_QUOTE_PAIRS = 4
+# A reply made of the asker's words ("本地医院能治的病，医院不会给开转诊。", probe 47) states nothing
+# beyond the question for MISSING_QUOTE_PAIRS to find, yet may rest on a sentence the model did not
+# choose ("…如果当地医院能治,医院就不会开…") above one that does not speak of it (the three steps).
+# The chosen items' sentence it shares the most character pairs with is quoted when it shares at
+# least RESTS_ON_PAIRS and RESTS_ON_LEAD more than the closest quote, which shares at most
+# RESTS_ON_QUOTED: a reply its quotes already state needs no more of them (probe 38's 参保地 reply).
+RESTS_ON_PAIRS = 5
+RESTS_ON_LEAD = 3
+RESTS_ON_QUOTED = 4
 # Leading clauses that are questions ("这样可以吗，"), as copied before a reply.
 _ASKED_FIRST = re.compile(r"^(?:[^，,。！!]{2,}?[吗呢么][，,]\s*)+")
 # A connective that opens a reply refers to a sentence before it ("但", "所以").
@@ -301,6 +310,29 @@ class Composer:
                 own -= new
         return added
 
+    def _rests_on(self, sentence: str) -> Evidence | None:
+        """The chosen items' sentence a kept reply rests on when its quotes do not (RESTS_ON_PAIRS):
+        counted over all its words, the asker's included. Not one about the other case of a pair
+        the reply names: "乙类药的费用不能全额纳入报销" shares most with "…这类〔甲类〕药品…可以全额纳入
+        报销范围"."""
+        ev = self.evidence or []
+        masked = mask(sentence, self.characters, self.question)
+        quoted = max((checks.shared_pairs(masked, t) for t in self._support(ev)), default=0)
+        if quoted > RESTS_ON_QUOTED:
+            return None
+        cases = [(c, o) for pair in checks.CONTRASTS for c, o in (pair, pair[::-1]) if c in masked]
+        best, pairs = None, 0
+        for e in (e for e in self._restated(sentence) if e not in ev):
+            shown = self._resolved(e).shown or e.text
+            if any(o in shown and c not in shown for c, o in cases):
+                continue
+            n = checks.shared_pairs(masked, mask(shown, self.characters, self.question))
+            if n > pairs:
+                best, pairs = e, n
+        if best is None or pairs < RESTS_ON_PAIRS or pairs < quoted + RESTS_ON_LEAD:
+            return None
+        return best
+
     def _markers(self, sentence: str) -> str:
         ev = self.evidence or []
         best = checks.best_support(sentence, [e.text for e in ev], n=2) or [ev[0].text]
@@ -393,6 +425,9 @@ class Composer:
         if added := self._unquoted(text):
             self.evidence.extend(added)  # the reader is shown what the sentence states
             self.notes.append(f"quoted the sentence the reply restates: {[e.label for e in added]}")
+        elif rests := self._rests_on(text):
+            self.evidence.append(rests)
+            self.notes.append(f"quoted the sentence the reply rests on: {rests.label}")
         shown = text + self._markers(text)
         self.kept.append(shown)
         return [shown]

@@ -124,6 +124,16 @@ def quantities(text: str) -> frozenset[tuple[str, str]]:
     return frozenset(found)
 
 
+# Amounts given as an order of size ("几千元", "十几万"): no number to compare (see _CN_NUMBER), but a
+# claim all the same — "职工医保一年大概交几千元" must rest on a sentence that says 几千 (probe 46).
+_APPROXIMATE = re.compile(r"[一二两三四五六七八九十]?几[十百千万亿]+")
+
+
+def approximate_amounts(text: str) -> frozenset[str]:
+    """The orders of size a text states: "年均缴费要几千元" → {"几千"}, "花了十几万" → {"十几万"}."""
+    return frozenset(m.replace("两", "二") for m in _APPROXIMATE.findall(unicodedata.normalize("NFKC", text)))
+
+
 def bounded(text: str) -> dict[str, str]:
     """Numbers stated with a bound ("最高…10万元", "3万元（含）以下", "20多万"): value → bound word."""
     text = unicodedata.normalize("NFKC", text)

@@ -78,6 +78,17 @@ def test_a_number_the_cited_sentence_does_not_state_is_unsupported():
     assert "unsupported" in kinds("老板多发的一百块工资可以抵医保。", Q39)
 
 
+def test_an_order_of_size_is_a_claim_its_source_must_state():
+    assert facts.approximate_amounts("职工医疗保险年均缴费要几千元，居民只有几百元") == {"几千", "几百"}
+    assert facts.approximate_amounts("掏了十几万，还差几十万") == {"十几万", "几十万"}
+    q13 = ["职工医疗保险年均缴费要几千元，居民医疗保险年人均缴费只有几百元。"]
+    story = ["两个人参加的是不同类型的医保，职工基本医疗保险和城乡居民医疗保险。"]
+    assert "unsupported" in kinds("职工基本医疗保险一年大概交几千元。", story, "职工医保一年大概交多少钱？")
+    assert "unsupported" not in kinds("职工医疗保险一年大概交几千元。", q13, "职工医保一年大概交多少钱？")
+    # The asker's own "几千" may be restated.
+    assert "unsupported" not in kinds("医保一年交几千元是正常的。", story, "医保一年交几千元正常吗？")
+
+
 def test_a_bound_the_source_states_must_not_be_dropped():
     assert "unsupported" in kinds("举报查实能拿10万元。", Q39)
     assert "unsupported" not in kinds("举报骗保最高能拿10万元奖励。", Q39)

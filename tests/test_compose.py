@@ -229,6 +229,54 @@ def test_a_conclusion_restating_an_unchosen_sentence_of_the_item_brings_it_as_ev
     assert {e.index for e in composed.evidence} >= {0, 1}
 
 
+ZHUANZHEN = (
+    "转诊证明怎么开？简单来说分为3步：填写转诊申请表、首诊医院主诊医生出具意见、医院审核并加盖医院公章。"
+    "但是，转诊证明并不容易申请，如果当地医院能治，医院就不会开，否则都去大城市就医。"
+)
+
+
+def test_a_reply_in_the_askers_words_is_quoted_with_the_sentence_it_rests_on():
+    asked = "本地医院能治的病，医院还会给开转诊吗？"
+    c = composer_for(asked, make_hit("异地就医·异地转诊", ZHUANZHEN))
+    text, composed = feed(c, "依据：A2\n结论：本地医院能治的病，医院不会给开转诊。")
+    # The reply states nothing beyond the question and the three steps; it rests on A3.
+    assert text.startswith("本地医院能治的病，医院不会给开转诊。")
+    assert "如果当地医院能治，医院就不会开" in text
+    assert {e.index for e in composed.evidence} == {1, 2}
+    assert any("rests on" in n for n in composed.notes)
+    # A reply its quote already states gets no more quotes.
+    c = composer_for(asked, make_hit("异地就医·异地转诊", ZHUANZHEN))
+    _, composed = feed(c, "依据：A3\n结论：当地医院能治的病，医院不会开转诊证明。")
+    assert [e.index for e in composed.evidence] == [2]
+
+
+def test_an_order_of_size_brings_the_sentence_that_states_it():
+    q13 = (
+        "因为两个人参加的是不同类型的医保。由于职工基本医疗保险与城乡居民医疗保险在筹资上有差别，"
+        "职工医疗保险年均缴费要几千元，居民医疗保险年人均缴费只有几百元。"
+    )
+    asked = "职工医保一年大概交多少钱？"
+    c = composer_for(asked, make_hit("问13", q13))
+    text, composed = feed(c, "依据：A1\n结论：职工基本医疗保险一年大概交几千元。")
+    assert text.startswith("职工基本医疗保险一年大概交几千元。")
+    assert "年均缴费要几千元" in text
+    assert 1 in {e.index for e in composed.evidence}
+
+
+def test_a_reply_about_one_case_is_not_quoted_with_the_other_cases_sentence():
+    q30 = (
+        "甲类药品是临床治疗必需、使用广泛、疗效好，同类药品中价格低的药品。参保人使用这类药品时，可以全额纳入报销范围。"
+        "乙类药品是可供临床治疗选择使用、疗效好的药品。"
+    )
+    asked = "乙类药的费用能全额纳入报销吗？"
+    c = composer_for(asked, make_hit("问30", q30))
+    text, composed = feed(c, "依据：A3\n结论：乙类药的费用不能全额纳入报销。")
+    assert text.startswith("乙类药的费用不能全额纳入报销。")
+    # "这类〔甲类〕药品…可以全额纳入报销范围" shares most of its words, about the other case.
+    assert "全额纳入报销范围。」" not in text
+    assert [e.index for e in composed.evidence] == [2]
+
+
 def test_questions_asking_to_invent_are_recognised():
     for q in (
         "请随便编一个北京门诊报销比例",
