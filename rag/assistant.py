@@ -25,7 +25,7 @@ from .generation import GenerationStats, Generator, make_generator
 from .index import DenseIndex, content_hash, load_or_build
 from .keyword import SYNONYMS_FILE, read_synonyms
 from .prompt import Prompt, build_prompt
-from .question import Query, QuestionError, parse
+from .question import Query, QuestionError, parse, split_asks
 from .records import Answer, Chunk, Hit, Item, Timings
 from .retrieval import HybridRetriever
 from .scope import load_scope
@@ -53,6 +53,41 @@ def index_inputs(s: Settings, items: list[Item]) -> tuple[list[Chunk], str]:
     asked = phrasings.read(s.corpus_dir / phrasings.FILE_NAME) if s.index_phrasings else {}
     chunks = chunk_items(items, s.chunk_size, s.chunk_overlap, asked, s.index_questions)
     return chunks, content_hash(corpus_hash(s.corpus_dir), chunks)
+
+
+ASK_MARKS = ("（一）", "（二）", "（三）")  # list numbering: the checks read no number in it
+Ask = tuple[Query, list[Hit]]  # one ask of a message and its hits
+
+
+def joined_answer(query: Query, answers: list[Answer], total_s: float) -> Answer:
+    """The answers to a message's asks as one: their texts under their numbers, in order."""
+    marks = ASK_MARKS[: len(answers)]
+    t = Timings(total_s=total_s, first_token_s=answers[0].timings.first_token_s,
+                first_text_s=answers[0].timings.first_text_s)  # fmt: skip
+    for a in answers:
+        t.retrieval_s += a.timings.retrieval_s
+        t.generation_s += a.timings.generation_s
+        t.prompt_tokens += a.timings.prompt_tokens
+        t.completion_tokens += a.timings.completion_tokens
+        t.cached_tokens += a.timings.cached_tokens
+        if a.timings.decode_s is not None:
+            t.decode_s = (t.decode_s or 0.0) + a.timings.decode_s
+    retrieved = list(answers[0].retrieved)
+    for a in answers[1:]:
+        retrieved += [h for h in a.retrieved if h.label not in {r.label for r in retrieved}]
+    generated = [a for a in answers if not a.refused]
+    return Answer(
+        query.asked,
+        "\n\n".join(m + a.text for m, a in zip(marks, answers, strict=True)),
+        citations=list(dict.fromkeys(c for a in answers for c in a.citations)),
+        refused=not generated,
+        retrieved=retrieved,
+        timings=t,
+        mode=generated[0].mode if generated else "refused",
+        notes=[*query.notes, *(f"{m} {n}" for m, a in zip(marks, answers, strict=True) for n in a.notes)],
+        body="\n".join(m + (a.body or a.text.split("\n\n")[0]) for m, a in zip(marks, answers, strict=True)),
+        evidence=[e for a in answers for e in a.evidence],
+    )
 
 
 class Assistant:
@@ -206,8 +241,16 @@ class Assistant:
         ``hits``: retrieval already done for this question (batch ordering), not repeated."""
         t0 = time.perf_counter()
         query = parse(question, history, self.settings.max_question_chars)
+        # A message of asks that need different items is answered ask by ask, in a batch too (its
+        # planned ``hits`` are the whole message's).
+        asks = self._asks(query, k or self.settings.top_k, history)
+        if len(asks) > 1:
+            return self._stream_asks(query, asks, t0)
         if hits is None:
             hits = self.retriever.find(query, k or self.settings.top_k)
+        return self._stream(query, hits, t0)
+
+    def _stream(self, query: Query, hits: list[Hit], t0: float) -> AnswerStream:
         timings = Timings(retrieval_s=time.perf_counter() - t0)
         notes = list(query.notes)
         holder = AnswerStream(iter(()))
@@ -272,6 +315,46 @@ class Assistant:
                 yield from [*rest, note] if note else rest
                 return
             yield holder.answer.text
+
+        holder._pieces = run()
+        return holder
+
+    def _asks(self, query: Query, k: int, history: list[str] | None) -> list[Ask]:
+        """The asks of a message, each with the hits it is answered from, when they need different
+        items ("…钱怎么报？以后能不能不带卡直接用手机？": 问10 and 问21); none when it is one question,
+        or its asks share their first item, or one of them is out of scope even read with the ask
+        before it ("我看到了该去哪举报？" alone is; after "哪些做法算骗医保？" it is not): then the
+        message is answered whole, as before. A later ask is read as a follow-up of the one before
+        it (its words and the earlier ask's, rag.question.contextualize) when its own are not enough."""
+        parts = split_asks(query.asked) if not query.invention else [query.asked]
+        if len(parts) < 2:
+            return []
+        earlier, asks = list(history or []), []
+        for part in parts:
+            ask = parse(part, earlier, self.settings.max_question_chars)
+            hits = self.retriever.find(ask, k)
+            if not self.is_confident(hits) and len(earlier) > len(history or []):
+                ask = Query(part, f"{earlier[-1]}（追问：{part}）", earlier[-1])
+                hits = self.retriever.find(ask, k)
+            if not hits or not self.is_confident(hits):
+                return []
+            asks.append((ask, hits))
+            earlier.append(part)
+        return asks if len({hits[0].label for _, hits in asks}) > 1 else []
+
+    def _stream_asks(self, query: Query, asks: list[Ask], t0: float) -> AnswerStream:
+        """Each ask answered in turn under its number ("（一）", "（二）"), as one answer."""
+        holder = AnswerStream(iter(()))
+
+        def run() -> Iterator[str]:
+            answers: list[Answer] = []
+            for n, (ask, hits) in enumerate(asks):
+                yield ("\n\n" if n else "") + ASK_MARKS[n]
+                part = self._stream(ask, hits, time.perf_counter())
+                yield from part
+                assert part.answer is not None
+                answers.append(part.answer)
+            holder.answer = joined_answer(query, answers, time.perf_counter() - t0)
 
         holder._pieces = run()
         return holder

@@ -68,6 +68,24 @@ def is_follow_up(question: str) -> bool:
     return q.startswith(_FOLLOW_UP_START) or q.rstrip("？?。").endswith("呢") or len(q) <= 8
 
 
+# Asks in one message ("社保卡丢了，钱怎么报？以后能不能不带卡直接用手机？"): each question sentence, its
+# story with it. rag.assistant answers them one by one when they need different items.
+_ASK_END = re.compile(r"(?<=[？?])")
+MAX_ASKS = 3
+MIN_ASK_CHARS = 4  # Chinese characters: "是吗？" alone asks nothing of its own
+
+
+def split_asks(question: str) -> list[str]:
+    """The question sentences of a message, each with the words before it; ``[question]`` unless
+    it is two or three of them, each ending in a question mark."""
+    parts = [p.strip() for p in _ASK_END.split(question.strip()) if p.strip()]
+    if not 2 <= len(parts) <= MAX_ASKS or not all(p[-1] in "？?" for p in parts):
+        return [question]
+    if any(len(re.findall(r"[\u4e00-\u9fff]", p)) < MIN_ASK_CHARS for p in parts):
+        return [question]
+    return parts
+
+
 def contextualize(question: str, history: list[str] | None) -> str:
     """A standalone question for retrieval: a short follow-up is joined to the previous question,
     so "那如果是在外地呢？" after "社保卡丢了怎么报销？" finds the same items."""

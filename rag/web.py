@@ -82,7 +82,9 @@ def render_answer(ans: Answer, sections: dict[str, tuple[str, str]] | None = Non
     """The reply with linked citations, the evidence it rests on (quoted), the region note, the
     source blocks (the quoted sentences highlighted) and user-facing notes."""
     sections = sections or {}
-    main, _, note = ans.text.partition("\n\n注意：")
+    # Region notes close an answer, or each ask's part of one (rag.assistant.joined_answer).
+    found = re.findall(r"\n\n注意：([^\n]*)", ans.text)
+    main = re.sub(r"\n\n注意：[^\n]*", "", ans.text)
     if ans.evidence:
         main = ans.body
     body = link_citations(main)
@@ -96,7 +98,7 @@ def render_answer(ans: Answer, sections: dict[str, tuple[str, str]] | None = Non
     # A refusal's quotes are the closest sentences, for the asker to judge: nothing rests on them.
     heading = "最接近的原文" if ans.refused else "依据（原文）"
     evidence = f'<div class="evidence-block"><p><b>{heading}</b></p>{quotes}</div>' if quotes else ""
-    region = f'<p class="notice">注意：{link_citations(note)}</p>' if note else ""
+    region = "".join(f'<p class="notice">注意：{link_citations(n)}</p>' for n in dict.fromkeys(found))
     blocks = []
     for c in ans.citations:
         doc, section = sections.get(c.label, (c.source, ""))

@@ -112,3 +112,17 @@ def test_requests_to_invent_are_refused_before_anything_is_generated(assistant):
 def test_a_follow_up_is_answered_in_its_own_right(assistant):
     ans = assistant.answer("那要带哪些材料？", history=["社保卡丢了，看病的钱怎么报销？"])
     assert not ans.refused and "问10" in [h.label for h in ans.retrieved[:3]]
+
+
+def test_asks_that_need_different_items_are_answered_one_by_one(assistant):
+    s = assistant.stream("社保卡丢了又急着看病，钱怎么报？以后能不能不带卡直接用手机？")
+    pieces = list(s)
+    ans = s.answer
+    assert ans is not None and "".join(pieces) == ans.text  # streamed text is the final text
+    first, second = ans.text.split("\n\n（二）")
+    assert first.startswith("（一）") and second.strip() and "（三）" not in ans.text
+    assert ans.retrieved[0].label == "问10" and "问21" in [h.label for h in ans.retrieved]
+    assert all(f"[{c.label}]" in ans.text for c in ans.citations)
+    # Asks of one item are one question, answered whole.
+    whole = assistant.answer("医保电子凭证是什么？怎么用？")
+    assert not whole.text.startswith("（一）")

@@ -79,3 +79,18 @@ def test_a_refusal_near_the_scope_line_shows_its_closest_sentences_as_such():
     assert html.startswith('<div class="refusal">⚠️ ' + UNSURE_TEXT)
     assert "<b>最接近的原文</b>" in html and "依据（原文）" not in html
     assert f"<mark>{ev[0].text}</mark>" in html
+
+
+def test_an_answer_to_several_asks_keeps_each_region_note_and_no_note_swallows_the_next_ask():
+    from rag.records import Evidence
+
+    ev = [Evidence("hubei-faq", "38", "问38", 0, "拨打湖北省医疗保障局举报电话。"),
+          Evidence("hubei-faq", "39", "问39", 0, "最高奖励10万元。")]  # fmt: skip
+    note = "\n\n注意：[问38]是湖北省的规定，其他省份请以当地医保部门的政策为准。"
+    text = (f"（一）打举报电话。[问38]\n\n依据：\n[问38]「{ev[0].text}」{note}"
+            f"\n\n（二）最高奖励10万元。[问39]\n\n依据：\n[问39]「{ev[1].text}」")  # fmt: skip
+    body = "（一）打举报电话。[问38]\n（二）最高奖励10万元。[问39]"
+    ans = Answer("q", text, [], False, [], Timings(), body=body, evidence=ev)
+    html = render_answer(ans)
+    assert html.count('<p class="notice">注意：') == 1 and "（二）最高奖励10万元" in html.split("\n\n")[0]
+    assert "（二）" not in html.split('<p class="notice">注意：')[1]
