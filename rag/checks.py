@@ -161,6 +161,9 @@ def content_words(text: str) -> list[str]:
 _ASKS_WHICH = re.compile(r"哪|谁|什么地方|什么部门|什么单位")
 
 
+DATED_PAIRS = 3  # character pairs a claim must share with a sentence to take its opening date
+
+
 def unsupported(
     sentence: str,
     support: Iterable[str],
@@ -209,8 +212,15 @@ def unsupported(
     # bounds) with the words around the number where the source states it.
     said = bigrams(facts.without_quantities(f"{text}\n{question}"))
     contexts = facts.number_contexts(source)
+    # A context longer than the window around a number is a whole sentence its opening date dates
+    # (rag.facts.number_contexts): one shared pair ("建立") is not yet the same thing.
     unanchored = sorted(
-        v for v in stated if not any(said & bigrams(c) for c in contexts.get(v.rstrip("%"), []))
+        v
+        for v in stated
+        if not any(
+            len(said & bigrams(c)) >= (DATED_PAIRS if len(c) > 2 * facts.NEAR else 1)
+            for c in contexts.get(v.rstrip("%"), [])
+        )
     )
     if unanchored:
         return (

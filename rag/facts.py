@@ -159,6 +159,9 @@ _UNIT_AFTER_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:多|余|几)?\s*(?:万|亿)
 NEAR = 10  # characters before a number that say what it is a number of (half as many after it)
 
 
+_OPENING_DATE = re.compile(r"[\s,，]*(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?")
+
+
 def number_contexts(text: str) -> dict[str, list[str]]:
     """Each number a text states, with the words around it (within its sentence, ``NEAR``
     characters before it and half as many after; its digits, unit and bound words taken out):
@@ -173,6 +176,10 @@ def number_contexts(text: str) -> dict[str, list[str]]:
             # The words before a list of numbers are every number's: "电话（027-87265900、027-…）".
             before = _LIST_TAIL.sub("", sentence[: m.start()])
             near = before[-NEAR:] + " " + after[: NEAR // 2]
+            if (opening := _OPENING_DATE.match(sentence)) and m.start() < opening.end():
+                # "2018年12月，国家医保局…建立了欺诈骗保举报奖励制度": a date opening its sentence is the
+                # date of what the sentence tells, however far on that is (probe 48).
+                near = sentence
             out.setdefault(_fmt(_value(m)), []).append(without_quantities(near))
     return out
 

@@ -72,7 +72,7 @@ def is_follow_up(question: str) -> bool:
 # story with it. rag.assistant answers them one by one when they need different items.
 _ASK_END = re.compile(r"(?<=[？?])")
 MAX_ASKS = 3
-MIN_ASK_CHARS = 4  # Chinese characters: "是吗？" alone asks nothing of its own
+MIN_ASK_CHARS = 3  # Chinese characters: "是吗？" alone asks nothing of its own; "门诊呢？" does
 
 
 def split_asks(question: str) -> list[str]:

@@ -89,6 +89,17 @@ def test_an_order_of_size_is_a_claim_its_source_must_state():
     assert "unsupported" not in kinds("医保一年交几千元是正常的。", story, "医保一年交几千元正常吗？")
 
 
+def test_a_date_opening_its_sentence_dates_what_the_sentence_tells():
+    reward = "提供欺诈骗保线索者最高奖励10万元。"
+    src = ["2018年12月，国家医保局与财政部联合发文，建立了欺诈骗保举报奖励制度，" + reward]
+    asked = "举报骗保的奖励制度是哪年建立的？"
+    assert "unsupported" not in kinds("举报骗保的奖励制度是2018年12月建立的。", src, asked)
+    # One shared pair ("建立") does not make it the date of something else.
+    assert "unsupported" in kinds("生育保险是2018年12月建立的。", src, "生育保险是哪年建立的？")
+    # A date inside a sentence keeps its window: "…10万元" is not the year's.
+    assert facts.number_contexts(src[0])["100000"] == facts.number_contexts(reward)["100000"]
+
+
 def test_a_bound_the_source_states_must_not_be_dropped():
     assert "unsupported" in kinds("举报查实能拿10万元。", Q39)
     assert "unsupported" not in kinds("举报骗保最高能拿10万元奖励。", Q39)

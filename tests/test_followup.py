@@ -32,6 +32,8 @@ def test_a_message_of_several_asks_is_split_at_its_question_marks():
     assert split_asks("社保卡丢了怎么报销？") == ["社保卡丢了怎么报销？"]
     assert split_asks("社保卡丢了怎么报销？我在武汉。") == ["社保卡丢了怎么报销？我在武汉。"]
     assert split_asks("住院满14天必须出院，是吗？") == ["住院满14天必须出院，是吗？"]
+    assert split_asks("住院满14天必须出院。是吗？") == ["住院满14天必须出院。是吗？"]
+    assert split_asks("备案以后哪些医院能住院结算？门诊呢？") == ["备案以后哪些医院能住院结算？", "门诊呢？"]
     four = "门诊能报吗？住院能报吗？药店能刷吗？急诊能报吗？"
     assert split_asks(four) == [four]
 
