@@ -57,6 +57,7 @@ def index_inputs(s: Settings, items: list[Item]) -> tuple[list[Chunk], str]:
 
 ASK_MARKS = ("（一）", "（二）", "（三）")  # list numbering: the checks read no number in it
 Ask = tuple[Query, list[Hit]]  # one ask of a message and its hits
+OWN_DEPTH = 1  # a later ask read with the one before it: its item must come first by its own words
 
 
 def joined_answer(query: Query, answers: list[Answer], total_s: float) -> Answer:
@@ -337,6 +338,12 @@ class Assistant:
                 ask = Query(part, f"{earlier[-1]}（追问：{part}）", earlier[-1])
                 hits = self.retriever.find(ask, k)
             if not hits or not self.is_confident(hits):
+                return []
+            # An ask read with the one before it must find its item by its own words too: "怎么用？" after
+            # "医保电子凭证是什么？" found 问24 (read with the previous ask) and split a one-item message in
+            # two; by its own words 问40 comes first, so it is answered with the message, whole.
+            own = self.retriever.find(parse(part, None, self.settings.max_question_chars), k)
+            if ask.previous and hits[0].label not in {h.label for h in own[:OWN_DEPTH]}:
                 return []
             asks.append((ask, hits))
             earlier.append(part)
