@@ -73,9 +73,10 @@ def joined_answer(query: Query, answers: list[Answer], total_s: float) -> Answer
         t.cached_tokens += a.timings.cached_tokens
         if a.timings.decode_s is not None:
             t.decode_s = (t.decode_s or 0.0) + a.timings.decode_s
-    retrieved = list(answers[0].retrieved)
-    for a in answers[1:]:
-        retrieved += [h for h in a.retrieved if h.label not in {r.label for r in retrieved}]
+    retrieved: list[Hit] = []  # each item once: the first ask's ranking, then what the later add
+    for h in (h for a in answers for h in a.retrieved):
+        if all(h.label != r.label for r in retrieved):
+            retrieved.append(h)
     generated = [a for a in answers if not a.refused]
     return Answer(
         query.asked,
@@ -342,9 +343,10 @@ class Assistant:
             # An ask read with the one before it must find its item by its own words too: "怎么用？" after
             # "医保电子凭证是什么？" found 问24 (read with the previous ask) and split a one-item message in
             # two; by its own words 问40 comes first, so it is answered with the message, whole.
-            own = self.retriever.find(parse(part, None, self.settings.max_question_chars), k)
-            if ask.previous and hits[0].label not in {h.label for h in own[:OWN_DEPTH]}:
-                return []
+            if ask.previous:
+                own = self.retriever.find(parse(part, None, self.settings.max_question_chars), k)
+                if hits[0].label not in {h.label for h in own[:OWN_DEPTH]}:
+                    return []
             asks.append((ask, hits))
             earlier.append(part)
         return asks if len({hits[0].label for _, hits in asks}) > 1 else []

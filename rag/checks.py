@@ -192,10 +192,10 @@ def unsupported(
             f"numbers {sorted(missing)} not in the source sentence",
             "只能用原文里出现的数字",
         )
-    sized = facts.approximate_amounts(text) - facts.approximate_amounts(question)
-    if sized - facts.approximate_amounts(source):
+    sized = facts.approximate_amounts(text) - facts.approximate_amounts(f"{question}\n{source}")
+    if sized:
         return (
-            f"amounts {sorted(sized - facts.approximate_amounts(source))} not in the source sentence",
+            f"amounts {sorted(sized)} not in the source sentence",
             "只能用原文里出现的数字",
         )
     source_bounds = facts.bounded(source)
