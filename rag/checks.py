@@ -1464,18 +1464,25 @@ _SOURCE_CLAUSE = re.compile(r"[，,。；;！!？?]")
 def dropped_qualifier(text: str, support: Iterable[str]) -> str | None:
     """A rule restated without the qualifier its source clause has: "不能报销普通门诊" from "只有部分
     地区可以报销普通门诊", "需要提前备案" from "有些城市会…要求临时电话备案". The small model drops these
-    and turns a rule of some places into a rule of all; the qualifier found, or None."""
+    and turns a rule of some places into a rule of all; the qualifier found, or None. A clause is
+    read against the source clause it restates most closely (a qualified one on a tie):
+    "基层医院报销比例比大医院高" restates "在基层医院报销比例比在大医院高", not the qualified
+    "有些地方基层医院的起付线…比在大医院更低" beside it."""
     if LIMITED.search(text):
         return None
     for grams in _rule_clauses(text):
+        restated: list[tuple[int, str | None]] = []  # (shared pairs, the clause's qualifier)
         for s in support:
             parts = _SOURCE_CLAUSE.split(s)
             for i, part in enumerate(parts):
+                if not (_restates(grams, part) or _restates_reordered(grams, part)):
+                    continue
                 # The end of the clause before may be its subject: "…而像南昌等地,还需要去社保局办理".
                 before = parts[i - 1][-_SUBJECT_CHARS:] if i else ""
                 m = _QUALIFIER.search(part) or _QUALIFIER.search(before)
-                if m and (_restates(grams, part) or _restates_reordered(grams, part)):
-                    return m.group()
+                restated.append((len(grams & bigrams(part)), m.group() if m else None))
+        if restated and (qualifier := max(restated, key=lambda r: (r[0], r[1] is not None))[1]):
+            return qualifier
     return None
 
 

@@ -1399,3 +1399,11 @@ def test_a_yes_about_what_a_list_of_places_leaves_the_askers_out_of():
     assert checks.unlisted_place("河南不能用小程序备案。", henan, listed) is None
     assert checks.unlisted_place(reply, "能用小程序办异地备案吗？", listed) is None
     assert checks.unlisted_place("可以打12333咨询。", "我是河南的，能打电话问吗？", listed) is None
+
+
+def test_a_comparison_keeps_the_qualifier_its_source_gives_it():
+    src = ["在基层医院报销比例比在大医院高，有些地方基层医院的起付线也设置得比在大医院更低。"]
+    assert checks.dropped_qualifier("社区医院的起付线比大医院低。", src) == "有些"
+    assert checks.dropped_qualifier("有些地方社区医院的起付线比大医院低。", src) is None
+    # The clause the source states without a qualifier stays a plain rule.
+    assert checks.dropped_qualifier("基层医院报销比例比大医院高。", src) is None
