@@ -164,6 +164,32 @@ _ASKS_WHICH = re.compile(r"哪|谁|什么地方|什么部门|什么单位")
 DATED_PAIRS = 3  # character pairs a claim must share with a sentence to take its opening date
 
 
+# A clause that states a rule or a fact, not the asker's situation ("药价是国家统一定的", "乙类药才是全额
+# 报", "借给亲戚用一下没关系"; not "上班路上被车撞了").
+_PREMISE_RULE = re.compile(r"都是|才是|是[^，。；]*的$|没关系|必须|一定|只能|只有|全额|全包|一分不|统一")
+PREMISE_SHARE = 0.8  # of a clause's character pairs that come from the question: the asker's clause
+PREMISE_PAIRS = 3  # pairs a source sentence must share with it to state it
+
+
+def confirmed_premise(text: str, question: str, support: Iterable[str]) -> str | None:
+    """The clause of a reply that restates, as fact, what the asker wants confirmed, when no source
+    sentence states it: "药价是国家统一定的，但…" to "药价都是国家统一定的，…必须一样吧？" (prem-18; the
+    documents: 绝大部分药品价格实行市场调节). Agreeing with what the asker heard is the guess the
+    assistant must not make; a clause that denies it (a negation the question's lacks) is not one."""
+    if not is_confirmation(question):  # "…必须一样吧？", "…对吧？", "听说…"
+        return None
+    asked, denied = bigrams(question), negations(ASKS_BOTH.sub("", question))  # 是不是 negates nothing
+    for clause in CLAUSE.split(text):
+        grams = bigrams(clause)
+        if len(grams) < 4 or len(grams & asked) < PREMISE_SHARE * len(grams):
+            continue
+        if not _PREMISE_RULE.search(clause.strip().rstrip(TERMINAL)) or negations(clause) - denied:
+            continue
+        if max((shared_pairs(clause, s) for s in support), default=0) < PREMISE_PAIRS:
+            return clause.strip().rstrip(TERMINAL)
+    return None
+
+
 def unsupported(
     sentence: str,
     support: Iterable[str],
@@ -205,6 +231,11 @@ def unsupported(
         return (
             f"the source bounds {lost} ({words}); the answer does not",
             f"原文的数字前有“{words}”，不能省掉",
+        )
+    if premise := confirmed_premise(text, question, support):
+        return (
+            f"restates as fact the asker's premise “{premise}”, which its source does not state",
+            "不能把提问人听说的说法当作事实复述",
         )
     # A number is the source's only where the source says it of the same thing: "新生儿出生后3个月内
     # 要办理参保" is not supported by "转诊人员备案有效期为3个月", though both say 3个月. The answer
@@ -1067,7 +1098,7 @@ def dropped_asked_negation(text: str, question: str) -> str | None:
 # Cases the documents give different rules for, which the small model takes one for the other: it
 # answers a 门诊 question from a sentence about 住院 ("可以。" to "门诊能直接结算吗？" above "…实现住院
 # 费用直接结算"), or says 就医地 where its source says 参保地.
-CONTRASTS = (("门诊", "住院"), ("就医地", "参保地"), ("甲类", "乙类"))
+CONTRASTS = (("门诊", "住院"), ("就医地", "参保地"), ("甲类", "乙类"), ("公立医院", "民营医院"))
 # Settled on the spot or paid first and claimed back: "去外地看病可以直接报销" does not rest on "…回参保地
 # 手工报销". Only for other_case: "直接" is too common a word to demand that a source name the pair.
 SETTLEMENT = ("直接", "手工")

@@ -24,6 +24,7 @@ _UNITS = (
 _CN_NUMBER = re.compile(
     f"百分之[{_CN_DIGIT}点]+|[零〇一二两三四五六七八九十][{_CN_DIGIT}点]*(?=(?:多|余|几)?(?:{_UNITS}))"
 )
+_ROUGH = re.compile("一两|两三|二三|三四|四五|五六|六七|七八|八九")  # a range said as two numerals
 # A lone 一 before these is the article ("一个", "一次", "一种"), not a count worth checking; so is
 # 一年/一个月 before how much is paid or allowed in it ("一年最多报多少": per year, not 1 year).
 _ARTICLE = re.compile(
@@ -80,6 +81,12 @@ def _arabic(text: str) -> str:
     def cn(m: re.Match[str]) -> str:
         if m.group(0) == "一" and _ARTICLE.match(m.string, m.start()):
             return m.group(0)
+        if (
+            _ROUGH.search(m.group(0))
+            or m.string[m.end() : m.end() + 1] == "几"
+            or m.string[m.start() - 1 : m.start()] == "几"
+        ):
+            return m.group(0)  # "十几万", "几十万", "两三千": an order of size (_APPROXIMATE), not a number
         v = _cn_value(m.group(0))
         return f" {v} " if v is not None else m.group(0)
 
@@ -126,7 +133,7 @@ def quantities(text: str) -> frozenset[tuple[str, str]]:
 
 # Amounts given as an order of size ("几千元", "十几万"): no number to compare (see _CN_NUMBER), but a
 # claim all the same — "职工医保一年大概交几千元" must rest on a sentence that says 几千 (probe 46).
-_APPROXIMATE = re.compile(r"[一二两三四五六七八九十]?几[十百千万亿]+")
+_APPROXIMATE = re.compile(rf"[一二两三四五六七八九十]?几[十百千万亿]+|(?:{_ROUGH.pattern})[十百千万亿]+")
 
 
 def approximate_amounts(text: str) -> frozenset[str]:

@@ -89,6 +89,19 @@ def test_an_order_of_size_is_a_claim_its_source_must_state():
     assert "unsupported" not in kinds("医保一年交几千元是正常的。", story, "医保一年交几千元正常吗？")
 
 
+def test_an_order_of_size_is_not_read_as_a_number():
+    # "十几万" was read as 100000, "一两万" as 120000, "两三千" as 23: a number no source states, so a
+    # reply restating the asker's "还剩十几万自付" was dropped (probe 49).
+    for rough in ("还剩十几万自付", "还差几十万元", "一两万", "两三千元", "三四百元", "住了二十几天"):
+        assert facts.numbers(rough) == frozenset(), rough
+    assert facts.approximate_amounts("两三千元，一两万") == {"二三千", "一二万"}
+    assert facts.numbers("十万元，一百块，二十多万，百分之九十") == {"100000", "100", "200000", "90%"}
+    q12 = ["对参保居民经基本医保支付后，超出大病保险起付线的费用，按规定纳入大病保险支付范围。"]
+    asked = "居民医保报完还剩十几万自付，大病保险能再报吗？"
+    assert "unsupported" not in kinds("居民医保报完还剩十几万自付的，大病保险可以再报。", q12, asked)
+    assert "unsupported" in kinds("大病保险能再报两三千元。", q12, asked)
+
+
 def test_a_date_opening_its_sentence_dates_what_the_sentence_tells():
     reward = "提供欺诈骗保线索者最高奖励10万元。"
     src = ["2018年12月，国家医保局与财政部联合发文，建立了欺诈骗保举报奖励制度，" + reward]
@@ -521,6 +534,36 @@ def test_a_conclusion_resting_on_the_other_case_of_a_pair_is_unsupported():
     assert checks.other_case("乙类药品比甲类药品价格高。", ["甲类药品是临床必需的药品。"]) is None
     assert checks.other_case("可以。", inpatient, "住院可以直接结算，门诊呢？") is None
     assert checks.other_case("住院可以直接结算。", inpatient, "门诊能直接结算吗？") is None
+    # 公立医院 and 民营医院 are such a pair (probe 49: the 集采 pilot in 公立医院 said of 民营医院's prices).
+    pilot = ["2018年下半年,国家在“4+7”城市的公立医院开展国家组织药品集中采购和使用试点。"]
+    claim = "民营医院的药价是国家组织药品集中采购和使用试点中选药品的价格。"
+    assert checks.other_case(claim, pilot) == ("民营医院", "公立医院")
+    assert "unsupported" in kinds(claim, pilot, "民营医院的药价是谁定的？")
+
+
+def test_a_premise_the_asker_wants_confirmed_is_not_restated_as_fact():
+    market = ["2015年6月,国家改革药品价格形成机制,除少数特殊管制药品外,绝大部分药品价格实行市场调节。"]
+    asked = "药价都是国家统一定的，民营医院和公立医院必须一样吧？"
+    reply = "药价是国家统一定的，但公立医院和民营医院采购渠道不同。"
+    assert checks.confirmed_premise(reply, asked, market) == "药价是国家统一定的"
+    assert "unsupported" in kinds(reply, market, asked)
+    # Denying it, or restating the asker's situation rather than a rule, is no such restatement.
+    assert checks.confirmed_premise("药价不是国家统一定的。", asked, market) is None
+    lost = "社保卡丢了，这次看病的钱是不是只能自己全掏了？"
+    paid = ["社会保障卡丢失时，参保患者可先行垫付，后需持相关材料进行手工报销。"]
+    assert checks.confirmed_premise("这次看病的钱不是只能自己全掏了。", lost, paid) is None
+    crash = "上班路上被车撞了，医药费医保全包吧？"
+    assert (
+        checks.confirmed_premise("上班路上被车撞了，属于工伤。", crash, ["上班途中发生交通事故属于工伤。"])
+        is None
+    )
+    # A question that asks no confirmation states no premise to guard.
+    assert checks.confirmed_premise(reply, "药价是谁定的？", market) is None
+    # A source sentence that states it supports it.
+    assert (
+        checks.confirmed_premise("乙类药才是全额报。", "乙类药才是全额报，对吧？", ["乙类药才是全额报销。"])
+        is None
+    )
 
 
 def test_a_reply_in_traditional_characters_and_list_numbers_in_it_are_read_as_the_source():
