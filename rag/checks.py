@@ -1659,6 +1659,7 @@ _FORMS = {"能": ("能", "不能"), "需": ("需要", "不需要"), "同": ("一
 _DIFFERENT = ("不同", "差别", "区别", "差异")  # say "not the same" unless negated ("没有区别")
 _NOT_MODAL = re.compile(r"可能|功能|智能|性能|技能|本能|才能|能力|能源|职能|不可能")
 _NEGATED = ("不", "没", "未", "无", "非", "毋")
+_NOT_SURE = ("不必", "未必", "不一定")
 # A comparison states a difference: "A比B少" is "A和B不一样".
 _COMPARES = re.compile(r"比[^，。；,;]{1,12}?(?:更|还|要)?(?:少|多|高|低|贵|便宜|大|小|快|慢)")
 # Encouraged is not required: "提倡实名投诉举报" does not say 必须实名 (probe 15: the judge had said it did);
@@ -1695,7 +1696,11 @@ def _clause_polarity(clause: str, family: str) -> dict[str, set[str]]:
     forms = set()
     yes, no = _FORMS[family]
     for m in _MODALS[family].finditer(clause):
-        negated = clause[max(0, m.start() - 1) : m.start()] in _NEGATED
+        # "不必一样", "未必一样": not said to be so, as "不一样" is (prem-18's judged "…不必一样" was
+        # read as 一样 against a source saying 不同).
+        negated = clause[max(0, m.start() - 1) : m.start()] in _NEGATED or clause[: m.start()].endswith(
+            _NOT_SURE
+        )
         if family == "同" and re.search(r"不是|并非", clause[: m.start()]):
             negated = not negated  # "不是跟在本地一样多" is 不一样 (a 能 under 不是 is "not all": left alone)
         if m.group() in _DIFFERENT:  # "有差别" is 不一样, "没有差别" is 一样

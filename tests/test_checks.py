@@ -564,6 +564,10 @@ def test_a_premise_the_asker_wants_confirmed_is_not_restated_as_fact():
         checks.confirmed_premise("乙类药才是全额报。", "乙类药才是全额报，对吧？", ["乙类药才是全额报销。"])
         is None
     )
+    # The judge's side, "不必一样", is not read as "一样" against a source saying they differ.
+    differ = ["公立医院和民营医院采购渠道不同,成本费用构成存在差异是客观现象。"]
+    assert "unsupported" not in kinds("民营医院和公立医院不必一样。", differ, asked)
+    assert "unsupported" in kinds("民营医院和公立医院必须一样。", differ, asked)
 
 
 def test_a_reply_in_traditional_characters_and_list_numbers_in_it_are_read_as_the_source():
