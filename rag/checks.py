@@ -1472,6 +1472,7 @@ _SOME_MAY = re.compile(
     f"({_QUALIFIER_PATTERN})[^，,。；;]{{0,6}}?(?<!只)(?:可以|能够|能)([^，,。；;]{{2,14}})"
 )
 _SUBJECT_CHARS = 8  # how much of the clause before can name what a qualified clause speaks of
+_GOES_ON = re.compile(r"也|还|都|就|则|才|并|且|不|没|可以|能|需|只")
 LIMITED = re.compile(r"一般|可能|视|各地|具体|有些|有的|(?<![费付])部分|大多|多数|个别|尚未|不一定|目前|暂")
 # Words saying most places or cases do: a qualifier of their own, but no hedge against "only some".
 MOSTLY = re.compile(r"一般|通常|大多数?|多数|大部分")
@@ -1511,6 +1512,10 @@ def dropped_qualifier(text: str, support: Iterable[str]) -> str | None:
                 # The end of the clause before may be its subject: "…而像南昌等地,还需要去社保局办理".
                 before = parts[i - 1][-_SUBJECT_CHARS:] if i else ""
                 m = _QUALIFIER.search(part) or _QUALIFIER.search(before)
+                # A clause with no subject of its own goes on about the sentence's: "有些城市…有时限
+                # 要求,比如…,也不能撤销备案" (probe 50: "不能提前撤销备案" of every place).
+                if m is None and i and _GOES_ON.match(part.strip()):
+                    m = _QUALIFIER.search(parts[0][: 2 * _SUBJECT_CHARS])
                 restated.append((len(grams & bigrams(part)), m.group() if m else None))
         if restated and (qualifier := max(restated, key=lambda r: (r[0], r[1] is not None))[1]):
             return qualifier
@@ -2105,6 +2110,23 @@ def permits_where_duty_asked(verdict: str, question: str) -> bool:
     return bool(_PERMITS.match(prose(verdict).strip())) and bool(_ASKS_DUTY.search(question))
 
 
+_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9./@])[A-Za-z]{2,}(?![A-Za-z0-9./@])")  # not a piece of an address
+_NAMES_OF_THINGS = frozenset({"app", "id", "ok", "vip", "pdf"})  # written so in Chinese text too
+
+
+def _foreign_words(text: str, said: str) -> list[str]:
+    """English words in a reply that neither the asker nor the sources used: the 1.5B slips into
+    English mid-sentence ("因为五 hundred元在起付线以上", probe 50); the asker's own ("business trip")
+    may be restated."""
+    known = {w.lower() for w in _LATIN_WORD.findall(said)} | _NAMES_OF_THINGS
+    return [w for w in dict.fromkeys(_LATIN_WORD.findall(text)) if w.lower() not in known]
+
+
+# "所以医保不管。" after a sentence that does not say so (probe 50) restates the question as "医保不管。"
+# does.
+_LEADING_LINK = re.compile(r"^(?:所以|因此|因而|那么|总之|综上所述|综上)[，,]?\s*")
+
+
 def check_sentence(
     sentence: str,
     support: list[str],
@@ -2137,7 +2159,9 @@ def check_sentence(
         or _keeps_both_options(text, question)
     ):
         issues.append(Issue("copied_question", sentence))
-    elif _echoes(text, question, support) or (earlier and _restates_earlier(text, earlier, question)):
+    elif _echoes(_LEADING_LINK.sub("", text), question, support) or (
+        earlier and _restates_earlier(text, earlier, question)
+    ):
         issues.append(Issue("echo", sentence))
     bare = text.rstrip(TERMINAL + "”’」』）) ")
     words = _jieba().lcut(bare) if bare else []
@@ -2148,6 +2172,8 @@ def check_sentence(
         issues.append(Issue("unfinished", sentence))
     elif _GARBLED.search(text):
         issues.append(Issue("unfinished", sentence, "garbled"))
+    elif foreign := _foreign_words(text, f"{asker}\n" + "\n".join(support)):
+        issues.append(Issue("unfinished", sentence, f"garbled: words “{'、'.join(foreign)}” no one used"))
     elif (
         bare[-1] in _DANGLING_MARKS
         or (last in _DANGLING_WORDS and bare.endswith(last))

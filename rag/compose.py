@@ -448,6 +448,11 @@ class Composer:
         pending = self.kept or (self._verdict and not off_point)
         if pending or not (self.evidence and yes_no_words(self.question)):
             return None
+        if verify.compares_amounts(self.question):
+            # "住院花了五百，起付线八百，这次能报吗？" (probe 50): the judge sided with "这次能报"; a yes
+            # or no that turns on comparing numbers is not the small model's to settle.
+            self.notes.append("the judge does not settle a question that compares the asker's numbers")
+            return None
         restated = verify.negate(self.restated[0]) if self.restated else None
         if restated is not None or not asked:
             return restated

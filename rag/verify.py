@@ -274,6 +274,22 @@ def asks_what(question: str) -> bool:
     return asks and not _YES_NO_END.search(text) and not ASKS_BOTH.search(text)
 
 
+def compares_amounts(question: str) -> bool:
+    """Whether a question states two or more sums of money (years aside): "住院花了五百，起付线八百，这次
+    能报吗？" turns on comparing them, which the judge cannot do (an age and a distance are not such
+    sums: "我妈今年六十八了…离家二十多公里…" is settled as any question)."""
+    return len({a or b for a, b in _SUM.findall(_YEAR.sub("", question))}) >= 2
+
+
+# A sum of money: an amount after words that price something, or before 元/块. Bare numerals count
+# ("起付线八百").
+_NUMERAL = r"\d+(?:\.\d+)?\s*万?|[一二两三四五六七八九][十百千万][一二两三四五六七八九十百千万零]*"
+_SUM = re.compile(
+    rf"(?:花了|花费|起付线|封顶线|自付|报了|报销了|费用|交了|缴了|掏了)\s*(?:是|为|要|大概|约)?\s*({_NUMERAL})"
+    rf"|({_NUMERAL})\s*(?:元|块)"
+)
+
+
 def _states_amount(text: str) -> bool:
     return bool(_AMOUNT.search(_YEAR.sub("", text)))
 

@@ -1454,3 +1454,33 @@ def test_a_comparison_keeps_the_qualifier_its_source_gives_it():
     assert checks.dropped_qualifier("有些地方社区医院的起付线比大医院低。", src) is None
     # The clause the source states without a qualifier stays a plain rule.
     assert checks.dropped_qualifier("基层医院报销比例比大医院高。", src) is None
+
+
+def test_a_clause_with_no_subject_of_its_own_keeps_its_sentences_qualifier():
+    limit = "有些城市异地就医备案会有时限要求,比如1年或3个月在这期间只能异地使用,也不能撤销备案"
+    anytime = "而有些城市异地就医备案则没有时限要求,可以随时撤销备案"
+    assert (
+        checks.dropped_qualifier("不能提前撤销备案。", [limit]) == "有些"
+    )  # probe 50: "不能" of every place
+    assert checks.dropped_qualifier("可以随时撤销备案。", [anytime]) == "有些"
+    assert checks.dropped_qualifier("有些城市不能提前撤销备案。", [limit]) is None
+    # A clause naming its own subject is not governed by the sentence's first one.
+    back = ["有些城市有时限要求,但无论有没有时限要求,回老家报销都需要先撤销备案"]
+    assert checks.dropped_qualifier("回老家报销需要先撤销备案。", back) is None
+
+
+def test_a_reply_restating_the_question_after_so_is_an_echo():
+    asked = "医生说这药是乙类，那是不是医保不管？"
+    src = ["乙类药品是可供临床治疗选择使用、疗效好，同类药品中比甲类药品价格高的药品。"]
+    assert "echo" in kinds("所以医保不管。", src, asked)  # probe 50: after the 乙类 definition
+    assert "echo" in kinds("医保不管。", src, asked)
+
+
+def test_english_words_no_one_used_are_garbled():
+    asked = "住院花了五百，起付线八百，这次能报吗？"
+    src = ["起付标准以上的部分再由医保基金按规定、按比例报销。"]
+    assert "unfinished" in kinds("因为五 hundred元在起付线以上，所以医保未予报销。", src, asked)
+    # The asker's English, an address and APP are no slip.
+    mixed = "去上海 business trip 突然胃疼看了急诊，回来还能 claim 报销吗？"
+    assert "unfinished" not in kinds("business trip 的急诊可以回参保地手工报销。", src, mixed)
+    assert checks._foreign_words("可在国家医保局网站（www.nhsa.gov.cn）或国家医保APP查询", "") == []

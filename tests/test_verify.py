@@ -312,3 +312,14 @@ def test_a_bare_may_to_a_question_of_duty_goes_to_the_judge_as_asked():
     _, composed = c.finish()
     assert shown == ["厂里该给我交职工医保。[问5]"] and composed.body == shown[0]
     assert any("asks whether one must" in n for n in composed.notes)
+
+
+def test_a_question_comparing_sums_of_money_is_not_the_judges():
+    assert verify.compares_amounts("住院花了五百，起付线八百，这次能报吗？")  # probe 50: it said 能报
+    assert verify.compares_amounts("住院花了3000元，起付线1200，能报多少？")
+    # One sum, a year, an age or a distance: settled as any question.
+    assert not verify.compares_amounts("听说举报骗保最高能奖20万，是真的吗？")
+    assert not verify.compares_amounts("2019年医保药品目录一共才几百种药吧？")
+    assert not verify.compares_amounts(
+        "我妈今年六十八了，政务服务大厅离家二十多公里，电子凭证必须去大厅领吗？"
+    )
