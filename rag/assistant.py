@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
@@ -348,8 +347,6 @@ class Assistant:
                 own = self.retriever.find(parse(part, None, self.settings.max_question_chars), k)
                 if hits[0].label not in {h.label for h in own[:OWN_DEPTH]}:
                     return []
-            if asks:  # who the asker said they are in an earlier ask holds for this one (rag.gate)
-                ask = replace(ask, said_before="".join(earlier[len(history or []) :]))
             asks.append((ask, hits))
             earlier.append(part)
         return asks if len({hits[0].label for _, hits in asks}) > 1 else []

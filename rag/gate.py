@@ -147,9 +147,7 @@ def decide(
         p = scope.probability(hits)
         notes.append(f"below the scope line (p={p:.3f}), but the top item answers it by rule")
     if everyday is not None:
-        # The group may have been named in an earlier ask of the same message.
-        told = f"{asked} {normalise(query.said_before)}".strip()
-        said = f"{told} {documents_words(told, everyday)}"
+        said = f"{asked} {documents_words(asked, everyday)}"
         if (moved := group_first(said, hits, context)) is not None:
             context = [moved, *(h for h in context if h is not moved)][:max_items]
             notes.append(f"{moved.label} names the asker's group: answered from it first")

@@ -24,9 +24,6 @@ class Query:
     previous: str | None = None  # the previous question, when this is a follow-up
     notes: list[str] = field(default_factory=list)
     invention: str | None = None  # the phrase that asks to invent/guess/confirm, if any
-    # One ask of a message of several: the asks before it, where the asker may have said who they
-    # are ("我家是低保户，…？交医保的钱政府管吗？"): that holds for the later asks too.
-    said_before: str = ""
 
 
 def clean_question(question: object, max_chars: int) -> tuple[str, list[str]]:

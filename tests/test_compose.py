@@ -1,8 +1,6 @@
 """Prompt shape, grammar, and answer composition from a structured reply (pure logic: the reply
 text is given, as the model would stream it)."""
 
-from dataclasses import replace
-
 import pytest
 from conftest import make_hit
 
@@ -677,14 +675,6 @@ def test_an_item_naming_the_askers_group_goes_first():
     q2 = parse("我家是困难户，参加居民医保还要掏钱吗？", None, 500)
     assert gate.decide(q2, [premiums, other, poor], **kw, everyday={"困难户": "贫困"}).context == [poor]
     assert gate.decide(q2, [premiums, other, poor], **kw, everyday={}).context == [premiums]
-    # One ask of a message: the group named in an earlier ask is the asker's for this one too.
-    later = replace(
-        parse("交医保的钱政府管吗？", None, 500), said_before="我家是低保户，看病能申请医疗救助吗？"
-    )
-    assert gate.decide(later, hits, **kw, everyday={}).context == [subsidy]
-    assert gate.decide(parse("交医保的钱政府管吗？", None, 500), hits, **kw, everyday={}).context == [
-        premiums
-    ]
     retiring = [make_hit("问3", "职工个人也有缴费的义务。"), make_hit("问25", "异地安置退休人员可以备案。")]
     assert gate.group_first("快退休了，医保能不交吗？", retiring, retiring[:1]) is None
     assert gate.group_first("退休了还要交医保吗？", retiring, retiring[:1]) is retiring[1]
