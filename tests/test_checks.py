@@ -1476,6 +1476,13 @@ def test_a_reply_restating_the_question_after_so_is_an_echo():
     assert "echo" in kinds("医保不管。", src, asked)
 
 
+def test_the_fund_named_in_full_is_the_asker_s_yibao():
+    asked = "被人打伤了，对方已经赔了钱，医药费还能找医保报吗？"
+    src = ["两人因打架斗殴产生的医疗费用属于“应当由第三人负担的”情形，因此不能予以基本医疗保险基金报销。"]
+    assert "unsupported" in kinds("被打伤的参保人可以找医保报。", src, asked)  # probe 51: against its quote
+    assert "unsupported" not in kinds("被打伤的参保人不能找医保报。", src, asked)
+
+
 def test_english_words_no_one_used_are_garbled():
     asked = "住院花了五百，起付线八百，这次能报吗？"
     src = ["起付标准以上的部分再由医保基金按规定、按比例报销。"]
