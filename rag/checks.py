@@ -1737,9 +1737,11 @@ def _governed(clause: str) -> str:
 
 # The asker's everyday word and the documents' word for the same act: "不能看病买药" is about what
 # "仍然可以用社保卡正常就医购药" is about.
-_SAME_ACT = {"看病": "就医", "买药": "购药", "拿药": "购药", "交钱": "缴费", "缴纳": "缴费", "交费": "缴费"}
-# …and who pays: "找医保报" is about what "不能予以基本医疗保险基金报销" is about (probe 51).
-_SAME_ACT.update({"基本医疗保险基金": "医保", "基本医疗保险": "医保", "医疗保险基金": "医保"})
+_SAME_ACT = {
+    "看病": "就医", "买药": "购药", "拿药": "购药", "交钱": "缴费", "缴纳": "缴费", "交费": "缴费",
+    # …and who pays: "找医保报" is about what "不能予以基本医疗保险基金报销" is about (probe 51).
+    "基本医疗保险基金": "医保", "基本医疗保险": "医保", "医疗保险基金": "医保",
+}  # fmt: skip
 _SAME_ACT_RE = re.compile("|".join(sorted(_SAME_ACT, key=len, reverse=True)))
 
 
