@@ -513,11 +513,11 @@ def denied_wrongdoing(text: str, support: Iterable[str]) -> str | None:
     return m.group()
 
 
-# The asker paying ("自己工资里要扣", "个人也得交"), unnegated, and a source sparing them
-# ("职工不缴纳生育保险费").
+# The asker paying ("自己工资里要扣", "个人也得交", "男职工不能不交"), unnegated, and a source sparing
+# them ("职工不缴纳生育保险费").
 _OWN_PAYS = re.compile(
     r"(?:自己|个人|职工|本人|工资)(?:(?!单位|公司|老板|企业)[^，。；,;]){0,6}?(?<![不没])"
-    r"(?:要|需要|得|也要|还要)(?:扣|交|缴|出|掏)"
+    r"(?:要|需要|得|也要|还要|必须|不能不|不得不)(?:扣|交|缴|出|掏)"
 )
 _SPARED = re.compile(r"(?:职工|个人|本人)(?:不缴纳|不缴|不用交|不需要?缴纳|无需缴纳|不交)")
 
@@ -702,7 +702,8 @@ def denied_where_pending(text: str, support: Iterable[str]) -> str | None:
 
 # Leave to skip paying in or joining ("包工头不给交医保是可以的", "可以不交"), and a duty to do it.
 _MAY_SKIP = re.compile(
-    r"(?:不|没)(?:给|帮)?(?:交|缴|缴纳|参加|上|买)[^，。；]{0,8}?(?:是)?(?:可以|行|没问题|合法)"
+    # Not "…是行不通的" or "…是不可以的" (probe 52: a right 不行 had been dropped as leave to skip).
+    r"(?:不|没)(?:给|帮)?(?:交|缴|缴纳|参加|上|买)[^，。；]{0,8}?(?:是)?(?<![不没])(?:可以|行(?!不)|没问题|合法)"
     r"|(?<!不)可以不(?:给|帮)?(?:交|缴|缴纳|参加|上|买)"
 )
 # The leave said and judged wrong ("…可以不上医保的说法站不住"), or denied ("不可以不交").

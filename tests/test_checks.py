@@ -1250,6 +1250,8 @@ def test_the_asker_said_to_pay_where_the_source_spares_them():
     # Probe 39: the judge's "自己工资里要扣。" above 职工不缴纳生育保险费.
     law = ["职工应当参加生育保险，由用人单位按照国家规定缴纳生育保险费，职工不缴纳生育保险费。"]
     assert checks.pays_where_spared("自己工资里要扣。", law) == "职工不缴纳"
+    # Stop 38's review (para-问34-2): a double negation tells the asker he pays.
+    assert checks.pays_where_spared("男职工不能不交生育保险多发工资。", law) == "职工不缴纳"
     assert "unsupported" in kinds("自己工资里要扣。", law, "公司交的生育保险，我自己工资里要扣吗？")
     # The employer paying, or the asker spared: no issue.
     assert checks.pays_where_spared("男职工单位也要交生育保险。", law) is None
@@ -1377,6 +1379,10 @@ def test_leave_to_skip_a_duty_its_item_states():
     # Denied or judged wrong, or no duty stated: no issue.
     assert checks.permits_skipping("个人那份不可以不交。", duty) is None
     assert checks.permits_skipping("老板说员工少可以不上医保的说法站不住。", duty) is None
+    # Probe 52: 行不通 and 不可以 deny the leave.
+    assert checks.permits_skipping("单位说只给交养老保险，不交医保是行不通的。", duty) is None
+    assert checks.permits_skipping("不交医保是不可以的。", duty) is None
+    assert checks.permits_skipping("不交医保不行。", duty) is None
     assert (
         checks.permits_skipping("包工头不给交医保是可以的。", ["进城务工的农村居民有权参加基本医疗保险。"])
         is None
