@@ -513,11 +513,12 @@ def denied_wrongdoing(text: str, support: Iterable[str]) -> str | None:
     return m.group()
 
 
-# The asker paying ("自己工资里要扣", "个人也得交", "男职工不能不交"), unnegated, and a source sparing
-# them ("职工不缴纳生育保险费").
+# The asker paying ("自己工资里要扣", "个人也得交"), unnegated, and a source sparing them
+# ("职工不缴纳生育保险费"). Not "男职工不能不交…" in the asker's words (stop 39: dropping it lost a right
+# 不可以 to "男职工可以不交生育保险多发工资吗？" and left no conclusion).
 _OWN_PAYS = re.compile(
     r"(?:自己|个人|职工|本人|工资)(?:(?!单位|公司|老板|企业)[^，。；,;]){0,6}?(?<![不没])"
-    r"(?:要|需要|得|也要|还要|必须|不能不|不得不)(?:扣|交|缴|出|掏)"
+    r"(?:要|需要|得|也要|还要)(?:扣|交|缴|出|掏)"
 )
 _SPARED = re.compile(r"(?:职工|个人|本人)(?:不缴纳|不缴|不用交|不需要?缴纳|无需缴纳|不交)")
 

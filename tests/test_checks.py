@@ -1250,8 +1250,9 @@ def test_the_asker_said_to_pay_where_the_source_spares_them():
     # Probe 39: the judge's "自己工资里要扣。" above 职工不缴纳生育保险费.
     law = ["职工应当参加生育保险，由用人单位按照国家规定缴纳生育保险费，职工不缴纳生育保险费。"]
     assert checks.pays_where_spared("自己工资里要扣。", law) == "职工不缴纳"
-    # Stop 38's review (para-问34-2): a double negation tells the asker he pays.
-    assert checks.pays_where_spared("男职工不能不交生育保险多发工资。", law) == "职工不缴纳"
+    # The asker's own words denied (para-问34-2, "不可以。男职工不能不交…因为这是用人单位的法定义务"):
+    # dropping it left no conclusion (stop 39, reverted).
+    assert checks.pays_where_spared("男职工不能不交生育保险多发工资。", law) is None
     assert "unsupported" in kinds("自己工资里要扣。", law, "公司交的生育保险，我自己工资里要扣吗？")
     # The employer paying, or the asker spared: no issue.
     assert checks.pays_where_spared("男职工单位也要交生育保险。", law) is None
