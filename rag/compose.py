@@ -1020,7 +1020,7 @@ _FIGURE = re.compile(
 _AWAY = re.compile(r"异地|跨省|外地|外省|备案|转诊|老家|当地|出差|旅游")
 
 
-# More ways to ask for a figure, for asks_figure only (local_figure_place predates them).
+# More ways to ask for a figure ("…住院能报百分之几？").
 _FIGURE_MORE = re.compile(r"百分之几|几成|哪一?年|哪个月|几几年")
 
 
@@ -1034,7 +1034,7 @@ def local_figure_place(question: str, home: frozenset[str]) -> str | None:
     exactly one place, none of the documents' regions (``home``), and is not about care away
     from home ("在上海住院按哪里的比例" names two, or says 异地)."""
     named = set(facts.places_in_order(question))
-    if len(named) != 1 or not _FIGURE.search(question) or _AWAY.search(question):
+    if len(named) != 1 or not asks_figure(question) or _AWAY.search(question):
         return None
     place = next(iter(named))
     return None if place in home else place

@@ -326,6 +326,8 @@ def test_gate_refuses_inventions_low_confidence_and_other_regions():
     assert d.refused and "广州" in d.refusal and "不能替广州给出数字" in d.refusal
     d = gate.decide(parse("廣州城鄉居民醫保一年個人要交多少錢？", None, 500), national, **kw)  # traditional
     assert d.refused and "广州" in d.refusal
+    d = gate.decide(parse("四川城乡居民医保在乡镇卫生院住院能报百分之几？", None, 500), national, **kw)
+    assert d.refused and "不能替四川给出数字" in d.refusal
     for q in (
         "医保在成都交的，人在上海住院能报多少？",  # two places: care away from home
         "去北京异地就医备案后能报多少？",
