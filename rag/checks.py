@@ -161,6 +161,15 @@ def content_words(text: str) -> list[str]:
 _ASKS_WHICH = re.compile(r"哪|谁|什么地方|什么部门|什么单位")
 
 
+# The asker's 报 and the documents' 赔付 or 报销 are one act to the number check: "超过十万的那部分报75%。"
+# restates "10 万元以上赔付 75%" (probe 53); 举报, 申报, 上报… are other acts.
+_PAY_WORD = re.compile(r"赔付|报销|(?<![举申上预通汇填])报(?![销案名到告警道])")
+
+
+def _as_paid(text: str) -> str:
+    return _PAY_WORD.sub("报销", text)
+
+
 DATED_PAIRS = 3  # character pairs a claim must share with a sentence to take its opening date
 
 
@@ -241,8 +250,8 @@ def unsupported(
     # 要办理参保" is not supported by "转诊人员备案有效期为3个月", though both say 3个月. The answer
     # sentence or the question it answers must share a character pair (not counting numbers and
     # bounds) with the words around the number where the source states it.
-    said = bigrams(facts.without_quantities(f"{text}\n{question}"))
-    contexts = facts.number_contexts(source)
+    said = bigrams(_as_paid(facts.without_quantities(f"{text}\n{question}")))
+    contexts = {v: [_as_paid(c) for c in cs] for v, cs in facts.number_contexts(source).items()}
     # A context longer than the window around a number is a whole sentence its opening date dates
     # (rag.facts.number_contexts): one shared pair ("建立") is not yet the same thing.
     unanchored = sorted(
@@ -258,6 +267,16 @@ def unsupported(
             f"numbers {unanchored} are said of something else in the source sentence",
             "原文的这个数字说的是别的事",
         )
+    # A rate of a table of tiers said of another tier: "超过十万的那部分报65%" where 65% is paid from 3万 to
+    # 10万 ("…10 万元以上赔付 75%"); both numbers are the source's, each said of 赔付.
+    tiers = [(rate, bounds) for rate, bounds in facts.rate_tiers(source) if bounds]
+    for rate, bounds in facts.rate_tiers(text):
+        told = [b for r, b in tiers if r == rate]
+        if bounds and told and not any(bounds <= b for b in told):
+            return (
+                f"the rate {rate} is paid on another amount in the source sentence",
+                "原文的这个比例说的是另一段金额",
+            )
     # A place the asker named may be restated ("在广州长期居住的…"); one from nowhere may not, nor
     # the documents' own region (``home``): a rule said of it must come from a sentence that says so.
     extra_places = facts.places(text) - facts.places(source) - (facts.places(question) - home)
@@ -1104,6 +1123,9 @@ CONTRASTS = (("门诊", "住院"), ("就医地", "参保地"), ("甲类", "乙�
 # Settled on the spot or paid first and claimed back: "去外地看病可以直接报销" does not rest on "…回参保地
 # 手工报销". Only for other_case: "直接" is too common a word to demand that a source name the pair.
 SETTLEMENT = ("直接", "手工")
+# Cases one of whose words holds the other's, read as patterns for other_case only: "能买处方药" does
+# not rest on "…如果只需要购买非处方药，可以到药店…扫码购药" (probe 53).
+_OTC = {"非处方药": re.compile("非处方药"), "处方药": re.compile("(?<!非)处方药")}
 
 
 def other_case(text: str, support: Iterable[str], question: str = "") -> tuple[str, str] | None:
@@ -1119,6 +1141,15 @@ def other_case(text: str, support: Iterable[str], question: str = "") -> tuple[s
                     return said, other
                 if said in question and other not in question and not any(c in text for c in pair):
                     return said, other
+    for said, other in (("处方药", "非处方药"), ("非处方药", "处方药")):
+        names, denies = _OTC[said], _OTC[other]
+        if (
+            denies.search(source)
+            and not names.search(source)
+            and names.search(text)
+            and not denies.search(text)
+        ):
+            return said, other
     return None
 
 

@@ -191,6 +191,33 @@ def number_contexts(text: str) -> dict[str, list[str]]:
     return out
 
 
+# An amount a rate is paid above or below ("10 万元以上赔付 75%", "超过十万的那部分报75%"): the tier.
+_TIER_AFTER = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?\s*元?\s*(?:\(含\))?\s*(以上|以下)")
+_TIER_BEFORE = re.compile(r"(不超过|不到|不满|低于|超过|高于|多于)\s*(\d+(?:\.\d+)?)\s*(万|亿)?")
+_TIER_CLAUSE = re.compile(r"[，,；;。!?！？\n]+")
+_RATE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+
+
+def _amount(number: str, unit: str | None) -> str:
+    return _fmt(float(number) * {"万": 1e4, "亿": 1e8}.get(unit or "", 1))
+
+
+def rate_tiers(text: str) -> list[tuple[str, frozenset[tuple[str, str]]]]:
+    """Each rate a text states with the amounts its clause bounds it by, and which way: "3 万元以上 10
+    万元（含）以下部分赔付 65%" → ("65%", {("30000", "上"), ("100000", "下")}); a rate with no bounded
+    amount in its clause has an empty set."""
+    out: list[tuple[str, frozenset[tuple[str, str]]]] = []
+    for clause in _TIER_CLAUSE.split(_arabic(text)):
+        rates = [_fmt(float(m.group(1))) + "%" for m in _RATE.finditer(clause)]
+        plain = _RATE.sub(" ", clause)
+        after = {(_amount(n, u), "上" if way == "以上" else "下") for n, u, way in _TIER_AFTER.findall(plain)}
+        before = {
+            (_amount(n, u), "下" if way[0] in "不低" else "上") for way, n, u in _TIER_BEFORE.findall(plain)
+        }
+        out += [(rate, frozenset(after | before)) for rate in rates]
+    return out
+
+
 def without_quantities(text: str) -> str:
     """The text with its numbers, their units and bound words blanked: what is left says what a
     number is of."""

@@ -303,6 +303,25 @@ def test_a_number_is_supported_only_where_the_source_says_it_of_the_same_thing()
     assert facts.number_contexts("从 2016 年起，全国都开始实施")["2016"] == ["从  ,全国都"]
 
 
+def test_a_rate_of_a_table_of_tiers_is_supported_only_for_its_own_tier():
+    # Probe 53: "超过十万的那部分报75%。" restates "10 万元以上赔付 75%" (the asker's 报 is the source's
+    # 赔付); a rate said of another tier is not supported, though both numbers are the source's.
+    tiers = [
+        "湖北省贯彻落实国家部署确定起付线为 1.2 万元，起付线以上 3 万元（含）以下部分赔付 60%，"
+        "3 万元以上 10 万元（含）以下部分赔付 65%，10 万元以上赔付 75%，"
+        "年度最高支付限额原则上不低于 30 万元。"
+    ]
+    q = "大病保险花了十五万，超过十万的那部分报多少？"
+    assert "unsupported" not in kinds("超过十万的那部分报75%。", tiers, q)
+    assert "unsupported" not in kinds("十万以上报75%，三万到十万报65%。", tiers, q)
+    assert "unsupported" in kinds("超过十万的那部分报65%。", tiers, q)
+    assert "unsupported" in kinds("超过三万的那部分报75%。", tiers, q)
+    assert facts.rate_tiers(tiers[0])[1] == ("65%", frozenset({("30000", "上"), ("100000", "下")}))
+    assert facts.rate_tiers("不超过三万的报60%") == [("60%", frozenset({("30000", "下")}))]
+    # 举报 is not 报销: the reward's date is still said of something else.
+    assert checks._as_paid("举报骗保的奖励，超过的部分报") == "举报骗保的奖励，超过的部分报销"
+
+
 def test_a_rule_of_some_places_restated_as_a_rule_of_all_is_unsupported():
     outpatient = ["对大部分地区来说,异地就医只能报销住院和急诊费用只有部分地区可以报销普通门诊,具体如下图:"]
     assert checks.dropped_qualifier("异地就医但不能报销普通门诊。", outpatient) == "部分地区"
@@ -470,6 +489,11 @@ def test_a_verdict_its_own_reason_contradicts_and_direct_settlement_from_a_claim
     claimed = ["可以。出院后可以凭医院开具的急诊证明材料和其他医疗费用相关票据回参保地手工报销。"]
     assert checks.other_case("去外地看病可以直接报销。", claimed) == ("直接", "手工")
     assert checks.other_case("可以回参保地手工报销。", claimed) is None
+    # Probe 53: 处方药 is not 非处方药, though one word holds the other.
+    otc = ["如果只需要购买非处方药，可以到药店进行医保电子凭证扫码购药。"]
+    assert checks.other_case("电子凭证可以在药店用，能买处方药。", otc) == ("处方药", "非处方药")
+    assert checks.other_case("电子凭证可以在药店买非处方药。", otc) is None
+    assert checks.other_case("处方药和非处方药都能买。", otc) is None
 
 
 def test_polarity_reads_obligations_and_everyday_words_for_the_same_act():
