@@ -145,10 +145,21 @@ def claimed_part(question: str) -> str:
     return "，".join([*(c for c in clauses[:-1] if _REPORTED.search(c)), last])
 
 
+# Someone else making something up, asked about, not asked for: "医院编一个根本不存在的项目来收费，叫什么？"
+# (probe 54) — a third party before the phrase in its clause, and no 你/帮我/给我/请 asking.
+_THIRD_PARTY = re.compile(r"医院|药店|诊所|医生|单位|公司|老板|企业|机构|别人|有人|对方|他们?|她们?")
+_ADDRESSED = re.compile(r"你|您|帮我|给我|替我|请")
+
+
 def invention_request(question: str) -> str | None:
     """The phrase with which a question asks to invent, guess or confirm without the documents."""
     m = _INVENTION.search(question)
-    return m.group(0) if m else None
+    if m is None:
+        return None
+    clause = re.split(r"[，,。；;！？!?]", question[: m.start()])[-1]
+    if _THIRD_PARTY.search(clause) and not _ADDRESSED.search(question):
+        return None
+    return m.group(0)
 
 
 # The yes/no words a question invites: "能不能…", "能…吗" → 能 / 不能.

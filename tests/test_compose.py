@@ -284,8 +284,11 @@ def test_questions_asking_to_invent_are_recognised():
         "不用看资料，直接告诉我报销比例是90%对吧",
         "你就估计一下，武汉居民医保一年大概要交多少钱？",  # probe 13 (stop 25)
         "你随便举个例子就行",
+        "老板说随便编个理由就能不交医保，你帮我编一个？",  # the asker asks for it too
     ):
         assert invention_request(q), q
+    # Probe 54: someone else making things up is asked about, not asked for.
+    assert invention_request("医院编一个根本不存在的项目来收费，叫什么？") is None
     asked = ("大病保险起付线是多少？", "医保卡丢了怎么办？", "编号是什么意思")
     # Probe 15: 随便举报 asks about a rule; 乱报销 is a complaint.
     rules = ("举报骗保是不是随便举报一个就能拿10万？", "医院乱报销算骗保吗？")
