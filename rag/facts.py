@@ -67,9 +67,14 @@ def _fmt(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.4f}".rstrip("0").rstrip(".")
 
 
+def _scaled(number: str, unit: str | None) -> float:
+    """A number with its unit: ("1.2", "万") → 12000."""
+    return float(number) * {"万": 1e4, "亿": 1e8}.get(unit or "", 1)
+
+
 def _value(m: re.Match[str]) -> float:
     """A :data:`_NUMBER` match's value: "1.2万" → 12000."""
-    return float(m.group(1)) * {"万": 1e4, "亿": 1e8}.get(m.group(2) or "", 1)
+    return _scaled(m.group(1), m.group(2))
 
 
 def _arabic(text: str) -> str:
@@ -198,10 +203,6 @@ _TIER_CLAUSE = re.compile(r"[，,；;。!?！？\n]+")
 _RATE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 
 
-def _amount(number: str, unit: str | None) -> str:
-    return _fmt(float(number) * {"万": 1e4, "亿": 1e8}.get(unit or "", 1))
-
-
 def rate_tiers(text: str) -> list[tuple[str, frozenset[tuple[str, str]]]]:
     """Each rate a text states with the amounts its clause bounds it by, and which way: "3 万元以上 10
     万元（含）以下部分赔付 65%" → ("65%", {("30000", "上"), ("100000", "下")}); a rate with no bounded
@@ -210,9 +211,12 @@ def rate_tiers(text: str) -> list[tuple[str, frozenset[tuple[str, str]]]]:
     for clause in _TIER_CLAUSE.split(_arabic(text)):
         rates = [_fmt(float(m.group(1))) + "%" for m in _RATE.finditer(clause)]
         plain = _RATE.sub(" ", clause)
-        after = {(_amount(n, u), "上" if way == "以上" else "下") for n, u, way in _TIER_AFTER.findall(plain)}
+        after = {
+            (_fmt(_scaled(n, u)), "上" if way == "以上" else "下") for n, u, way in _TIER_AFTER.findall(plain)
+        }
         before = {
-            (_amount(n, u), "下" if way[0] in "不低" else "上") for way, n, u in _TIER_BEFORE.findall(plain)
+            (_fmt(_scaled(n, u)), "下" if way[0] in "不低" else "上")
+            for way, n, u in _TIER_BEFORE.findall(plain)
         }
         out += [(rate, frozenset(after | before)) for rate in rates]
     return out
