@@ -1971,6 +1971,8 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
         # restates: the reply, not the question back.
         return False
     bare = prose(text).rstrip(TERMINAL + "”’」』）) ")
+    if _turns_round(text, question):
+        return True
     if bare not in VERDICT_WORDS and "还是" not in question and _adds_nothing(text, question):
         # For a yes/no question, restating what it asks is an answer ("…报得更多。"); restating the
         # rest of it (the story around the ask) is not.
@@ -2068,6 +2070,22 @@ _FINDS_OUT = re.compile(
 # story's character, which the model copies as a subject ("参保人身体好从来不看病，医保交了也是白交。",
 # probe 30, to "我身体好从来不看病，医保交了也是白交，不交行不行？").
 _ANYONE = re.compile(r"〔?参保人员?〕?|您|你")
+_NOT_WORD = re.compile("[不没]")
+
+
+def _turns_round(text: str, question: str) -> bool:
+    """A clause of the asker's own story (not their ask) given back with a 不 or 没 put in: "…不交医保，
+    我不同意了。" to "老板给我多发点钱不交医保，我同意了，这样行吗？" (probe 55) contradicts what the
+    asker said of themselves and answers nothing."""
+    told = [c for c in _CLAUSE.split(question) if len(c) >= 3 and not yes_no_words(c)]
+    for clause in _CLAUSE.split(prose(text)):
+        plain = _NOT_WORD.sub("", clause)
+        if plain == clause:
+            continue
+        for own in told:
+            if _NOT_WORD.sub("", own) == plain and len(own) < len(clause):
+                return True
+    return False
 
 
 def _adds_nothing(text: str, question: str) -> bool:

@@ -263,6 +263,11 @@ class Composer:
             labels = {e.label for e in evidence}
             items = [t for src in self.prompt.sources if src.hit.label in labels for t in src.sentences]
             issue = issue or checks.swapped_in_items(sentence, self.question, items)
+            if issue is None and (pending := checks.denied_where_pending(sentence, items)):
+                # "安徽人在上海备案了，门诊费用不能直接结算。" cited to the 长三角 pilot sentence alone: its
+                # item's "…尚未在全国全面开展" is no "nowhere" either (probe 55).
+                why = f"says flatly 不能 where its item says “{pending}”"
+                issue = checks.Issue("unsupported", sentence, why, f"原文说的是“{pending}”")
             if issue is None and (unlisted := checks.unlisted_place(sentence, self.question, items)):
                 place, listed = unlisted
                 why = f"speaks of what its item lists the places of, and “{place}” is not one of them"
@@ -641,19 +646,31 @@ class Composer:
             return None
         pool = self._with_restated(self.evidence or [], [s for s, _ in self.dropped])
         support = [e.text for e in pool]
+        # What is not yet done everywhere is read in the whole cited item, as the check that dropped
+        # the flat 不能 read it (probe 55 cited the pilot sentence alone).
+        labels = {e.label for e in self.evidence or []}
+        whole = pool + [
+            e for src in self.prompt.sources if src.hit.label in labels
+            for e in map(src.evidence, src.shown) if e not in pool
+        ]  # fmt: skip
         for sentence, _ in self.dropped:
             some = (
                 checks.qualified_permission(sentence, support, self.question)
                 or checks.varies_by_place(checks.prose(sentence), support)
                 or checks.dropped_qualifier(checks.prose(sentence), support)
-                or checks.denied_where_pending(sentence, support)
+            )
+            source = pool
+            if not some and (some := checks.denied_where_pending(sentence, [e.text for e in whole])):
+                source = whole
+            some = (
+                some
                 or checks.qualified_difference(sentence, support)
                 or checks.designated_only(sentence, support)
                 or checks.permitted_where_piloted(sentence, support)
             )
             if some:
                 # Of the sentences with the qualifier, the one the dropped reply restated.
-                with_it = [e for e in pool if some in e.text]
+                with_it = [e for e in source if some in e.text]
                 found = max(with_it, key=lambda e: checks.shared_pairs(e.text, sentence), default=None)
                 if found is not None and checks.names_the_case(self.question, found.text, some):
                     return None

@@ -50,6 +50,11 @@ _FOLLOW_UP_START = (
     "要是",
     "假如",
     "还有",
+    # "…报销时会有问题吗？还要回医保中心办手续吗？" (probe 55): 还 goes on about what was asked before.
+    "还要",
+    "还得",
+    "还需",
+    "还用",
     "另外",
     "这个",
     "这种",

@@ -1007,6 +1007,18 @@ def test_a_reply_of_only_the_questions_words_agreeing_with_a_request_to_confirm_
     assert "echo" not in kinds("乙类药先自付一部分，余下的按比例报销。", kind_b, q)
 
 
+def test_the_askers_own_story_turned_round_is_an_echo():
+    # Probe 55: "…，我不同意了。" gives back the asker's "我同意了" with a 不 put in: no reply.
+    q = "老板给我多发点钱不交医保，我同意了，这样行吗？"
+    duty = ["不可以。首先，用人单位有为职工参加职工医保的法定义务。"]
+    assert "echo" in kinds("老板给我多发点钱不交医保，我不同意了。", duty, q)
+    # A 不 put into the ask is a reply to it, and the asker's words kept as they are no turn.
+    assert "echo" not in kinds("老板给我多发点钱不交医保，这样不行。", duty, q)
+    q2 = "打架受伤去医院，医保能报销吗？"
+    fight = ["两人因打架斗殴产生的医疗费用属于应当由第三人负担的情形，因此不能予以基本医疗保险基金报销。"]
+    assert "echo" not in kinds("打架受伤不能报销。", fight, q2)
+
+
 def test_the_askers_guess_hedged_back_is_an_echo():
     # Probe 14: "…可能是医院弄错了。" to "…是不是医院弄错了？" (问11: the bill was under the 起付线).
     q = "住院才花了几百块，医保一分没报，是不是医院弄错了？"

@@ -791,6 +791,18 @@ def test_a_flat_yes_or_no_about_what_some_places_allow_becomes_it_depends():
     p3 = prompt_for(q3, make_hit("问27", outpatient))
     _, composed = feed(compose.Composer(p3, q3, CHARS), "依据：A1\n结论：不能在北京备案看门诊刷医保。")
     assert composed.body == "不一定。[问27]"
+    # The same, cited to the pilot sentence alone (probe 55): the item's 尚未 sentence is read too.
+    q6 = "我是安徽人在上海备案了，门诊费用能直接结算吗？"
+    pilots = (
+        outpatient[: outpatient.index("长三角")]
+        + "长三角地区（江苏、浙江、安徽、上海）已经于2018年9月启动了跨省异地就医门诊费用直接结算试点工作；"
+        "京津冀地区和西南地区分别于2019年6月和12月启动了相关试点工作。"
+    )
+    p6 = prompt_for(q6, make_hit("问27", pilots))
+    _, composed = feed(
+        compose.Composer(p6, q6, CHARS), "依据：A2\n结论：安徽人在上海备案了，门诊费用不能直接结算。"
+    )
+    assert composed.body == "不一定。[问27]"
     assert checks.denied_where_pending("门诊费用还不能直接结算。", [outpatient]) == "尚未在全国全面开展"
     assert checks.denied_where_pending("部分地区门诊费用不能直接结算。", [outpatient]) is None
     assert checks.denied_where_pending("打架受伤不能报销。", [outpatient]) is None

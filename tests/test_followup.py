@@ -17,6 +17,16 @@ def test_follow_ups_are_joined_to_the_previous_question():
     assert contextualize("要带什么材料？", history).startswith("社保卡丢了")  # short: leans on context
 
 
+def test_an_ask_going_on_with_hai_leans_on_the_one_before():
+    # Probe 55: "还要回医保中心办手续吗？" after a question about a 转院 proof found 问26 (备案 at a
+    # 医保中心) by its own words and was answered from it.
+    history = ["转院证明上没盖医院的章，报销时会有问题吗？"]
+    assert contextualize("还要回医保中心办手续吗？", history).startswith("转院证明上没盖医院的章")
+    assert contextualize("还得带身份证吗？", history).startswith("转院证明")
+    # 还是 is no going on: "还是说…" may ask anew.
+    assert contextualize("还是去医保中心办理比较快吗？", history) == "还是去医保中心办理比较快吗？"
+
+
 def test_standalone_questions_are_left_alone():
     history = ["社保卡丢了，看病的钱怎么报销？"]
     q = "男职工可以不交生育保险而多发工资吗，公司这样说的？"
