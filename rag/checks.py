@@ -2324,6 +2324,41 @@ def swapped_in_items(sentence: str, question: str, item_sentences: Iterable[str]
     return Issue("unsupported", sentence, why, f"原文说的是“{stated}”")
 
 
+# A list of named kinds, each with what it is: "一是分解收费：将一个项目收费分解成…；二是重复计费：…"
+# (问41, 问42). The name, and what the source says it is.
+_NAMED_ENTRY = re.compile(
+    r"[一二三四五六七八九十]是([\u4e00-\u9fff]{2,7})(?:，又称“[^”]*”)?[：:，,]([^；;。]*)"
+)
+_MIN_NAMED_ENTRIES = 3
+# Words every kind of a list of wrongdoing shares: they tell no kind from another.
+_KIND_GENERIC = frozenset(
+    {"医保", "医院", "参保", "行为", "属于", "骗保", "欺诈", "基金", "保基", "医疗", "疗机", "机构", "患者"}
+)
+_MIN_DESCRIBED = 3  # character pairs: "挂名住院算骗保。" describes nothing to compare
+
+
+def misnamed_kind(sentence: str, item_sentences: Iterable[str]) -> tuple[str, str] | None:
+    """A described act called by the name of one kind of a list whose source says that kind is
+    something else: "医院把自费项目换成医保项目收费，属于诱导住院的行为。" (probe 51; 诱导住院 is 通过虚假
+    宣传、免费体检…诱导参保人住院, and the act is 问42's 串换项目收费), "…编一个根本不存在的项目来收费，叫多计
+    医疗费用。" (probe 54). Only a sentence naming one kind and describing the act in words of its
+    own, none of which the kind's name or what the source says it is shares. (The kind it is cannot be
+    picked by shared words: 分解收费 shares more with probe 54's act than 自立项目收费 does.) The name
+    and what the source says it is, or None."""
+    entries = _NAMED_ENTRY.findall("".join(item_sentences))
+    if len(entries) < _MIN_NAMED_ENTRIES:
+        return None
+    text = prose(sentence)
+    named = [(name, what) for name, what in dict(entries).items() if name in text]
+    if len(named) != 1:
+        return None
+    name, what = named[0]
+    described = bigrams(text.replace(name, "，")) - _KIND_GENERIC
+    if len(described) < _MIN_DESCRIBED or described & (bigrams(name + what) - _KIND_GENERIC):
+        return None
+    return name, what
+
+
 LISTED_PLACES = 3  # a sentence naming this many places lists where something holds
 
 

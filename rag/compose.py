@@ -263,6 +263,9 @@ class Composer:
             labels = {e.label for e in evidence}
             items = [t for src in self.prompt.sources if src.hit.label in labels for t in src.sentences]
             issue = issue or checks.swapped_in_items(sentence, self.question, items)
+            if issue is None and (kind := checks.misnamed_kind(sentence, items)):
+                why = f"calls it “{kind[0]}”, which its item says is: {kind[1]}"
+                issue = checks.Issue("unsupported", sentence, why, f"原文说{kind[0]}是“{kind[1]}”")
             if issue is None and (pending := checks.denied_where_pending(sentence, items)):
                 # "安徽人在上海备案了，门诊费用不能直接结算。" cited to the 长三角 pilot sentence alone: its
                 # item's "…尚未在全国全面开展" is no "nowhere" either (probe 55).

@@ -1534,3 +1534,22 @@ def test_english_words_no_one_used_are_garbled():
     mixed = "去上海 business trip 突然胃疼看了急诊，回来还能 claim 报销吗？"
     assert "unfinished" not in kinds("business trip 的急诊可以回参保地手工报销。", src, mixed)
     assert checks._foreign_words("可在国家医保局网站（www.nhsa.gov.cn）或国家医保APP查询", "") == []
+
+
+def test_an_act_called_by_a_kind_its_source_says_is_something_else_is_caught():
+    # Probes 51 and 54: the name of one kind of 问41/问42's lists given to an act it does not describe.
+    fees = [
+        "一是分解收费：将一个项目收费分解成几个项目甚至是自立项目，或一个诊疗行为分解成几个诊疗行为收费；",
+        "二是重复计费：病人在使用某一诊疗项目（含药品）后，主要通过增加相近或包含在内的项目，反复多次收取该诊疗项目费用；",
+        "三是自立项目收费：没有该项名称而编造该项目收费；",
+        "四是多计医疗费用：通过虚计患者诊疗次数（含药品、器械数量）、虚增诊疗部位、篡改计费方式等多计患者费用，骗取医保基金；",
+        "五是串换项目收费：将非医保项目串换为医保项目。",
+    ]
+    wrong = checks.misnamed_kind("医院编一个根本不存在的项目来收费，叫多计医疗费用。", fees)
+    assert wrong is not None and wrong[0] == "多计医疗费用"
+    assert checks.misnamed_kind("医院把一个检查拆成好几项来收费，这叫分解收费。", fees) is None
+    # Naming without describing, or naming two kinds, is not read.
+    assert checks.misnamed_kind("分解收费算骗保。", fees) is None
+    assert checks.misnamed_kind("出院时发现清单上有没做过的检查，可能是分解收费或重复计费。", fees) is None
+    # No list of named kinds in the item: nothing to compare with.
+    assert checks.misnamed_kind("医院编一个项目来收费，叫多计医疗费用。", fees[:2]) is None
