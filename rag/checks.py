@@ -199,6 +199,9 @@ def confirmed_premise(text: str, question: str, support: Iterable[str]) -> str |
     return None
 
 
+_ABOVE_DEDUCTIBLE = re.compile(r"(?:超过|超出|过了|高于)起付线|起付线(?:以上|之上)")
+
+
 def unsupported(
     sentence: str,
     support: Iterable[str],
@@ -272,6 +275,14 @@ def unsupported(
     tiers = [(rate, bounds) for rate, bounds in facts.rate_tiers(source) if bounds]
     for rate, bounds in facts.rate_tiers(text):
         told = [b for r, b in tiers if r == rate]
+        # "超过起付线后报75%" (probe 56): paid right above the 起付线 is the first tier's rate; one the
+        # source pays only above another amount ("10 万元以上赔付 75%") is another tier's.
+        above_other = all(any(way == "上" for _, way in b) for b in told)
+        if not bounds and told and above_other and _ABOVE_DEDUCTIBLE.search(text):
+            return (
+                f"the rate {rate} is paid above another amount than the 起付线 in the source sentence",
+                "原文的这个比例说的是另一段金额",
+            )
         if bounds and told and not any(bounds <= b for b in told):
             return (
                 f"the rate {rate} is paid on another amount in the source sentence",

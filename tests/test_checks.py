@@ -316,6 +316,10 @@ def test_a_rate_of_a_table_of_tiers_is_supported_only_for_its_own_tier():
     assert "unsupported" not in kinds("十万以上报75%，三万到十万报65%。", tiers, q)
     assert "unsupported" in kinds("超过十万的那部分报65%。", tiers, q)
     assert "unsupported" in kinds("超过三万的那部分报75%。", tiers, q)
+    # Right above the 起付线 the first tier's rate is paid (probe 56: "…超过起付线后报75%。").
+    q2 = "城乡居民大病保险在湖北超过起付线后报多少？"
+    assert "unsupported" in kinds("大病保险超过起付线后报75%。", tiers, q2)
+    assert "unsupported" not in kinds("超过起付线的部分先报60%。", tiers, q2)
     assert facts.rate_tiers(tiers[0])[1] == ("65%", frozenset({("30000", "上"), ("100000", "下")}))
     assert facts.rate_tiers("不超过三万的报60%") == [("60%", frozenset({("30000", "下")}))]
     # 举报 is not 报销: the reward's date is still said of something else.
