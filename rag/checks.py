@@ -2003,7 +2003,8 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
         return True
     if not asks_yes_no or "还是" in question or text.startswith(_VERDICT_START):
         return False  # "A还是B" restated chooses one; "是的，…" commits to an answer
-    to_question = similarity(text, question)
+    # The asker's 我 left out is still their question ("…对以后看病的治疗效果有影响。", probe 56).
+    to_question = max(similarity(text, question), similarity(_ME.sub("", text), _ME.sub("", question)))
     # "是不是/有没有…" is no negation: a reply that negates ("…不一定都能走医保", "…不会没有生育保险")
     # where the question only asks "是不是" answers it, and is no echo.
     said = negations(text)
@@ -2082,6 +2083,7 @@ _FINDS_OUT = re.compile(
 # probe 30, to "我身体好从来不看病，医保交了也是白交，不交行不行？").
 _ANYONE = re.compile(r"〔?参保人员?〕?|您|你")
 _NOT_WORD = re.compile("[不没]")
+_ME = re.compile("我们?|咱们?")
 
 
 def _turns_round(text: str, question: str) -> bool:

@@ -1557,3 +1557,15 @@ def test_an_act_called_by_a_kind_its_source_says_is_something_else_is_caught():
     assert checks.misnamed_kind("出院时发现清单上有没做过的检查，可能是分解收费或重复计费。", fees) is None
     # No list of named kinds in the item: nothing to compare with.
     assert checks.misnamed_kind("医院编一个项目来收费，叫多计医疗费用。", fees[:2]) is None
+
+
+def test_a_restated_question_without_the_askers_wo_is_still_an_echo():
+    # Probe 56: the question back as a statement, with only its 我 left out, answered the asker's
+    # "有影响吗" yes where 问31 says 降价对药品质量不会有影响.
+    q = "集采以后药便宜了，对我以后看病的治疗效果有影响吗？"
+    quality = ["从目前实际情况来看，25种集中采购药品的药价大幅下降，且药品质量非常稳定。"]
+    assert "echo" in kinds("集采以后药便宜了，对以后看病的治疗效果有影响。", quality, q)
+    assert "echo" not in kinds("集采以后药便宜了，对治疗效果没有影响。", quality, q)
+    q2 = "交了医保的钱是存在我自己名下的吗？"
+    pool = ["大家每人都拿出一小部分钱放到一起，汇成一个大的基金池，给有需要的人用。"]
+    assert "echo" in kinds("交了医保的钱是存在自己名下的。", pool, q2)
