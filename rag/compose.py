@@ -26,7 +26,7 @@ from . import checks, facts, verify
 from .characters import MASK, mask
 from .generation import GenerationStats, Generator
 from .normalise import normalise
-from .prompt import MAX_SENTENCE_CHARS, Prompt, parse_evidence
+from .prompt import MAX_SENTENCE_CHARS, Prompt, Source, parse_evidence
 from .question import asks_if_reported_true, claimed_part, is_confirmation, yes_no_words
 from .records import Citation, Evidence, Hit
 from .sentences import split_sentences
@@ -232,13 +232,16 @@ class Composer:
         texts = [self._resolved(e).shown or e.text for e in ev]
         return texts + [mask(t, self.characters, self.question) for t in texts]
 
+    def _cited(self, evidence: list[Evidence] | None = None) -> list[Source]:
+        """The prompt's items that ``evidence`` (by default the chosen evidence) quotes."""
+        labels = {e.label for e in ((self.evidence or []) if evidence is None else evidence)}
+        return [src for src in self.prompt.sources if src.hit.label in labels]
+
     def _restated(self, sentence: str) -> list[Evidence]:
         """The sentences of the chosen items that a conclusion sentence restates: the model may
         write from a sentence of the right item without having chosen its id."""
         out = []
-        for src in self.prompt.sources:
-            if not any(e.label == src.hit.label for e in self.evidence or []):
-                continue
+        for src in self._cited():
             shown = [src.sentences[i] for i in src.shown]
             masked = mask(sentence, self.characters, self.question)
             picked = checks.best_support(masked, shown, n=2)
@@ -260,8 +263,7 @@ class Composer:
         if not any(i.kind == "unsupported" for i in found):
             closest = [e.text for e in self._restated(sentence) if e not in evidence]
             issue = self._against_closest(sentence, closest) if closest else None
-            labels = {e.label for e in evidence}
-            items = [t for src in self.prompt.sources if src.hit.label in labels for t in src.sentences]
+            items = [t for src in self._cited(evidence) for t in src.sentences]
             issue = issue or checks.swapped_in_items(sentence, self.question, items)
             if issue is None and (kind := checks.misnamed_kind(sentence, items)):
                 why = f"calls it “{kind[0]}”, which its item says is: {kind[1]}"
@@ -651,11 +653,7 @@ class Composer:
         support = [e.text for e in pool]
         # What is not yet done everywhere is read in the whole cited item, as the check that dropped
         # the flat 不能 read it (probe 55 cited the pilot sentence alone).
-        labels = {e.label for e in self.evidence or []}
-        whole = pool + [
-            e for src in self.prompt.sources if src.hit.label in labels
-            for e in map(src.evidence, src.shown) if e not in pool
-        ]  # fmt: skip
+        whole = pool + [e for src in self._cited() for e in map(src.evidence, src.shown) if e not in pool]
         for sentence, _ in self.dropped:
             some = (
                 checks.qualified_permission(sentence, support, self.question)
@@ -692,11 +690,7 @@ class Composer:
         if not self.evidence or not is_confirmation(self.question):
             return False
         asked = facts.quantities(claimed_part(self.question))
-        labels = {e.label for e in self.evidence}
-        stated = {
-            q for src in self.prompt.sources if src.hit.label in labels
-            for sentence in src.sentences for q in facts.quantities(sentence)
-        }  # fmt: skip
+        stated = {q for src in self._cited() for s in src.sentences for q in facts.quantities(s)}
         return bool(asked) and not asked & stated
 
     def _affirms_unstated_number(self, verdict: str) -> bool:
