@@ -339,6 +339,7 @@ def unsupported(
         or swapped_case(in_roles(text, question), support)
         or restated_case(text, support, question)
         or _restated_home(text, support, question)
+        or _restated_payer(text, support, question)
     )
     if case:
         said, source_said = case
@@ -1172,7 +1173,9 @@ def _likeness(text: str, sentences: list[str], pair: tuple[str, str]) -> int:
     )
 
 
-def restated_case(text: str, support: Iterable[str], question: str = "") -> tuple[str, str] | None:
+def restated_case(
+    text: str, support: Iterable[str], question: str = "", pairs: Iterable[tuple[str, str]] = CONTRASTS
+) -> tuple[str, str] | None:
     """(the case the sentence names, the other case) when what it says of that case restates a
     source sentence about the other case only, and no sentence about its own case (or about
     neither) says it nearly as closely: "乙类药是全额报销的" from "参保人使用这类〔甲类〕药品时，可以
@@ -1181,7 +1184,7 @@ def restated_case(text: str, support: Iterable[str], question: str = "") -> tupl
     A reply naming no case speaks of the one its question names, for what the sources list:
     "除了收据，还需要带处方联、急诊诊断证明" to "手工报销住院的钱，除了收据还要带什么？" (probe 26)."""
     support = list(support)
-    for pair in CONTRASTS:
+    for pair in pairs:
         said = [c for c in pair if c in text]
         asked = [c for c in pair if c in question]
         if not said and len(asked) == 1:
@@ -1199,6 +1202,20 @@ def restated_case(text: str, support: Iterable[str], question: str = "") -> tupl
         if _other_cases_item(text, support, case, other):
             return case, other
     return None
+
+
+# Who pays: what the source says of one payer's share said of the other's ("单位交的医保钱全部计入个人
+# 账户" from "职工个人缴纳的…全部计入个人账户", probe 57). 个人账户 is an account, not a payer.
+PAYERS = ("单位", "个人")
+
+
+def _restated_payer(text: str, support: list[str], question: str) -> tuple[str, str] | None:
+    """:func:`restated_case` for the payers of a contribution, the account's name read as no payer."""
+
+    def hide(s: str) -> str:
+        return s.replace("个人账户", "账户")
+
+    return restated_case(hide(text), [hide(s) for s in support], hide(question), (PAYERS,))
 
 
 def _restated_home(text: str, support: list[str], question: str) -> tuple[str, str] | None:

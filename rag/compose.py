@@ -228,7 +228,7 @@ class Composer:
     def _support(self, evidence: list[Evidence] | None = None) -> list[str]:
         # The model saw the masked text; the reader sees the original: either supports a claim.
         # A quote's "这类" is read as the case it refers to ("这类〔甲类〕药品"), as the reader sees it.
-        ev = self.evidence or [] if evidence is None else evidence
+        ev = (self.evidence or []) if evidence is None else evidence
         texts = [self._resolved(e).shown or e.text for e in ev]
         return texts + [mask(t, self.characters, self.question) for t in texts]
 

@@ -406,6 +406,19 @@ def test_a_claim_restating_a_sentence_about_the_other_case_is_unsupported():
     assert checks.restated_case("乙类药是全额报销的。", own) is None  # too close to call: not flagged
 
 
+def test_what_the_source_says_of_one_payers_share_is_not_said_of_the_other():
+    # Probe 57: "单位交的医保钱全部计入个人账户" — 问19 says that of the employee's own contribution;
+    # the employer's is split, one part into the 个人账户 (an account, not a payer).
+    quotes = [
+        "职工个人缴纳的基本医疗保险费，全部计入个人账户。",
+        "用人单位缴纳的基本医疗保险费又分为两部分，一部分用于建立统筹基金，一部分划入个人账户。",
+    ]
+    asked = "单位给我交的那部分医保钱，有多少进了我自己的个人账户？"
+    assert "unsupported" in kinds("单位交的医保钱全部计入个人账户。", quotes, asked)
+    assert "unsupported" not in kinds("单位交的医保钱一部分划入个人账户。", quotes, asked)
+    assert "unsupported" not in kinds("个人交的医保钱全部计入个人账户。", quotes, asked)
+
+
 def test_places_stand_for_the_role_the_question_gives_them():
     q = "我是外省参保的，在上海住院直接结算，报销比例按上海的算吗？"
     assert checks.place_roles(q) == {"外省": "参保地", "上海": "就医地"}

@@ -229,6 +229,19 @@ def test_a_conclusion_restating_an_unchosen_sentence_of_the_item_brings_it_as_ev
     assert {e.index for e in composed.evidence} >= {0, 1}
 
 
+def test_a_check_given_other_evidence_reads_that_evidence():
+    # "self.evidence or [] if evidence is None else evidence" read the chosen evidence whenever any
+    # was chosen, so a sentence checked against the sentences it restates was checked against others.
+    p = prompt_for("违法吗？", make_hit("问2", Q2))
+    c = compose.Composer(p, "违法吗？", CHARS)
+    c._read_evidence("依据：A1")
+    chosen, other = c.evidence[0], p.sources[0].evidence(2)
+    assert chosen.text != other.text
+    assert other.text in c._support([other]) and chosen.text not in c._support([other])
+    assert chosen.text in c._support()
+    assert c._support([]) == []
+
+
 ZHUANZHEN = (
     "转诊证明怎么开？简单来说分为3步：填写转诊申请表、首诊医院主诊医生出具意见、医院审核并加盖医院公章。"
     "但是，转诊证明并不容易申请，如果当地医院能治，医院就不会开，否则都去大城市就医。"
