@@ -2184,6 +2184,8 @@ _LEADING_VERDICT = re.compile(
 _ASKS_DUTY = re.compile(
     r"(?<![应活])该(?=[\u4e00-\u9fff]{0,12}吗)|应该|应当|必须|要不要|需不需要|有没有义务"
     r"|只能(?=[\u4e00-\u9fff]{0,12}[吗吧])"
+    # Whether a duty goes on: "可以。" to "…老家的医保还要接着交吗？" (probe 41) says one may.
+    r"|还(?:要|得|需要?|用)(?=[\u4e00-\u9fff]{0,12}[吗吧])"
 )
 _PERMITS = re.compile(r"^(?:不)?(?:可以|能)[。！!]?$")
 

@@ -914,6 +914,7 @@ def generate(
     retry: bool = True,
     judge_margin: float = 0.0,
     judge_asked: bool = True,
+    judge_agree_margin: float | None = None,
 ) -> Iterator[str]:
     """Run the model's reply through the composer, step by step, yielding what may be shown.
 
@@ -923,7 +924,8 @@ def generate(
     3. If every conclusion sentence failed the checks, the model is told why and asked once more.
     4. If nothing was concluded for a yes/no question, the model judges it (as the model restated
        it, else with ``judge_asked`` as the asker put it) and its negation against the quotes
-       (rag.verify); the side it prefers by ``judge_margin`` is shown (0: off).
+       (rag.verify); the side it prefers by ``judge_margin`` is shown (0: off) — the asker's own
+       statement only by ``judge_agree_margin``, when given.
     Each step continues the same reply, so the KV cache of everything before it is reused. A reply a
     rule reads whole from the prompt's items (:meth:`Composer.preempt`) is shown instead, unasked."""
     if pieces := composer.preempt():
@@ -951,7 +953,7 @@ def generate(
     judge = getattr(generator, "next_word_logprobs", None)
     if judge_margin > 0 and judge is not None and (claim := composer.claim(judge_asked)) is not None:
         evidence = composer.judged_evidence()
-        found = verify.settle(judge, [e.text for e in evidence], claim, judge_margin)
+        found = verify.settle(judge, [e.text for e in evidence], claim, judge_margin, judge_agree_margin)
         yield from composer.settle(found, evidence)
 
 

@@ -215,6 +215,15 @@ class Settings(BaseSettings):
             "by at least this margin is shown; 0 turns it off. See rag/verify.py."
         ),
     )
+    judge_agree_margin: float = Field(
+        0.75,
+        description=(
+            "The margin the judge needs to side with the asker's own statement (a yes to '…能报吗？', "
+            "a confirmation of '…对吧？'); siding against it needs judge_margin. The 1.5B leans to "
+            "agreeing: on probes 32–56 (first asked) its yeses under 0.75 were 8 direct, 8 wrong, 3 "
+            "indirect (15, 2, 1 above); its noes 6 direct, 1 wrong, 1 indirect."
+        ),
+    )
     judge_asked: bool = Field(
         True,
         description=(

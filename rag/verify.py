@@ -314,14 +314,17 @@ def leaning(judge: Judge, evidence: list[str], statement: str) -> float | None:
     return None if scores is None else scores[0] - scores[1]
 
 
-def settle(judge: Judge, evidence: list[str], negation: Negation, margin: float) -> tuple[str, float] | None:
+def settle(
+    judge: Judge, evidence: list[str], negation: Negation, margin: float, agree_margin: float | None = None
+) -> tuple[str, float] | None:
     """The clause the documents side with — the asker's or its negation — and the margin by which
-    the model prefers it; None when the margin is smaller than ``margin`` or cannot be read."""
+    the model prefers it; None when the margin is smaller than ``margin`` (``agree_margin``, if
+    given, for the asker's own statement: the small model leans to agreeing) or cannot be read."""
     said = leaning(judge, evidence, negation.statement)
     denied = leaning(judge, evidence, negation.negated) if said is not None else None
     if said is None or denied is None:
         return None
     d = said - denied
-    if abs(d) < margin:
+    if abs(d) < (agree_margin if d > 0 and agree_margin is not None else margin):
         return None
     return (negation.clause if d > 0 else negation.negated_clause), d

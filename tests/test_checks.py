@@ -1175,6 +1175,9 @@ def test_a_bare_may_to_a_question_of_duty_answers_another_question():
     assert checks.permits_where_duty_asked("可以。", "出差时急病住院没备案，钱只能自己全出吗？")
     assert not checks.permits_where_duty_asked("需要。", "厂里该给我交吗？")
     assert not checks.permits_where_duty_asked("可以。", "我该怎么办？")
+    # Whether a duty goes on (probe 41: "可以。" to whether one must keep paying at home).
+    assert checks.permits_where_duty_asked("可以。", "从农村来城里打工签了合同，老家的医保还要接着交吗？")
+    assert not checks.permits_where_duty_asked("可以。", "我还想去北京看病，能报吗？")
 
 
 def test_a_clause_naming_the_circumstances_of_a_rule_states_no_polarity():

@@ -276,21 +276,21 @@ def test_with_nothing_restated_the_judge_gets_the_question_as_the_asker_put_it()
 
 @pytest.mark.models
 @pytest.mark.parametrize("asked", [True, False])
-def test_the_judge_asked_setting_reaches_the_composer(assistant, monkeypatch, asked):
+def test_the_judge_settings_reach_the_composer(assistant, monkeypatch, asked):
     from rag import Assistant
 
     seen: list[object] = []
     real = compose.generate
 
     def spy(*args, **kwargs):  # the real generation, its options recorded on the way
-        seen.append(kwargs.get("judge_asked"))
+        seen.append((kwargs.get("judge_asked"), kwargs.get("judge_agree_margin")))
         return real(*args, **kwargs)
 
     monkeypatch.setattr(compose, "generate", spy)
-    s = assistant.settings.with_overrides(judge_asked=asked)
+    s = assistant.settings.with_overrides(judge_asked=asked, judge_agree_margin=0.9)
     twin = Assistant(s, assistant.items, assistant.index, assistant.retriever.embedder)
     ans = twin.answer("男职工也要交生育保险吗？")
-    assert ans.mode != "refused" and seen == [asked]
+    assert ans.mode != "refused" and seen == [(asked, 0.9)]
 
 
 def test_a_bare_may_to_a_question_of_duty_goes_to_the_judge_as_asked():
@@ -323,3 +323,16 @@ def test_a_question_comparing_sums_of_money_is_not_the_judges():
     assert not verify.compares_amounts(
         "我妈今年六十八了，政务服务大厅离家二十多公里，电子凭证必须去大厅领吗？"
     )
+
+
+def test_siding_with_the_askers_statement_needs_the_agree_margin():
+    # The 1.5B leans to agreeing: a yes by less than agree_margin is not shown, a no by as much is.
+    n = verify.negate("医保电子凭证能办参保登记。")
+    assert n is not None
+    yes = Judge({n.statement: 3.5, n.negated: 3.0})
+    assert verify.settle(yes, ["…"], n, 0.25) == (n.clause, 0.5)
+    assert verify.settle(yes, ["…"], n, 0.25, agree_margin=0.75) is None
+    no = Judge({n.statement: 3.0, n.negated: 3.5})
+    assert verify.settle(no, ["…"], n, 0.25, agree_margin=0.75) == (n.negated_clause, -0.5)
+    sure = Judge({n.statement: 4.0, n.negated: 3.0})
+    assert verify.settle(sure, ["…"], n, 0.25, agree_margin=0.75) == (n.clause, 1.0)
