@@ -374,6 +374,14 @@ def test_a_consequence_restated_without_its_condition_is_unsupported():
     phone = ["如果他使用智能手机，建议王大爷激活医保电子凭证，以后就不用带社保卡了。"]
     card = "有了医保电子凭证就不用带社保卡了。"
     assert checks.dropped_condition(card, phone, "有了电子凭证还要带卡吗") is None
+    # "如果…，还可以…": a further leave for some people, said of everyone (probe 58); a word of the
+    # group in the asker's own form (低保户 for 低保对象) states it.
+    aid = ["如果老李是贫困人口或低保对象，还可以申请获得相应医疗救助。"]
+    asked = "居民医保报完自己还得掏十几万，还有别的保障能用吗？"
+    reply = "大病保险可以报销部分费用，还可以申请医疗救助。"
+    assert checks.dropped_condition(reply, aid, asked) == "老李是贫困人口或低保对象"
+    mine = "我是低保户，报完还能申请救助吗？"
+    assert checks.dropped_condition("低保户可以申请医疗救助。", aid, mine) is None
 
 
 def test_a_rule_of_one_group_of_people_restated_as_a_rule_of_all_is_unsupported():
