@@ -953,7 +953,11 @@ def generate(
     judge = getattr(generator, "next_word_logprobs", None)
     if judge_margin > 0 and judge is not None and (claim := composer.claim(judge_asked)) is not None:
         evidence = composer.judged_evidence()
-        found = verify.settle(judge, [e.text for e in evidence], claim, judge_margin, judge_agree_margin)
+        d = verify.weigh(judge, [e.text for e in evidence], claim)
+        found = verify.side(claim, d, judge_margin, judge_agree_margin)
+        if found is None and d is not None and judge_margin <= d:
+            composer.notes.append(f"the judge's yes ({d:+.2f}) is under the margin to agree with the asker")
+            return
         yield from composer.settle(found, evidence)
 
 

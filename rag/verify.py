@@ -314,17 +314,27 @@ def leaning(judge: Judge, evidence: list[str], statement: str) -> float | None:
     return None if scores is None else scores[0] - scores[1]
 
 
+def weigh(judge: Judge, evidence: list[str], negation: Negation) -> float | None:
+    """How much more the model takes the statement than its negation to be right (None: unread)."""
+    said = leaning(judge, evidence, negation.statement)
+    denied = leaning(judge, evidence, negation.negated) if said is not None else None
+    return None if said is None or denied is None else said - denied
+
+
+def side(
+    negation: Negation, d: float | None, margin: float, agree_margin: float | None = None
+) -> tuple[str, float] | None:
+    """The clause the judge's weighing ``d`` sides with, and ``d``; None when it is smaller than
+    ``margin`` (``agree_margin``, if given, for the asker's own statement: the small model leans
+    to agreeing) or was not read."""
+    if d is None or abs(d) < (agree_margin if d > 0 and agree_margin is not None else margin):
+        return None
+    return (negation.clause if d > 0 else negation.negated_clause), d
+
+
 def settle(
     judge: Judge, evidence: list[str], negation: Negation, margin: float, agree_margin: float | None = None
 ) -> tuple[str, float] | None:
     """The clause the documents side with — the asker's or its negation — and the margin by which
-    the model prefers it; None when the margin is smaller than ``margin`` (``agree_margin``, if
-    given, for the asker's own statement: the small model leans to agreeing) or cannot be read."""
-    said = leaning(judge, evidence, negation.statement)
-    denied = leaning(judge, evidence, negation.negated) if said is not None else None
-    if said is None or denied is None:
-        return None
-    d = said - denied
-    if abs(d) < (agree_margin if d > 0 and agree_margin is not None else margin):
-        return None
-    return (negation.clause if d > 0 else negation.negated_clause), d
+    the model prefers it (:func:`weigh`, :func:`side`)."""
+    return side(negation, weigh(judge, evidence, negation), margin, agree_margin)

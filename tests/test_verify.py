@@ -7,6 +7,7 @@ import pytest
 from conftest import make_hit
 
 from rag import compose, verify
+from rag.generation import GenerationStats
 from rag.prompt import build_prompt
 
 Q34 = (
@@ -336,3 +337,37 @@ def test_siding_with_the_askers_statement_needs_the_agree_margin():
     assert verify.settle(no, ["…"], n, 0.25, agree_margin=0.75) == (n.negated_clause, -0.5)
     sure = Judge({n.statement: 4.0, n.negated: 3.0})
     assert verify.settle(sure, ["…"], n, 0.25, agree_margin=0.75) == (n.clause, 1.0)
+
+
+def test_a_yes_under_the_agree_margin_is_noted_and_not_shown():
+    # The model restates the question (an echo, dropped); the judge leans to yes by 0.5: shown with
+    # the plain margin, withheld with an agree margin of 0.75, and the note says why.
+    asked = "男的也要交生育保险吗？"
+
+    class Model:
+        def __init__(self, yes: float) -> None:
+            self.replies, self.yes = ["依据：A1\n", "男的也要交生育保险。"], yes
+
+        def stream(self, *args, **kwargs):
+            yield self.replies.pop(0)
+
+        def next_word_logprobs(self, messages, words):
+            return [self.yes, 0.0] if "不用交" not in messages[-1]["content"] else [0.0, 0.0]
+
+    for agree, shown_yes in ((None, True), (0.75, False)):
+        p = build_prompt(asked, [make_hit("问34", Q34)], frozenset())
+        c = compose.Composer(p, asked, frozenset())
+        shown = list(
+            compose.generate(
+                Model(0.5),
+                p,
+                c,
+                GenerationStats(),
+                lambda: None,
+                retry=False,
+                judge_margin=0.25,
+                judge_agree_margin=agree,
+            )
+        )
+        assert any("男的也要交生育保险" in s for s in shown) == shown_yes
+        assert any("under the margin to agree" in n for n in c.notes) == (not shown_yes)
