@@ -225,3 +225,30 @@ def test_the_eval_reads_which_case_decides_against_the_cited_item_whole():
     assert "unsupported" in {i.kind for i in answer_issues(row, ctx)}
     row["body"] = row["answer"] = "报销比例按外省的算。[问29]"  # 外省 is where the asker is insured
     assert "unsupported" not in {i.kind for i in answer_issues(row, ctx)}
+
+
+def test_a_sentence_is_read_against_the_quotes_of_the_items_it_cites():
+    from rag.evaluation.metrics import answer_issues
+
+    # multi-06: part (二) rests on 问36's list; 问12's "如果…低保对象，还可以…医疗救助" quoted for part (一)
+    # is not its source, so it does not make part (二) a dropped condition.
+    aid = "如果参保人是贫困人口或低保对象，还可以申请获得相应医疗救助。"
+    who = "医疗救助的对象范围主要包括：特困人员、低保对象、因病致贫家庭重病患者。"
+    items = [
+        Item("hubei-faq", "t", "s", "12", "问12", "问12的问题", aid),
+        Item("hubei-faq", "t", "s", "36", "问36", "问36的问题", who),
+    ]
+    ctx = ev.EvalContext.of(items)
+    body = "家里困难的话，可以申请医疗救助。[问36]"
+    row = {
+        "question": "家里困难的话哪些人能申请医疗救助？",
+        "body": body,
+        "answer": body,
+        "citations": ["问12", "问36"],
+        "history": [],
+        "evidence": [{"label": it.label, "text": it.answer} for it in items],
+    }
+    assert "unsupported" not in {i.kind for i in answer_issues(row, ctx)}
+    # Cited to 问12, whose sentence gives it only under a condition: a dropped condition.
+    row["body"] = row["answer"] = "家里困难的话，可以申请医疗救助。[问12]"
+    assert "unsupported" in {i.kind for i in answer_issues(row, ctx)}

@@ -152,13 +152,18 @@ def answer_issues(row: dict[str, Any], ctx: EvalContext) -> list[checks.Issue]:
         body = body.replace(fixed, "")
     shown = [e.get("shown") or e["text"] for e in row.get("evidence") or []]  # what the reader sees
     # As in the pipeline, a quote's "这类" is read as the case shown for it ("这类〔甲类〕药品").
-    evidence = [_resolved(e["text"], e.get("shown") or "") for e in row.get("evidence") or []]
+    rows = row.get("evidence") or []
+    quoted = [(e.get("label", ""), _resolved(e["text"], e.get("shown") or "")) for e in rows]
+    evidence = [t for _, t in quoted]
     cited = row.get("citations") or []
 
     def support_for(sentence: str, labels: list[str]) -> list[str]:
         if evidence:
-            pool = evidence + [s for lb in (labels or cited) for s in ctx.sentences.get(lb, [])]
-            return evidence + checks.best_support(sentence, pool, n=2)
+            # A sentence is read against the quotes of the items it cites, as the pipeline read it:
+            # one part of a two-ask answer does not rest on the other part's quotes (multi-06).
+            own = [t for lb, t in quoted if lb in labels] or evidence
+            pool = own + [s for lb in (labels or cited) for s in ctx.sentences.get(lb, [])]
+            return own + checks.best_support(sentence, pool, n=2)
         pool = [s for lb in (labels or cited) for s in ctx.sentences.get(lb, [])]
         return checks.best_support(sentence, pool)
 
