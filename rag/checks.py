@@ -1960,6 +1960,10 @@ _PARTY = re.compile(
 )
 
 
+_PAYS_END = re.compile(r"[\u4e00-\u9fff]{2}(?:出|赔|付)$")
+_PAYS_START = re.compile(r"[\u4e00-\u9fff]{2}(?:出|赔|付)")
+
+
 def unsourced_choice(text: str, support: Iterable[str], question: str) -> str | None:
     """A choice question's one option taken as the reply where no source sentence names it: "…医药费
     应该找单位。" to "…医药费找医保还是找单位？" above "首先要按照事故的责任来确定医疗费用的支付主体"
@@ -1970,7 +1974,8 @@ def unsourced_choice(text: str, support: Iterable[str], question: str) -> str | 
         return None
     a, _, b = asked.partition("还是")
     a, b = a[-4:], b[:4]
-    if not (_PARTY.search(a) and _PARTY.match(b)):
+    # Either option may be any payer the asker names by what it does ("该商场出还是医保出", probe 58).
+    if not ((_PARTY.search(a) or _PAYS_END.search(a)) and (_PARTY.match(b) or _PAYS_START.match(b))):
         return None  # which rule or amount ("按老家的算还是…", "一分不报还是…"): read by other checks
     options = (bigrams(a) - bigrams(b), bigrams(b) - bigrams(a))  # a shared verb (找) chooses nothing
     said = bigrams(text)
@@ -1978,7 +1983,8 @@ def unsourced_choice(text: str, support: Iterable[str], question: str) -> str | 
     if len(chosen) != 1:
         return None
     named = chosen[0] & said
-    if any(named & bigrams(s) for s in support):
+    # The documents name 医保 as 基本医疗保险(基金): "医保不出" rests on "…不纳入基本医疗保险基金支付范围".
+    if any(named & bigrams(_same_act(s)) for s in support):
         return None
     return a if chosen[0] is options[0] else b
 

@@ -1370,6 +1370,15 @@ def test_a_choice_of_who_pays_that_no_source_names():
     assert checks.unsourced_choice("要看是找医保还是找单位。", subject, q) is None
     q2 = "在外省住院，起付线是按老家的算还是按医院那边的算？"
     assert checks.unsourced_choice("起付线按老家的算。", subject, q2) is None
+    # A payer named by what it does (probe 58): "商场出" rests on no sentence; "医保不出" on the
+    # documents' 基本医疗保险基金.
+    law = [
+        "下列医疗费用不纳入基本医疗保险基金支付范围：（一）应当从工伤保险基金中支付的；"
+        "（二）应当由第三人负担的。"
+    ]
+    q3 = "在商场因为地面湿滑没有提示摔伤了，医药费该商场出还是医保出？"
+    assert checks.unsourced_choice("医药费应由商场出。", law, q3) == "该商场出"
+    assert checks.unsourced_choice("医药费不能由医保出。", law, q3) is None
 
 
 def test_a_choice_the_asker_does_not_know_is_no_choice_question():
