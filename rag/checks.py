@@ -530,7 +530,12 @@ def designated_only(text: str, support: Iterable[str]) -> str | None:
 
 
 # Wrongdoing denied ("这不算骗保", "不属于欺诈骗保行为"): the documents list what is, and deny nothing.
-_NOT_WRONG = re.compile(r"(?:不算|不属于|不是|不构成|不涉及|并非|没有)[^，。；]{0,4}?(?:欺诈|骗保|违规|违法)")
+# Called lawful outright ("是合规的。" to "医院把一次手术拆成好几项分别收费，这合规吗？", probe 59,
+# where 问42 lists it as 分解收费) is such a denial too.
+_NOT_WRONG = re.compile(
+    r"(?:不算|不属于|不是|不构成|不涉及|并非|没有)[^，。；]{0,4}?(?:欺诈|骗保|违规|违法)"
+    r"|(?<![不非])(?:合规|合法)(?!权益|的权益)"
+)
 
 
 def denied_wrongdoing(text: str, support: Iterable[str]) -> str | None:

@@ -1405,6 +1405,13 @@ def test_wrongdoing_denied_where_the_documents_only_list_what_is():
     assert "unsupported" in kinds(reply, listed, "医生让我多开点药带回去给家里人吃，这算骗保吗？")
     assert checks.denied_wrongdoing("购买生活用品涉嫌欺诈骗保。", listed) is None
     assert checks.denied_wrongdoing("这不算骗保。", ["合理用药不属于骗保行为。"]) is None
+    # Called lawful outright (probe 59: "是合规的。" above 问42's 分解收费); saying it is not, or a
+    # right (合法权益), is no such denial.
+    split = ["一是分解收费：将一个项目收费分解成几个项目甚至是自立项目；"]
+    assert checks.denied_wrongdoing("是合规的。", split) == "合规"
+    assert "unsupported" in kinds("是合规的。", split, "医院把一次手术拆成好几项分别收费，这合规吗？")
+    assert checks.denied_wrongdoing("这不合规。", split) is None
+    assert checks.denied_wrongdoing("要维护自己的合法权益。", split) is None
 
 
 def test_a_flat_yes_where_the_source_says_only_that_a_pilot_started():
