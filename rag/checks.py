@@ -1602,11 +1602,10 @@ def _restates(grams: set[str], source: str) -> bool:
 
 # "如果…，则…": a rule the documents give for one case only.
 _CONDITION = re.compile(r"如果|假如|倘若|若是")
-_THEN = re.compile(r"[，,]\s*则|则|[，,](?=[还也]可以)")
 # "如果X，还可以Y" (probe 58: "如果老李是贫困人口或低保对象，还可以申请获得相应医疗救助" restated as
 # "…还可以申请医疗救助"): a further leave, its condition often a group the asker names in a word of
 # their own (低保户 for 低保对象), so any word of it in the reply or question counts as stated.
-_FURTHER_LEAVE = re.compile(r"[，,]$")
+_THEN = re.compile(r"[，,]\s*则|则|(?P<further>[，,])(?=[还也]可以)")
 
 
 # The asker's short forms of the documents' words for fault in an accident: "对方全责" states the
@@ -1642,7 +1641,7 @@ def dropped_condition(text: str, support: Iterable[str], question: str = "") -> 
         # The reply's own words for the consequence state no condition ("…应由他个人承担" shares 承担
         # with "…承担主要责任"); the asker's may ("封顶线以外…" to a question naming 封顶线).
         echoed = bigrams(consequence) - bigrams(_spelled_out(question))
-        stated = 1 if _FURTHER_LEAVE.search(then.group()) else 2
+        stated = 1 if then.group("further") else 2
         if restated and len((bigrams(condition) & said) - echoed) < stated:
             return condition.strip()
     return None
@@ -1965,8 +1964,8 @@ _PARTY = re.compile(
 )
 
 
-_PAYS_END = re.compile(r"[\u4e00-\u9fff]{2}(?:出|赔|付)$")
-_PAYS_START = re.compile(r"[\u4e00-\u9fff]{2}(?:出|赔|付)")
+_PAYER_BY_ACT = r"[\u4e00-\u9fff]{2}(?:出|赔|付)"  # a payer named by what it does: "商场出", "医保出"
+_PAYS_END, _PAYS_START = re.compile(_PAYER_BY_ACT + "$"), re.compile(_PAYER_BY_ACT)
 
 
 def unsourced_choice(text: str, support: Iterable[str], question: str) -> str | None:

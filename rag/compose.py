@@ -225,16 +225,19 @@ class Composer:
             chosen.append(src.evidence(i))
         self.evidence = chosen
 
+    def _given(self, evidence: list[Evidence] | None) -> list[Evidence]:
+        """``evidence`` when given (even empty), else the chosen evidence."""
+        return (self.evidence or []) if evidence is None else evidence
+
     def _support(self, evidence: list[Evidence] | None = None) -> list[str]:
         # The model saw the masked text; the reader sees the original: either supports a claim.
         # A quote's "这类" is read as the case it refers to ("这类〔甲类〕药品"), as the reader sees it.
-        ev = (self.evidence or []) if evidence is None else evidence
-        texts = [self._resolved(e).shown or e.text for e in ev]
+        texts = [self._resolved(e).shown or e.text for e in self._given(evidence)]
         return texts + [mask(t, self.characters, self.question) for t in texts]
 
     def _cited(self, evidence: list[Evidence] | None = None) -> list[Source]:
         """The prompt's items that ``evidence`` (by default the chosen evidence) quotes."""
-        labels = {e.label for e in ((self.evidence or []) if evidence is None else evidence)}
+        labels = {e.label for e in self._given(evidence)}
         return [src for src in self.prompt.sources if src.hit.label in labels]
 
     def _restated(self, sentence: str) -> list[Evidence]:

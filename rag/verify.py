@@ -330,11 +330,3 @@ def side(
     if d is None or abs(d) < (agree_margin if d > 0 and agree_margin is not None else margin):
         return None
     return (negation.clause if d > 0 else negation.negated_clause), d
-
-
-def settle(
-    judge: Judge, evidence: list[str], negation: Negation, margin: float, agree_margin: float | None = None
-) -> tuple[str, float] | None:
-    """The clause the documents side with — the asker's or its negation — and the margin by which
-    the model prefers it (:func:`weigh`, :func:`side`)."""
-    return side(negation, weigh(judge, evidence, negation), margin, agree_margin)

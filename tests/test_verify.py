@@ -10,6 +10,12 @@ from rag import compose, verify
 from rag.generation import GenerationStats
 from rag.prompt import build_prompt
 
+
+def settle(judge, evidence, negation, margin, agree_margin=None):
+    """The side the judge takes by the margin, as compose.generate reads it."""
+    return verify.side(negation, verify.weigh(judge, evidence, negation), margin, agree_margin)
+
+
 Q34 = (
     "不可以。用人单位有为所有职工参加生育保险的法定义务。《社会保险法》第五十三条规定“职工应当参加生育保险，"
     "由用人单位按照国家规定缴纳生育保险费，职工不缴纳生育保险费”。"
@@ -120,11 +126,11 @@ def test_settle_takes_the_side_the_judge_prefers_by_the_margin():
     n = verify.negate("生育保险是职工自己掏钱交的。")
     assert n is not None
     judge = Judge({n.statement: 3.3, n.negated: 4.0})
-    side, margin = verify.settle(judge, ["职工不缴纳生育保险费"], n, 0.25) or ("", 0.0)
+    side, margin = settle(judge, ["职工不缴纳生育保险费"], n, 0.25) or ("", 0.0)
     assert side == n.negated_clause and math.isclose(margin, -0.7)
     assert judge.asked == [n.statement, n.negated]
     # Both statements look equally right to the model: no side is taken.
-    assert verify.settle(Judge({n.statement: 3.3, n.negated: 3.4}), ["…"], n, 0.25) is None
+    assert settle(Judge({n.statement: 3.3, n.negated: 3.4}), ["…"], n, 0.25) is None
 
 
 def _restating(question: str, leanings: dict[str, float]):
@@ -140,7 +146,7 @@ def test_the_composer_shows_the_judged_side_checked_and_cited_with_every_quote_i
     claim = c.claim()
     assert claim is not None and claim.statement == "生育保险是职工自己掏钱交的"
     evidence = c.judged_evidence()
-    shown = c.settle(verify.settle(judge, [e.text for e in evidence], claim, 0.25), evidence)
+    shown = c.settle(settle(judge, [e.text for e in evidence], claim, 0.25), evidence)
     _, composed = c.finish()
     assert shown == ["生育保险不是职工自己掏钱交的。[问34]"]
     assert composed.mode == "generated" and composed.body == shown[0]
@@ -153,7 +159,7 @@ def test_a_judged_side_failing_the_checks_or_no_side_leaves_nothing_concluded():
     _, c, judge = _restating(question, {})
     claim = c.claim()
     evidence = c.judged_evidence()
-    assert c.settle(verify.settle(judge, [e.text for e in evidence], claim, 0.25), evidence) == []
+    assert c.settle(settle(judge, [e.text for e in evidence], claim, 0.25), evidence) == []
     _, composed = c.finish()
     assert composed.mode == "no_conclusion"
     # A side naming a number its source does not state is dropped like any conclusion sentence.
@@ -179,7 +185,7 @@ def test_a_judged_yes_that_restates_the_whole_question_says_yes():
     assert claim is not None and claim.clause == "入院登记必须在备案有效期内"
     evidence = c.judged_evidence()
     judge = Judge({claim.statement: 2.0})
-    shown = c.settle(verify.settle(judge, [e.text for e in evidence], claim, 0.25), evidence)
+    shown = c.settle(settle(judge, [e.text for e in evidence], claim, 0.25), evidence)
     assert shown == ["是的，入院登记必须在备案有效期内。[异地就医·问9]"]
 
 
@@ -196,7 +202,7 @@ def test_a_bare_verdict_that_cannot_stand_alone_leaves_the_question_to_the_judge
     assert claim is not None and claim.clause.endswith("能直接报销")
     assert any(n.startswith("dropped a verdict") for n in c.notes)
     evidence = c.judged_evidence()
-    found = verify.settle(Judge({claim.statement: 2.0}), [e.text for e in evidence], claim, 0.25)
+    found = settle(Judge({claim.statement: 2.0}), [e.text for e in evidence], claim, 0.25)
     shown = c.settle(found, evidence)
     _, composed = c.finish()
     assert shown and composed.body == shown[0] and not composed.body.startswith("可以")
@@ -266,7 +272,7 @@ def test_with_nothing_restated_the_judge_gets_the_question_as_the_asker_put_it()
     )
     evidence = c.judged_evidence()
     judge = Judge({claim.negated: 2.0})
-    shown = c.settle(verify.settle(judge, [e.text for e in evidence], claim, 0.25), evidence)
+    shown = c.settle(settle(judge, [e.text for e in evidence], claim, 0.25), evidence)
     assert shown == ["生育保险不是职工自己掏钱交的。[问34]"]
     assert any("settled the asked question" in n for n in c.finish()[1].notes)
     # Switched off (RAG_JUDGE_ASKED=false), only a restated question is judged.
@@ -309,7 +315,7 @@ def test_a_bare_may_to_a_question_of_duty_goes_to_the_judge_as_asked():
     )
     evidence = c.judged_evidence()
     judge = Judge({claim.statement: 2.0})
-    shown = c.settle(verify.settle(judge, [e.text for e in evidence], claim, 0.25), evidence)
+    shown = c.settle(settle(judge, [e.text for e in evidence], claim, 0.25), evidence)
     _, composed = c.finish()
     assert shown == ["厂里该给我交职工医保。[问5]"] and composed.body == shown[0]
     assert any("asks whether one must" in n for n in composed.notes)
@@ -331,12 +337,12 @@ def test_siding_with_the_askers_statement_needs_the_agree_margin():
     n = verify.negate("医保电子凭证能办参保登记。")
     assert n is not None
     yes = Judge({n.statement: 3.5, n.negated: 3.0})
-    assert verify.settle(yes, ["…"], n, 0.25) == (n.clause, 0.5)
-    assert verify.settle(yes, ["…"], n, 0.25, agree_margin=0.75) is None
+    assert settle(yes, ["…"], n, 0.25) == (n.clause, 0.5)
+    assert settle(yes, ["…"], n, 0.25, agree_margin=0.75) is None
     no = Judge({n.statement: 3.0, n.negated: 3.5})
-    assert verify.settle(no, ["…"], n, 0.25, agree_margin=0.75) == (n.negated_clause, -0.5)
+    assert settle(no, ["…"], n, 0.25, agree_margin=0.75) == (n.negated_clause, -0.5)
     sure = Judge({n.statement: 4.0, n.negated: 3.0})
-    assert verify.settle(sure, ["…"], n, 0.25, agree_margin=0.75) == (n.clause, 1.0)
+    assert settle(sure, ["…"], n, 0.25, agree_margin=0.75) == (n.clause, 1.0)
 
 
 def test_a_yes_under_the_agree_margin_is_noted_and_not_shown():

@@ -150,9 +150,9 @@ def answer_issues(row: dict[str, Any], ctx: EvalContext) -> list[checks.Issue]:
     body = body_of(row)
     for fixed in (NO_CONCLUSION_TEXT, *FORMER_NO_CONCLUSION_TEXTS):
         body = body.replace(fixed, "")
-    shown = [e.get("shown") or e["text"] for e in row.get("evidence") or []]  # what the reader sees
-    # As in the pipeline, a quote's "这类" is read as the case shown for it ("这类〔甲类〕药品").
     rows = row.get("evidence") or []
+    shown = [e.get("shown") or e["text"] for e in rows]  # what the reader sees
+    # As in the pipeline, a quote's "这类" is read as the case shown for it ("这类〔甲类〕药品").
     quoted = [(e.get("label", ""), _resolved(e["text"], e.get("shown") or "")) for e in rows]
     evidence = [t for _, t in quoted]
     cited = row.get("citations") or []
