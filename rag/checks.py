@@ -531,10 +531,13 @@ def designated_only(text: str, support: Iterable[str]) -> str | None:
 
 # Wrongdoing denied ("这不算骗保", "不属于欺诈骗保行为"): the documents list what is, and deny nothing.
 # Called lawful outright ("是合规的。" to "医院把一次手术拆成好几项分别收费，这合规吗？", probe 59,
-# where 问42 lists it as 分解收费) is such a denial too.
+# where 问42 lists it as 分解收费) is such a denial too, and so is the asker told they will come to no
+# harm ("…你去了没有事。" to "有医院说住院免费还送东西，拉人去住，我去了有没有事？", probe 60, above
+# 问41's 诱导住院): no document says what happens to whom, and 没事 is no word of theirs. Not 事先/事后.
 _NOT_WRONG = re.compile(
     r"(?:不算|不属于|不是|不构成|不涉及|并非|没有)[^，。；]{0,4}?(?:欺诈|骗保|违规|违法)"
     r"|(?<![不非])(?:合规|合法)(?!权益|的权益)"
+    r"|(?:没有?|不会有?|没什么|没啥)事儿?(?=[了的吧呢，。！；,;!]|$)"
 )
 
 
@@ -2135,9 +2138,11 @@ def _turns_round(text: str, question: str) -> bool:
 
 def _adds_nothing(text: str, question: str) -> bool:
     """At most one character pair of the sentence is not in the question (a joint between two
-    copied phrases), the asker or 参保人 named aside: it restates the question instead of answering it."""
-    grams = bigrams(_ANYONE.sub("，", text))
-    return len(grams) >= 2 and len(grams - bigrams(_ANYONE.sub("，", question))) <= 1
+    copied phrases), the asker or 参保人 named aside — on both sides, so "…对参保人自己掏钱有影响。" to
+    "…对我自己掏钱有啥影响？" (probe 60) is the question back: it restates the question instead of
+    answering it."""
+    grams = bigrams(_ANYONE.sub("，", _ME.sub("，", text)))
+    return len(grams) >= 2 and len(grams - bigrams(_ANYONE.sub("，", _ME.sub("，", question)))) <= 1
 
 
 def negations(text: str) -> set[str]:

@@ -252,6 +252,10 @@ GROUPS = (
     ("失业", "无业", "待业", "没有工作", "没工作", "未就业"),
     ("个体",),
     ("灵活就业",),
+    # Not a group of people but those treated abroad, whom 问14 names apart (在境外就医的 is not paid):
+    # a rule said of them needs a source naming them, and an item naming them answers them first
+    # ("出国旅游期间生病的医药费…" had been answered from 问8's 出差 story, probe 60).
+    ("境外", "国外", "出国", "海外"),
 )
 
 

@@ -713,6 +713,11 @@ def test_a_rule_said_of_a_group_its_source_never_names_is_unsupported():
     assert checks.unnamed_group(said, quote) == "退休"
     assert checks.unsupported(said, quote, asked, context=story) is None
     assert checks.unnamed_group("个人也要缴费。", premium) is None  # no group named
+    # Those treated abroad, whom 问14 names apart (probe 60: 问8's 出差 story said of 出国).
+    trip = ["可以。参保人出院后可以凭医院开具的急诊证明材料和其他医疗费用相关票据回参保地手工报销。"]
+    assert checks.unnamed_group("出国旅游期间生病的医药费，国内医保可以报销。", trip) == "出国"
+    abroad = ["下列医疗费用不纳入基本医疗保险基金支付范围：（一）…；（四）在境外就医的。"]
+    assert checks.unnamed_group("在国外看病的钱医保不给报。", abroad) is None
     # "退休前…" in a story names someone not yet retired (probe 8: "退休以后…也需要缴纳…[问3]").
     before = ["…我都干了这么多年了，退休前的十几年我个人就不缴纳职工医保了？"]
     assert checks.unnamed_group("退休以后，个人也需要缴纳基本医疗保险费。", before) == "退休"
@@ -1042,6 +1047,15 @@ def test_the_askers_own_story_turned_round_is_an_echo():
     q2 = "打架受伤去医院，医保能报销吗？"
     fight = ["两人因打架斗殴产生的医疗费用属于应当由第三人负担的情形，因此不能予以基本医疗保险基金报销。"]
     assert "echo" not in kinds("打架受伤不能报销。", fight, q2)
+
+
+def test_the_question_given_back_with_the_asker_as_参保人_is_an_echo():
+    # Probe 60: "…对参保人自己掏钱有影响。" to "…对我自己掏钱有啥影响？" says only that it matters.
+    q = "医保目录里药名后面标的甲乙，对我自己掏钱有啥影响？"
+    kinds_ = ["甲类药品是临床治疗必需、使用广泛、疗效好，同类药品中价格低的药品。"]
+    assert "echo" in kinds("医保目录里药名后面标的甲乙，对参保人自己掏钱有影响。", kinds_, q)
+    # Saying how it matters is a reply.
+    assert "echo" not in kinds("用乙类药要先按比例扣除一定的个人自付费用。", kinds_, q)
 
 
 def test_the_askers_guess_hedged_back_is_an_echo():
@@ -1412,6 +1426,14 @@ def test_wrongdoing_denied_where_the_documents_only_list_what_is():
     assert "unsupported" in kinds("是合规的。", split, "医院把一次手术拆成好几项分别收费，这合规吗？")
     assert checks.denied_wrongdoing("这不合规。", split) is None
     assert checks.denied_wrongdoing("要维护自己的合法权益。", split) is None
+    # Told they will come to no harm (probe 60: "…你去了没有事。" above 问41's 诱导住院); 没有事先备案
+    # is no such claim.
+    lured = ["一是诱导住院，通过虚假宣传、免费住院、赠送礼品等方式诱导参保人住院，进而套取医保基金行为；"]
+    q = "有医院说住院免费还送东西，拉人去住，我去了有没有事？"
+    assert checks.denied_wrongdoing("有医院说住院免费还送东西，拉人去住，你去了没有事。", lured) == "没有事"
+    assert "unsupported" in kinds("你去了不会有事的。", lured, q)
+    assert checks.denied_wrongdoing("没有事先备案的，要先垫付。", lured) is None
+    assert checks.denied_wrongdoing("这属于诱导住院，是骗保行为。", lured) is None
 
 
 def test_a_flat_yes_where_the_source_says_only_that_a_pilot_started():

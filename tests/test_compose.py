@@ -696,6 +696,10 @@ def test_an_item_naming_the_askers_group_goes_first():
     retiring = [make_hit("问3", "职工个人也有缴费的义务。"), make_hit("问25", "异地安置退休人员可以备案。")]
     assert gate.group_first("快退休了，医保能不交吗？", retiring, retiring[:1]) is None
     assert gate.group_first("退休了还要交医保吗？", retiring, retiring[:1]) is retiring[1]
+    # Those treated abroad (probe 60): 问14 names them, 问8's 出差 story does not.
+    trip = [make_hit("问8", "出院后可以凭急诊证明材料回参保地手工报销。"), make_hit("问24", "出差生病住院。")]
+    law = make_hit("问14", "下列医疗费用不纳入基本医疗保险基金支付范围：…（四）在境外就医的。")
+    assert gate.group_first("出国旅游生病的医药费医保给不给出 境外", [*trip, law], trip[:1]) is law
 
 
 def test_an_item_naming_the_askers_rare_case_goes_first():
