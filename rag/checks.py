@@ -534,9 +534,12 @@ def designated_only(text: str, support: Iterable[str]) -> str | None:
 # where 问42 lists it as 分解收费) is such a denial too, and so is the asker told they will come to no
 # harm ("…你去了没有事。" to "有医院说住院免费还送东西，拉人去住，我去了有没有事？", probe 60, above
 # 问41's 诱导住院): no document says what happens to whom, and 没事 is no word of theirs. Not 事先/事后.
+# Called reasonable ("合理。" to "住了十来天，护士催我们先结账出院过几天再来，合理吗？", probe 61, which
+# 问41 lists as 分解住院; probe 11's "合理。" was wrong too) as a predicate, not 合理用药/合理控制.
 _NOT_WRONG = re.compile(
     r"(?:不算|不属于|不是|不构成|不涉及|并非|没有)[^，。；]{0,4}?(?:欺诈|骗保|违规|违法)"
     r"|(?<![不非])(?:合规|合法)(?!权益|的权益)"
+    r"|(?<![不非])合理(?=的?(?:[，。；！!]|$))"
     r"|(?:没有?|不会有?|没什么|没啥)事儿?(?=[了的吧呢，。！；,;!]|$)"
 )
 
@@ -630,6 +633,10 @@ def places_of_another(text: str, support: Iterable[str]) -> str | None:
 
 # What a source clause denies, right before the words a reply restates ("不需到市医保中心办理").
 _NEGATOR = re.compile(r"(?:不|没有?|未|无需|无须|不必|不用|不得|不予|不需要?)$")
+# The negation a few words back, before the act whose object the run begins with: "不给员工缴纳|医保是违法
+# 的" said as "公司交的医保是违法的" (probe 61: 缴纳, not 不, stands right before the shared words).
+_NEGATED_ACT = re.compile(r"(?:不|没有?|未)(?:给|为|帮|替)?[^，。；]{0,4}?(?:缴纳|缴|交|参加|参保|办理)$")
+_ACT_BEFORE = re.compile(r"(?:缴纳|缴|交|参加|参保|办理)(?:的|了)?$")
 NEGATED_RUN_CHARS = 5  # fewer shared characters in a row are a topic, not a restatement
 
 
@@ -648,9 +655,41 @@ def dropped_negation(text: str, support: Iterable[str], question: str = "") -> s
         run = max((_common_run(clause, p) for p in parts), key=len, default="")
         if len(run) < NEGATED_RUN_CHARS:
             continue
-        said = [p[max(0, at - 3) : at] for p in parts if (at := p.find(run)) >= 0]
-        if said and all(_NEGATOR.search(before) for before in said):
-            return said[0] + run
+        said = [p[max(0, at - 10) : at] for p in parts if (at := p.find(run)) >= 0]
+        # The act negated further back must be the reply's act too ("公司交的医保…"), not one it
+        # denies in other words ("…买商业保险代替医保是违法的", probe 47, right).
+        acts = bool(_ACT_BEFORE.search(clause[: max(0, clause.find(run))]))
+        found = [_NEGATOR.search(b[-3:]) or (_NEGATED_ACT.search(b) if acts else None) for b in said]
+        if said and all(found):
+            return found[0].group() + run
+    return None
+
+
+# A permission read as a duty: "…但需要将档案转到辖区街道社保所" from "…可以将档案转到辖区街道社保所"
+# (probe 61, 问4): the words after the modal restated, the source's 可以 made 需要. Not a bare 要 or 得,
+# which advise as often as they require ("要向户籍所在地民政部门…咨询" from "可以向…咨询").
+_DUTY = re.compile(r"(?:需要|必须|一定要)(?=[\u4e00-\u9fff]{5})")
+_PERMITS_BEFORE = re.compile(r"(?:可以|可)$")
+_DUTY_BEFORE = re.compile(r"(?:需要|必须|应当|应该|应|要|得|需)$")
+
+
+def upgraded_permission(text: str, support: Iterable[str]) -> str | None:
+    """A clause saying one must do what every source clause restating it only permits (可以), five
+    or more characters in a row after the modal. The source's permission, or None."""
+    parts = [p for s in support for p in _SOURCE_CLAUSE.split(prose(s)) if p]
+    for clause in _CLAUSE.split(prose(text)):
+        for m in _DUTY.finditer(clause):
+            if _NEGATION.search(clause[max(0, m.start() - 2) : m.start()]):
+                continue  # "不需要…", "不必要…"
+            rest = clause[m.end() :]
+            runs = [(run, p) for p in parts if len(run := _common_run(rest, p)) >= NEGATED_RUN_CHARS]
+            runs = [(run, p) for run, p in runs if rest.startswith(run[:2])]
+            if not runs:
+                continue
+            before = [p[: p.find(run)] for run, p in runs]
+            permits = all(_PERMITS_BEFORE.search(b) for b in before)
+            if permits and not any(_DUTY_BEFORE.search(b) for b in before):
+                return "可以" + runs[0][0]
     return None
 
 
@@ -801,6 +840,7 @@ _SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str],
     (unnamed_facility, "says “{}” can where its source names no such place", "原文没有说{}"),
     (ended_but_kept, "says it is still valid where its source says “{}”", "原文说的是“{}”"),
     (denied_wrongdoing, "says “{}” where no source says what is not", "原文没有说什么不算"),
+    (upgraded_permission, "says one must where its source says only “{}”", "原文只说“{}”，不是必须"),
     (permits_skipping, "permits not doing what its source says “{}”", "原文说的是“{}”"),
     (permitted_where_piloted, "says flatly what its source says is only a “{}”", "原文只说在{}"),
     (denied_payment, "says 医保 pays where its source says “{}”", "原文说的是“{}”"),

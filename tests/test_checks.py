@@ -1434,6 +1434,34 @@ def test_wrongdoing_denied_where_the_documents_only_list_what_is():
     assert "unsupported" in kinds("你去了不会有事的。", lured, q)
     assert checks.denied_wrongdoing("没有事先备案的，要先垫付。", lured) is None
     assert checks.denied_wrongdoing("这属于诱导住院，是骗保行为。", lured) is None
+    # Called reasonable as a predicate (probe 61: "合理。" to being discharged and readmitted, which 问41
+    # lists as 分解住院); 合理用药 is no judgment.
+    days = ["住院天数是医疗机构根据患者病情及医院管理规定来确定的，医保部门不得干涉临床诊疗行为。"]
+    assert checks.denied_wrongdoing("合理。", days) == "合理"
+    assert checks.denied_wrongdoing("这样是合理的。", days) == "合理"
+    assert checks.denied_wrongdoing("不合理。", days) is None
+    assert checks.denied_wrongdoing("医生要合理用药。", days) is None
+
+
+def test_a_permission_said_as_a_duty_is_unsupported():
+    # Probe 61: "…但需要将档案转到辖区街道社保所" from 问4's "…可以将档案转到辖区街道社保所".
+    files = ["小李大学毕业因为暂时没有找到工作，可以将档案转到辖区街道社保所。"]
+    reply = "研究生毕业可以参加城乡居民基本医疗保险，但需要将档案转到辖区街道社保所。"
+    assert checks.upgraded_permission(reply, files) == "可以将档案转到辖区街道社保所"
+    assert "unsupported" in kinds(reply, files, "研究生毕业一直待业，家里人说可以先交居民医保，是这样吗？")
+    # A duty the source states, a 不需要, and a 要 that advises are not.
+    cancel = ["如果想回老家用医保报销都需要先撤销备案，否则无法用医保进行报销"]
+    assert checks.upgraded_permission("需要先撤销备案才能回老家报销。", cancel) is None
+    assert checks.upgraded_permission("不需要将档案转到辖区街道社保所。", files) is None
+    assert checks.upgraded_permission("要将档案转到辖区街道社保所。", files) is None
+
+
+def test_a_negation_further_back_before_the_same_act_is_dropped():
+    # Probe 61: "公司交的医保是违法的" from "…不给员工缴纳医保是违法的" (缴纳, not 不, stands right before
+    # the shared words); "…买商业保险代替医保是违法的" (probe 47, right) denies the act in other words.
+    law = ["所有用人单位…都要参加职工基本医疗保险，不给员工缴纳医保是违法的。"]
+    assert checks.dropped_negation("因为公司交的医保是违法的，不能报。", law) == "不给员工缴纳医保是违法的"
+    assert checks.dropped_negation("老板说给我买商业保险代替医保是违法的。", law) is None
 
 
 def test_a_flat_yes_where_the_source_says_only_that_a_pilot_started():
