@@ -1648,13 +1648,16 @@ _CONDITION = re.compile(r"如果|假如|倘若|若是")
 # "如果X，还可以Y" (probe 58: "如果老李是贫困人口或低保对象，还可以申请获得相应医疗救助" restated as
 # "…还可以申请医疗救助"): a further leave, its condition often a group the asker names in a word of
 # their own (低保户 for 低保对象), so any word of it in the reply or question counts as stated.
-_THEN = re.compile(r"[，,]\s*则|则|(?P<further>[，,])(?=[还也]可以)")
+# "如果对方逃逸的，可由工伤保险先行支付…" (问16) states its consequence with 可由, as "还可以" does (one word
+# of the condition states it): "…应该由工伤保险先行支付" to one who fell on the way to work (probe 62) is
+# that consequence without its condition; the asker's "对方跑了" states it (跑了 read as 逃逸).
+_THEN = re.compile(r"[，,]\s*则|则|(?P<further>[，,])(?=[还也]可以|可由)")
 
 
 # The asker's short forms of the documents' words for fault in an accident: "对方全责" states the
 # condition "对方承担全部责任" (probe 37: "因为对方全责，医药费由对方支付" was dropped as saying the
 # consequence without it).
-_SHORT_FORMS = {"全责": "全部责任", "主责": "主要责任", "次责": "次要责任"}
+_SHORT_FORMS = {"全责": "全部责任", "主责": "主要责任", "次责": "次要责任", "跑了": "逃逸了", "逃跑": "逃逸"}
 
 
 def _spelled_out(text: str) -> str:
@@ -2007,6 +2010,8 @@ _PARTY = re.compile(
 )
 
 
+_EMPLOYER = re.compile(r"单位|公司|老板|企业|厂")
+_SELF = re.compile(r"自己|个人|本人")
 _PAYER_BY_ACT = r"[\u4e00-\u9fff]{2}(?:出|赔|付)"  # a payer named by what it does: "商场出", "医保出"
 _PAYS_END, _PAYS_START = re.compile(_PAYER_BY_ACT + "$"), re.compile(_PAYER_BY_ACT)
 
@@ -2020,20 +2025,33 @@ def unsourced_choice(text: str, support: Iterable[str], question: str) -> str | 
     if not asked or "还是" in text:
         return None
     a, _, b = asked.partition("还是")
-    a, b = a[-4:], b[:4]
+    # "…派遣公司负责还是我自己" (probe 62): the asker's 我 before an option names no other party.
+    a, b = a[-4:], _ME.sub("", b[:6], count=1)[:4] if b.startswith(("我", "咱")) else b[:4]
     # Either option may be any payer the asker names by what it does ("该商场出还是医保出", probe 58).
     if not ((_PARTY.search(a) or _PAYS_END.search(a)) and (_PARTY.match(b) or _PAYS_START.match(b))):
         return None  # which rule or amount ("按老家的算还是…", "一分不报还是…"): read by other checks
     options = (bigrams(a) - bigrams(b), bigrams(b) - bigrams(a))  # a shared verb (找) chooses nothing
     said = bigrams(text)
     chosen = [o for o in options if o & said]
+    pa, pb = list(_PARTY.finditer(a)), _PARTY.match(b)
+    if len(chosen) == 2 and pa and pb:
+        # An act named on one side only ("派遣公司负责还是我自己") is the other's too: the parties decide.
+        x, y = bigrams(pa[-1].group()), bigrams(pb.group())
+        options = (x - y, y - x)
+        chosen = [o for o in options if o & said]
     if len(chosen) != 1:
         return None
     named = chosen[0] & said
+    option = a if chosen[0] is options[0] else b
     # The documents name 医保 as 基本医疗保险(基金): "医保不出" rests on "…不纳入基本医疗保险基金支付范围".
     if any(named & bigrams(_same_act(s)) for s in support):
         return None
-    return a if chosen[0] is options[0] else b
+    # …and an employer as 用人单位: "医保是派遣公司负责的" rests on "用人单位应依法…为其参加职工基本医疗保险".
+    if _EMPLOYER.search(option) and any(_EMPLOYER.search(s) for s in support):
+        return None
+    if _SELF.search(option) and any(_SELF.search(s) for s in support):
+        return None  # the asker's 自己 is the documents' 个人 ("职工个人缴纳的…")
+    return option
 
 
 # A verdict on the claim a sentence restates, at its end ("…是违法的。", "…是错误的").

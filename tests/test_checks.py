@@ -370,6 +370,13 @@ def test_a_consequence_restated_without_its_condition_is_unsupported():
     ]
     fled = "司机跑了，工伤保险能先付吗？"
     assert checks.dropped_condition("工伤保险可以先行支付他的医疗费用。", run, fled) is None
+    # "如果X的，可由Y" too (probe 62: one who fell on the way to work told 工伤保险先行支付); the
+    # asker's 跑了 is the source's 逃逸.
+    fell = "上班路上摔了一跤自己受伤，医药费走工伤还是医保？"
+    reply = "上班路上摔了一跤自己受伤，医药费应该由工伤保险先行支付。"
+    assert checks.dropped_condition(reply, run[1:], fell) == "对方逃逸的"
+    first = "工伤保险可以先行支付他的医疗费用。"
+    assert checks.dropped_condition(first, run[1:], "对方跑了，谁先付？") is None
     # Only "如果…，则…": a clause after a condition without 则 is not taken for its consequence.
     phone = ["如果他使用智能手机，建议王大爷激活医保电子凭证，以后就不用带社保卡了。"]
     card = "有了医保电子凭证就不用带社保卡了。"
@@ -1393,6 +1400,15 @@ def test_a_choice_of_who_pays_that_no_source_names():
     q3 = "在商场因为地面湿滑没有提示摔伤了，医药费该商场出还是医保出？"
     assert checks.unsourced_choice("医药费应由商场出。", law, q3) == "该商场出"
     assert checks.unsourced_choice("医药费不能由医保出。", law, q3) is None
+    # The asker's own option after 我, the act named on one side only (probe 62); the employer is the
+    # documents' 用人单位, the asker the documents' 个人.
+    q4 = "四十多岁进城打工，和劳务派遣公司签了约，医保是派遣公司负责还是我自己？"
+    right = ["可以。进城务工的农村居民有权参加基本医疗保险。"]
+    assert checks.unsourced_choice("医保是自己负责的。", right, q4) == "自己"
+    duty = ["用人单位应依法按照国家规定明确缴费责任，为其参加职工基本医疗保险。"]
+    assert checks.unsourced_choice("医保是派遣公司负责的。", duty, q4) is None
+    own = ["职工个人缴纳的基本医疗保险费，全部计入个人账户。"]
+    assert checks.unsourced_choice("是自己交的。", own, "个人账户里的钱是单位交的还是我自己交的？") is None
 
 
 def test_a_choice_the_asker_does_not_know_is_no_choice_question():
