@@ -565,6 +565,24 @@ _OWN_PAYS = re.compile(
 _SPARED = re.compile(r"(?:职工|个人|本人)(?:不缴纳|不缴|不用交|不需要?缴纳|无需缴纳|不交)")
 
 
+# A limit denied where its source states one: "…住院费用报销没有上限，统筹基金年最高支付限额…6倍左右"
+# (probe 63: it then gives the limit it denied). "全面取消建档立卡贫困人口封顶线" (问12) says there is none
+# for them: pol-11's "…贫困户的大病保险没有封顶线" stands.
+_NO_LIMIT = re.compile(r"(?:没有|没|无|不设)(?:上限|限额|封顶|最高限额)|不封顶|取消[^，。；]{0,12}封顶")
+_LIMIT = re.compile(r"最高支付限额|最高限额|封顶线|上限|最高不超过|最高奖励|最高支付")
+
+
+def denied_limit(text: str, support: Iterable[str]) -> str | None:
+    """A reply saying there is no upper limit where a source sentence states one (and none says there is
+    none). The source's limit, or None."""
+    if not _NO_LIMIT.search(prose(text)):
+        return None
+    support = list(support)
+    if any(_NO_LIMIT.search(s) for s in support):
+        return None
+    return next((m.group() for s in support if (m := _LIMIT.search(s))), None)
+
+
 def pays_where_spared(text: str, support: Iterable[str]) -> str | None:
     """A reply that the asker pays where a source says they do not: the judge's "自己工资里要扣。" to "公司
     交的生育保险，我自己工资里要扣吗？" above "…由用人单位按照国家规定缴纳生育保险费，职工不缴纳生育保险费"
@@ -835,6 +853,7 @@ _SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str],
         "原文列出这些地方说的不是“{}”",
     ),
     (pays_where_spared, "says the asker pays where its source says “{}”", "原文说的是“{}”"),
+    (denied_limit, "says there is no limit where its source states a “{}”", "原文有“{}”"),
     (unstated_doubt, "hedges ({}) where its source limits nothing", "原文没有说{}"),
     (unnamed_cost, "says 医保 pays for “{}”, which its source does not name", "原文没有说{}能不能报"),
     (unnamed_facility, "says “{}” can where its source names no such place", "原文没有说{}"),

@@ -1472,6 +1472,18 @@ def test_a_permission_said_as_a_duty_is_unsupported():
     assert checks.upgraded_permission("要将档案转到辖区街道社保所。", files) is None
 
 
+def test_no_limit_said_where_the_source_states_one_is_unsupported():
+    # Probe 63: "…住院费用报销没有上限，统筹基金年最高支付限额…" denies the limit it then gives.
+    cap = ["住院保障方面，…政策范围内住院费用都可按规定报销，统筹基金年最高支付限额分别达到…6倍左右。"]
+    reply = "住院费用报销没有上限，统筹基金年最高支付限额达到6倍左右。"
+    assert checks.denied_limit(reply, cap) == "最高支付限额"
+    assert "unsupported" in kinds(reply, cap, "医保一年报销有没有个上限？")
+    # A source that lifts the limit for some (pol-11: 全面取消建档立卡贫困人口封顶线) supports it.
+    lifted = [*cap, "…并全面取消建档立卡贫困人口封顶线，进一步减轻大病患者、困难群众医疗负担。"]
+    assert checks.denied_limit("建档立卡贫困户的大病保险没有封顶线。", lifted) is None
+    assert checks.denied_limit("统筹基金有最高支付限额。", cap) is None
+
+
 def test_a_negation_further_back_before_the_same_act_is_dropped():
     # Probe 61: "公司交的医保是违法的" from "…不给员工缴纳医保是违法的" (缴纳, not 不, stands right before
     # the shared words); "…买商业保险代替医保是违法的" (probe 47, right) denies the act in other words.
