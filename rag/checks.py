@@ -2044,8 +2044,9 @@ def unsourced_choice(text: str, support: Iterable[str], question: str) -> str | 
     if not asked or "还是" in text:
         return None
     a, _, b = asked.partition("还是")
-    # "…派遣公司负责还是我自己" (probe 62): the asker's 我 before an option names no other party.
-    a, b = a[-4:], _ME.sub("", b[:6], count=1)[:4] if b.startswith(("我", "咱")) else b[:4]
+    if b.startswith(("我", "咱")):
+        b = _ME.sub("", b, count=1)  # "…派遣公司负责还是我自己" (probe 62): 我 names no other party
+    a, b = a[-4:], b[:4]
     # Either option may be any payer the asker names by what it does ("该商场出还是医保出", probe 58).
     if not ((_PARTY.search(a) or _PAYS_END.search(a)) and (_PARTY.match(b) or _PAYS_START.match(b))):
         return None  # which rule or amount ("按老家的算还是…", "一分不报还是…"): read by other checks
