@@ -676,7 +676,7 @@ def dropped_negation(text: str, support: Iterable[str], question: str = "") -> s
         said = [p[max(0, at - 10) : at] for p in parts if (at := p.find(run)) >= 0]
         # The act negated further back must be the reply's act too ("公司交的医保…"), not one it
         # denies in other words ("…买商业保险代替医保是违法的", probe 47, right).
-        acts = bool(_ACT_BEFORE.search(clause[: max(0, clause.find(run))]))
+        acts = bool(_ACT_BEFORE.search(clause[: clause.find(run)]))  # the run is the clause's own
         found = [_NEGATOR.search(b[-3:]) or (_NEGATED_ACT.search(b) if acts else None) for b in said]
         if said and all(found):
             return found[0].group() + run
@@ -2029,8 +2029,8 @@ _PARTY = re.compile(
 )
 
 
-_EMPLOYER = re.compile(r"单位|公司|老板|企业|厂")
-_SELF = re.compile(r"自己|个人|本人")
+# The asker's words and the documents' for the same party of a choice: the employer, and the asker.
+_SAME_PARTY = (re.compile(r"单位|公司|老板|企业|厂"), re.compile(r"自己|个人|本人"))
 _PAYER_BY_ACT = r"[\u4e00-\u9fff]{2}(?:出|赔|付)"  # a payer named by what it does: "商场出", "医保出"
 _PAYS_END, _PAYS_START = re.compile(_PAYER_BY_ACT + "$"), re.compile(_PAYER_BY_ACT)
 
@@ -2063,14 +2063,14 @@ def unsourced_choice(text: str, support: Iterable[str], question: str) -> str | 
         return None
     named = chosen[0] & said
     option = a if chosen[0] is options[0] else b
+    support = list(support)  # read more than once below
     # The documents name 医保 as 基本医疗保险(基金): "医保不出" rests on "…不纳入基本医疗保险基金支付范围".
     if any(named & bigrams(_same_act(s)) for s in support):
         return None
-    # …and an employer as 用人单位: "医保是派遣公司负责的" rests on "用人单位应依法…为其参加职工基本医疗保险".
-    if _EMPLOYER.search(option) and any(_EMPLOYER.search(s) for s in support):
+    # …an employer as 用人单位 ("医保是派遣公司负责的" rests on "用人单位应依法…为其参加…"), and the asker's
+    # 自己 as 个人 ("职工个人缴纳的…").
+    if any(p.search(option) and any(p.search(s) for s in support) for p in _SAME_PARTY):
         return None
-    if _SELF.search(option) and any(_SELF.search(s) for s in support):
-        return None  # the asker's 自己 is the documents' 个人 ("职工个人缴纳的…")
     return option
 
 
