@@ -1663,20 +1663,35 @@ def _restates(grams: set[str], source: str) -> bool:
 
 
 # "如果…，则…": a rule the documents give for one case only.
-_CONDITION = re.compile(r"如果|假如|倘若|若是")
+# A bare 若 is the documents' formal 如果 ("若异地居住城市发生变更应通过经办窗口…注销…", 异地就医·问6); 若干
+# is a quantity.
+_CONDITION = re.compile(r"如果|假如|倘若|若(?!干)")
 # "如果X，还可以Y" (probe 58: "如果老李是贫困人口或低保对象，还可以申请获得相应医疗救助" restated as
 # "…还可以申请医疗救助"): a further leave, its condition often a group the asker names in a word of
 # their own (低保户 for 低保对象), so any word of it in the reply or question counts as stated.
 # "如果对方逃逸的，可由工伤保险先行支付…" (问16) states its consequence with 可由, as "还可以" does (one word
 # of the condition states it): "…应该由工伤保险先行支付" to one who fell on the way to work (probe 62) is
 # that consequence without its condition; the asker's "对方跑了" states it (跑了 read as 逃逸).
-_THEN = re.compile(r"[，,]\s*则|则|(?P<further>[，,])(?=[还也]可以|可由)")
+# "若X应Y" states its consequence with 应 and no comma: "要通过经办窗口注销之前办理的异地就医备案信息" to
+# one whose phone number changed (probe 64) is that consequence without its condition. Not 相应 (a
+# further leave's "…还可以申请获得相应医疗救助") nor 应该 (a question's "那应该怎么报销呢").
+_THEN = re.compile(r"[，,]\s*则|则|(?P<further>[，,])(?=[还也]可以|可由)|(?<!相)应(?!该)")
 
 
 # The asker's short forms of the documents' words for fault in an accident: "对方全责" states the
 # condition "对方承担全部责任" (probe 37: "因为对方全责，医药费由对方支付" was dropped as saying the
 # consequence without it).
-_SHORT_FORMS = {"全责": "全部责任", "主责": "主要责任", "次责": "次要责任", "跑了": "逃逸了", "逃跑": "逃逸"}
+# A move is a change of the city one lives in ("今年搬到杭州住了" states 异地居住城市发生变更, rob-62).
+_SHORT_FORMS = {
+    "全责": "全部责任",
+    "主责": "主要责任",
+    "次责": "次要责任",
+    "跑了": "逃逸了",
+    "逃跑": "逃逸",
+    "搬到": "居住城市变更到",
+    "搬去": "居住城市变更到",
+    "城市换了": "城市发生变更了",
+}
 
 
 def _spelled_out(text: str) -> str:

@@ -389,6 +389,19 @@ def test_a_consequence_restated_without_its_condition_is_unsupported():
     assert checks.dropped_condition(reply, aid, asked) == "老李是贫困人口或低保对象"
     mine = "我是低保户，报完还能申请救助吗？"
     assert checks.dropped_condition("低保户可以申请医疗救助。", aid, mine) is None
+    # "若X应Y", the documents' formal condition without 则 (probe 64: a changed phone number told to
+    # cancel the filing); the asker's move states it (rob-62), 若干 is no condition.
+    moved = [
+        "已完成异地就医备案的人员,若异地居住城市发生变更应通过经办窗口向参保地经办机构注销之前办理的"
+        "异地就医备案信息,经办人员对参保人员重新申请的信息再次审核确认后重新上传"
+    ]
+    cancel = "要通过经办窗口注销之前办理的异地就医备案信息，重新申请。"
+    phone = "异地备案时填的手机号换了，要怎么改？"
+    assert checks.dropped_condition(cancel, moved, phone) == "异地居住城市发生变更"
+    assert checks.dropped_condition(cancel, moved, "今年搬到杭州住了，备案咋改？") is None
+    assert checks.dropped_condition(cancel, moved, "我在外地长住的城市换了，备案怎么办？") is None
+    some = ["关于进一步完善保障农村贫困人口基本医疗的若干措施应由各地自行确定"]
+    assert checks.dropped_condition("各地自行确定补贴政策。", some, "贫困户有补贴吗") is None
 
 
 def test_a_rule_of_one_group_of_people_restated_as_a_rule_of_all_is_unsupported():
