@@ -99,8 +99,10 @@ DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "
 
 
 # A quote's opening verdict sentence ("可以。进城务工的农村居民…"): the FAQ's answer to its own story
-# question. Under a reply that concludes nothing it reads as the answer to the asker's (oos-85, a
-# question about foreigners, showed "可以。…"), so there it is left out of the quote as shown.
+# question, not to the asker's. Under a reply that concludes nothing it reads as the answer (oos-85, a
+# question about foreigners, showed "可以。…"); under a reply it can read as the opposite (pol-03's
+# "职工医保是单位和个人都得交。" above 问3's "不行。…", said to one who wanted to stop paying). The reply
+# says the verdict to the asker, so the quote as shown leaves it out (the record keeps it).
 _OPENING_VERDICT = re.compile(
     r"^(?:是的|不是|可以|不可以|不行|行|能|不能|会的|不会|需要|不需要|有的|没有|对|不对|不对的)[。！!]\s*(?=\S)"
 )
@@ -869,8 +871,7 @@ class Composer:
         # short sentence, and the quotes the judge read are what it rests on.
         concluded = mode == "generated" and ruled is None and not self.judged
         evidence = [self._resolved(e) for e in self._without_stories(evidence, conclusion=concluded)]
-        if mode == "no_conclusion":
-            evidence = [without_verdict(e) for e in evidence]
+        evidence = [without_verdict(e) for e in evidence]
         out.append(quote_block(evidence))
         return out, Composed("".join(self.kept), evidence, mode, self.notes)
 

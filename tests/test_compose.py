@@ -112,7 +112,7 @@ def test_a_question_copied_before_its_reply_is_left_out_and_the_reply_kept():
         assert composed.mode == "no_conclusion" and composed.body == compose.NO_CONCLUSION_TEXT
 
 
-def test_with_nothing_concluded_a_quotes_opening_verdict_is_left_out():
+def test_a_quotes_opening_verdict_is_left_out():
     # oos-85: "可以。进城务工的农村居民…" under "no conclusion" read as the answer to the asker's question.
     asked = "外国人在中国上班，单位要给交医保吗？"
     p = prompt_for(asked, make_hit("问2", Q2))
@@ -120,9 +120,9 @@ def test_with_nothing_concluded_a_quotes_opening_verdict_is_left_out():
     assert composed.mode == "no_conclusion"
     assert "「首先，用人单位有为职工参加职工医保的法定义务。」" in text and "「不可以。" not in text
     assert composed.evidence[0].text.startswith("不可以。")  # the record keeps the source sentence
-    # A concluded reply's quotes keep it.
+    # Under a reply too: the verdict answers the FAQ's own question (pol-03: "不行。" under a yes).
     text, composed = feed(compose.Composer(p, asked, CHARS), "依据：A1\n结论：单位要给职工缴纳医保。")
-    assert composed.mode == "generated" and "「不可以。首先" in text
+    assert composed.mode == "generated" and "「首先，用人单位" in text and "「不可以。" not in text
 
 
 def test_sentences_failing_the_checks_are_dropped_and_the_reply_says_so():
