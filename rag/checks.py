@@ -468,6 +468,35 @@ def denied_payment(text: str, support: Iterable[str]) -> str | None:
     return None if any(_says_insurance_pays(c) for c in clauses) else denied
 
 
+# A denial of payment or leave: "…慢病药不能报", "不可以用医保结算" (not the asker's 能不能报).
+_DENIES = re.compile(
+    r"(?<![能可会])(?:不能|不可以|不可|不予|不给|无法|没法|不让|不会)(?:报|用|支付|享受|结算|参加|办理|刷)"
+    r"|(?<![能可会要])不(?:报销|报|管|赔)(?![险])"
+)
+_DENIED_DENIAL = re.compile(r"不是|并非|并不")
+# What a denial may rest on: a negation, a duty (not doing it is what is denied) or a limit.
+_MAY_DENY = re.compile(r"不|没|无|非|未|禁止|严禁|须|应当|应|义务|只能|仅|只限|只有|除|自费|以外|之外")
+
+
+def unsourced_denial(text: str, support: Iterable[str]) -> str | None:
+    """A denial where none of its source sentences denies, limits or requires anything: "居民医保住院
+    可以报，但平时买降压药这种慢病药不能报。" above 问6's 住院 sentence (probe 63: 问6 says 门诊慢性病保障
+    is 普遍开展). The sentence says both 可以 and 不能, so no polarity is read from it (polarity_conflict)
+    and its first clause finds it a source. The denial, or None."""
+    # "并不是看门诊一分都不报" denies the denial.
+    m = next(
+        (
+            m
+            for c in CLAUSE.split(prose(text))
+            if (m := _DENIES.search(c)) and not _DENIED_DENIAL.search(c[: m.start()])
+        ),
+        None,
+    )
+    if m is None or any(_MAY_DENY.search(s) for s in support):
+        return None
+    return m.group()
+
+
 # A cost the asker names, said to be paid: "住院伙食费医保能报销", "请护工的钱医保能报".
 _PAID_COST = re.compile(
     r"([\u4e00-\u9fff]{0,8})(费用|费|的钱)(?:医保|也|都|就)?(?<![不没])(?:能|可以|可)(?:报|用医保|走医保)"
@@ -866,6 +895,7 @@ _SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str],
     (varies_by_place, "states flatly what its source says only of “{}”", "原文只说“{}”，各地不同"),
     (qualified_difference, "states flatly a difference its source gives only for “{}”", "原文只说“{}”"),
     (denied_where_pending, "says 不能 where its source says only “{}”", "原文只说“{}”，不是都不能"),
+    (unsourced_denial, "says “{}” where no source sentence denies anything", "原文没有说不能"),
 )
 
 
@@ -2472,13 +2502,21 @@ def swapped_in_items(sentence: str, question: str, item_sentences: Iterable[str]
 # A list of named kinds, each with what it is: "一是分解收费：将一个项目收费分解成…；二是重复计费：…"
 # (问41, 问42). The name, and what the source says it is.
 _NAMED_ENTRY = re.compile(
-    r"[一二三四五六七八九十]是([\u4e00-\u9fff]{2,7})(?:，又称“[^”]*”)?[：:，,]([^；;。]*)"
+    r"[一二三四五六七八九十]是([\u4e00-\u9fff]{2,8})(?:，又称“[^”]*”)?[：:，,]([^；;。]*(?:。比如[^；;。]*)?)"
 )
 _MIN_NAMED_ENTRIES = 3
 # Words every kind of a list of wrongdoing shares: they tell no kind from another.
 _KIND_GENERIC = frozenset(
     {"医保", "医院", "参保", "行为", "属于", "骗保", "欺诈", "基金", "保基", "医疗", "疗机", "机构", "患者"}
 )
+# A kind of people ("异地安置退休人员，也就是退休后在异地定居并迁入户籍的人员。比如回原籍居住的…": what it
+# is and the example after it) is told by the asker's
+# circumstances in words of their own ("户口迁到外省，随子女住了" for 迁入户籍 and 随子女居住): compared a
+# character at a time with every kind of the list, without the characters every such kind shares; it
+# is misnamed when another kind tells it clearly better (probe 63's "…属于常驻异地工作人员").
+_PEOPLE_KIND = re.compile(r"(?:人员|人群)$")
+_PEOPLE_GENERIC = frozenset("人员群异地的了在是属于和或且也就这种类")
+_CLOSER_BY = 2  # characters by which another kind must tell the asker's case better
 _MIN_DESCRIBED = 3  # character pairs: "挂名住院算骗保。" describes nothing to compare
 
 
@@ -2498,10 +2536,16 @@ def misnamed_kind(sentence: str, item_sentences: Iterable[str]) -> tuple[str, st
     if len(named) != 1:
         return None
     name, what = named[0]
-    described = bigrams(text.replace(name, "，")) - _KIND_GENERIC
-    if len(described) < _MIN_DESCRIBED or described & (bigrams(name + what) - _KIND_GENERIC):
+    rest = text.replace(name, "，")
+    described = bigrams(rest) - _KIND_GENERIC
+    if len(described) < _MIN_DESCRIBED:
         return None
-    return name, what
+    if _PEOPLE_KIND.search(name):
+        told = {c for c in rest if "\u4e00" <= c <= "\u9fff"} - _PEOPLE_GENERIC
+        shares = {n: len(told & set(n + w)) for n, w in dict(entries).items()}
+        closer = max(v for n, v in shares.items() if n != name)
+        return (name, what) if closer >= shares[name] + _CLOSER_BY else None
+    return None if described & (bigrams(name + what) - _KIND_GENERIC) else (name, what)
 
 
 LISTED_PLACES = 3  # a sentence naming this many places lists where something holds

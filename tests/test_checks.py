@@ -1192,6 +1192,25 @@ def test_a_reply_that_insurance_pays_where_the_source_denies_it():
     assert checks.denied_payment("医保能报。", both) is None
 
 
+def test_a_denial_no_source_sentence_states_is_unsupported():
+    # Probe 63: a yes and a no in one sentence, the no resting on nothing (问6 says 门诊慢性病 is paid).
+    inpatient = [
+        "住院保障方面，职工医保和居民医保政策范围内住院费用都可按规定报销，统筹基金年最高支付限额分别达到当地"
+        "职工年平均工资或居民年人均可支配收入的6倍左右。"
+    ]
+    q = "居民医保住院能报，那平时买降压药这种慢病药能报吗？"
+    reply = "居民医保住院可以报，但平时买降压药这种慢病药不能报。"
+    assert checks.unsourced_denial(reply, inpatient) == "不能报"
+    assert "unsupported" in kinds(reply, inpatient, q)
+    # A denial denied, the asker's 能不能, or a source that denies, limits or requires: no issue.
+    assert checks.unsourced_denial("并不是看门诊一分都不报。", inpatient) is None
+    assert checks.unsourced_denial("住院能不能报要看政策范围。", inpatient) is None
+    own = ["自费药品医保基金不予支付。"]
+    assert checks.unsourced_denial("这种药不能报。", own) is None
+    duty = ["用人单位有为所有职工参加生育保险的法定义务。"]
+    assert checks.unsourced_denial("单位不能不给你交。", duty) is None
+
+
 def test_a_list_of_places_said_of_what_its_source_sentence_does_not_name():
     # Probes 27 and 28: the provinces one files to, read as hospitals.
     filing = [
@@ -1685,6 +1704,22 @@ def test_an_act_called_by_a_kind_its_source_says_is_something_else_is_caught():
     assert checks.misnamed_kind("医院把一个检查拆成好几项来收费，这叫分解收费。", fees) is None
     # Naming without describing, or naming two kinds, is not read.
     assert checks.misnamed_kind("分解收费算骗保。", fees) is None
+    # A list of kinds of people (probe 63): the asker's case told in words of their own, compared a
+    # character at a time with each kind and its example.
+    people = [
+        "目前跨省异地就医住院费用直接结算主要覆盖四类人群，一是异地安置退休人员，也就是退休后在异地定居并迁入户籍的人员。",
+        "比如回原籍居住的退休知青，退休前在工作地参保，现在退休回原籍居住了。",
+        "二是异地长期居住人员，在异地居住生活且符合参保地规定的人员。",
+        "比如王阿姨这种到北京这样的大城市，随子女居住，帮助带孩子的老年人。",
+        "三是常驻异地工作人员，用人单位派驻异地工作的人员。",
+        "比如有一些驻外的办事处，这些员工长期在外面工作。",
+        "四是异地转诊人员，因当地医疗机构诊断不了或者可以诊断，但是治疗水平有限，需要到外省就医的患者。",
+    ]
+    wrong = checks.misnamed_kind("老人户口迁到外省，随子女住了，属于常驻异地工作人员。", people)
+    assert wrong is not None and wrong[0] == "常驻异地工作人员"
+    assert checks.misnamed_kind("老人户口迁到外省，属于异地安置退休人员。", people) is None
+    assert checks.misnamed_kind("我在异地长期工作，属于常驻异地工作人员。", people) is None
+    assert checks.misnamed_kind("跟女儿在北京带孩子，属于异地长期居住人员。", people) is None
     assert checks.misnamed_kind("出院时发现清单上有没做过的检查，可能是分解收费或重复计费。", fees) is None
     # No list of named kinds in the item: nothing to compare with.
     assert checks.misnamed_kind("医院编一个项目来收费，叫多计医疗费用。", fees[:2]) is None
