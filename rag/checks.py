@@ -394,6 +394,9 @@ def unsupported(
         return f"says “{said}” where its source says “{source_said}”", f"原文说的是“{source_said}”"
     if unanchored_verdict(text, support, question):
         return "a bare verdict above sources that say it of something else", "原文说的不是这件事"
+    lacking = uses_what_is_lacking(text, question)
+    if lacking:
+        return f"tells the asker to use what they say they do not have (“{lacking}”)", "提问人说没有卡"
     option = unsourced_choice(text, support, question)
     if option:
         return f"chooses “{option}”, which its source does not name", f"原文没有说{option}"
@@ -411,6 +414,25 @@ def unsupported(
     if payer:
         return f"names “{payer}” as who pays, which its source does not", f"原文没有说由{payer}支付"
     return None
+
+
+# A card or code the asker says they do not have ("卡还没下来", "社保卡丢了", "没带医保卡").
+_CARD = r"(?:社会保障卡|社保卡|医保卡|医保电子凭证|电子凭证|医保码|卡)"
+_LACKS = re.compile(
+    rf"{_CARD}(?:还|都|也)?(?:没有?|未)(?:下来|办|办好|到|拿到|领到|带|激活)|{_CARD}(?:弄)?(?:丢了|丢失|被偷|不见了)"
+    rf"|(?:没有|没带|没拿到|没领到|忘带了?|丢了)(?:医保|社保)?{_CARD}"
+)
+_USES = re.compile(rf"(?<![没未不忘])(?:持|刷|用|带|凭|携带|使用){_CARD}|(?<![没未不忘])刷卡")
+
+
+def uses_what_is_lacking(text: str, question: str) -> str | None:
+    """A reply telling the asker to use the card they say they do not have: "…持社会保障卡进行刷卡即时
+    结算" to "…卡还没下来，这期间住院怎么结算？" (probe 63: 问6's rule for everyone insured, copied). The
+    use, or None."""
+    if not _LACKS.search(question):
+        return None
+    m = _USES.search(prose(text))
+    return m.group() if m else None
 
 
 # Who pays: "医药费应由保险公司支付", "由单位来出".

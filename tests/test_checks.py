@@ -1211,6 +1211,24 @@ def test_a_denial_no_source_sentence_states_is_unsupported():
     assert checks.unsourced_denial("单位不能不给你交。", duty) is None
 
 
+def test_a_reply_telling_the_asker_to_use_the_card_they_lack_is_unsupported():
+    # Probe 63: 问6's rule for everyone insured, copied to one whose card has not come.
+    rule = ["参保人在参加医疗保险后，在正常享受待遇期内于定点医药机构就医的，持社会保障卡进行刷卡即时结算。"]
+    q = "刚入职单位给办了医保但卡还没下来，这期间住院怎么结算？"
+    reply = "参保人参加医疗保险后，持社会保障卡进行刷卡即时结算。"
+    assert checks.uses_what_is_lacking(reply, q) == "持社会保障卡"
+    assert "unsupported" in kinds(reply, rule, q)
+    assert checks.uses_what_is_lacking(
+        "小李社保卡丢失，应该先在门、急诊就医时刷卡结算。", "社保卡丢了怎么报销？"
+    )
+    # The asker's own circumstance restated, or an asker who has the card: no issue.
+    assert (
+        checks.uses_what_is_lacking("忘带医保卡，先垫付，再持相关材料手工报销。", "看病没带医保卡怎么报")
+        is None
+    )
+    assert checks.uses_what_is_lacking(reply, "住院怎么结算？") is None
+
+
 def test_a_list_of_places_said_of_what_its_source_sentence_does_not_name():
     # Probes 27 and 28: the provinces one files to, read as hospitals.
     filing = [

@@ -857,7 +857,8 @@ def test_a_reply_pointing_back_at_a_dropped_sentence_is_dropped_too():
     q30 = "基本医疗保险出于管理需要，将医保药品目录内的药品分为甲、乙两类。"
     q = "药盒上没写甲类还是乙类，怎么知道能不能报？"
     p = prompt_for(q, make_hit("问30", q30))
-    reply = "依据：A1\n结论：小王要看药品是否标注。如果是，则可以报；否则不能报。"
+    # (Its "否则不能报" is dropped on its own now: no source sentence denies anything.)
+    reply = "依据：A1\n结论：小王要看药品是否标注。如果是，则可以报。"
     _, composed = feed(compose.Composer(p, q, CHARS), reply)
     assert "如果是" not in composed.body
     assert any("points back" in n for n in composed.notes)
