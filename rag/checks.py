@@ -2532,10 +2532,10 @@ _KIND_GENERIC = frozenset(
     {"医保", "医院", "参保", "行为", "属于", "骗保", "欺诈", "基金", "保基", "医疗", "疗机", "机构", "患者"}
 )
 # A kind of people ("异地安置退休人员，也就是退休后在异地定居并迁入户籍的人员。比如回原籍居住的…": what it
-# is and the example after it) is told by the asker's
-# circumstances in words of their own ("户口迁到外省，随子女住了" for 迁入户籍 and 随子女居住): compared a
-# character at a time with every kind of the list, without the characters every such kind shares; it
-# is misnamed when another kind tells it clearly better (probe 63's "…属于常驻异地工作人员").
+# is and the example after it) is told by the asker's circumstances in words of their own ("户口迁到外省，
+# 随子女住了" for 迁入户籍 and 随子女居住): compared a character at a time with every kind of the list,
+# without the characters every such kind shares, it is misnamed when another kind tells it clearly
+# better (probe 63's "…属于常驻异地工作人员").
 _PEOPLE_KIND = re.compile(r"(?:人员|人群)$")
 _PEOPLE_GENERIC = frozenset("人员群异地的了在是属于和或且也就这种类")
 _CLOSER_BY = 2  # characters by which another kind must tell the asker's case better
