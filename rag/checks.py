@@ -496,7 +496,8 @@ _DENIES = re.compile(
     r"|(?<![能可会要])不(?:报销|报|管|赔)(?![险])"
 )
 _DENIED_DENIAL = re.compile(r"不是|并非|并不")
-# What a denial may rest on: a negation, a duty (not doing it is what is denied) or a limit.
+# What a denial may rest on: a negation, a duty (not doing it is what is denied) or a limit. Not
+# _NEGATION: its 别 is in 分别 (问6's 住院 sentence, "…分别达到…"), which denies nothing.
 _MAY_DENY = re.compile(r"不|没|无|非|未|禁止|严禁|须|应当|应|义务|只能|仅|只限|只有|除|自费|以外|之外")
 
 
