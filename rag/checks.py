@@ -735,6 +735,36 @@ def dropped_negation(text: str, support: Iterable[str], question: str = "") -> s
     return None
 
 
+# What a source says is not needed ("不需要指定具体的医院"), and a reply's universal word: "可以去任何一家
+# 指定的医院" (probe 56) is the source's "all of them", not a requirement to choose one.
+_NOT_NEEDED = re.compile(r"不需要|不需|无需|无须|不必|不用|不要求")
+_ANY = re.compile(r"任何|所有|全部|随便|都")
+NEEDED_GAP = 4  # characters between the denied verb and its object's last word ("指定具体的医院")
+
+
+def denied_requirement(text: str, support: Iterable[str]) -> str | None:
+    """A clause that says, in other words, what its source says is not needed: "异地备案以后，可以去指定
+    的医院就医。" above "参保人备案时不需要指定具体的医院" (probe 66: to "是不是只能去一两家指定的医院？",
+    a yes). The shared words are too short for dropped_negation's run, so the verb and the last word
+    of its object are matched with a few characters between; a source clause saying them without
+    the negation ("只需要指定就医的地市" names another object) supports it. The verb…object, or None."""
+    clauses = [c for s in support for c in _SOURCE_CLAUSE.split(prose(s)) if c]
+    said = [c for c in CLAUSE.split(prose(text)) if not _NEGATION.search(c) and not _ANY.search(c)]
+    for c in clauses:
+        for m in _NOT_NEEDED.finditer(c):
+            denied = c[m.end() :]
+            if len(denied) < 4:
+                continue
+            verb, obj = denied[:2], denied[-2:]
+            pat = re.compile(f"{re.escape(verb)}[^，。；]{{0,{NEEDED_GAP}}}?{re.escape(obj)}")
+            if not any(pat.search(r) for r in said):
+                continue
+            if any((f := pat.search(x)) and not _NOT_NEEDED.search(x[: f.start()][-4:]) for x in clauses):
+                continue
+            return f"{verb}…{obj}"
+    return None
+
+
 # A permission read as a duty: "…但需要将档案转到辖区街道社保所" from "…可以将档案转到辖区街道社保所"
 # (probe 61, 问4): the words after the modal restated, the source's 可以 made 需要. Not a bare 要 or 得,
 # which advise as often as they require ("要向户籍所在地民政部门…咨询" from "可以向…咨询").
@@ -912,6 +942,7 @@ _SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str],
     (ended_but_kept, "says it is still valid where its source says “{}”", "原文说的是“{}”"),
     (denied_wrongdoing, "says “{}” where no source says what is not", "原文没有说什么不算"),
     (upgraded_permission, "says one must where its source says only “{}”", "原文只说“{}”，不是必须"),
+    (denied_requirement, "says “{}” where its source says it is not needed", "原文说的是不需要“{}”"),
     (permits_skipping, "permits not doing what its source says “{}”", "原文说的是“{}”"),
     (permitted_where_piloted, "says flatly what its source says is only a “{}”", "原文只说在{}"),
     (denied_payment, "says 医保 pays where its source says “{}”", "原文说的是“{}”"),

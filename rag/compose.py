@@ -71,6 +71,29 @@ _SENTENCE_END = re.compile(r"[。！!]")
 # with the character masked. The act is the one the asker describes (retrieval matched it), so it is
 # theirs: "这种做法是错误的".
 _STORY_FRAME = re.compile(f"^{MASK}(?:的|这种|这样的|这样|此种)?做法")
+# "参保人每年给爸妈交居民医保，…这钱不算打水漂。" (probe 66) to "我每年给爸妈交居民医保…": the mask
+# copied as the subject, where the asker spoke of themselves — said to them as 您. Not when the
+# asker asks about someone else ("我爸妈不会用智能手机…": 参保人 is the parents, not 您).
+_MASKED_SUBJECT = re.compile(f"^{MASK}(?!员)")
+_ASKER_SELF = re.compile(r"我(?![们爸妈父母家老儿女孩表堂哥姐弟妹爷奶外公婆亲朋同事邻])")
+_SOMEONE_ELSE = re.compile(r"[他她]|我(?=[们爸妈父母家老儿女孩表堂哥姐弟妹爷奶外公婆亲朋同事邻])")
+
+
+def to_asker(text: str, question: str) -> str:
+    """A reply whose subject is the story's masked character said to the asker (您) when the asker
+    asked about themselves only."""
+    m = _MASKED_SUBJECT.match(text)
+    if m is None or MASK in question:
+        return text
+    # The words after the mask are the asker's own after 我 ("我每年给爸妈交…"): the asker, whoever
+    # else the question names.
+    after = text[m.end() : m.end() + 3]
+    echoed = len(after) == 3 and f"我{after}" in question
+    if echoed or (_ASKER_SELF.search(question) and not _SOMEONE_ELSE.search(question)):
+        return "您" + text[m.end() :]
+    return text
+
+
 # A quote is added for what a kept sentence states from its item's other sentences ("…费用发票、药品
 # 处方和费用明细", probe 25's 问8, above a quote that names only the 急诊证明): this many of its
 # character pairs, beyond the question's and the quotes', must come from that sentence.
@@ -432,6 +455,9 @@ class Composer:
             return []
         text = self._verdict + sentence
         self._verdict = ""
+        if (said := to_asker(text, self.question)) != text:
+            self.notes.append("said the masked subject to the asker: 您")
+            text = said
         if not self.kept and (link := _DANGLING_LINK.match(text)):
             # "但需要先撤销备案。" (probe 32), "所以，不能答应…" (probe 31): the sentence the
             # connective answered was dropped, so it would open the reply pointing at nothing.

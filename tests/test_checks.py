@@ -1229,6 +1229,22 @@ def test_a_reply_telling_the_asker_to_use_the_card_they_lack_is_unsupported():
     assert checks.uses_what_is_lacking(reply, "住院怎么结算？") is None
 
 
+def test_a_reply_saying_what_its_source_says_is_not_needed_is_unsupported():
+    # Probe 66: "是不是只能去一两家指定的医院？" answered with the 指定 问28 says is not needed.
+    filing = [
+        "参保人备案时不需要指定具体的医院，只需要指定就医的地市，就可以在该地所有的跨省异地就医定点医疗机构直接结算住院费用。"
+    ]
+    q = "异地备案以后，是不是只能去一两家指定的医院？"
+    reply = "异地备案以后，可以去指定的医院就医。"
+    assert checks.denied_requirement(reply, filing) == "指定…医院"
+    assert "unsupported" in kinds(reply, filing, q)
+    # "任何一家" is the source's all of them (probe 56); a negated reply agrees; the object the source
+    # does require (就医的地市) is not denied.
+    assert checks.denied_requirement("备案到广州以后，可以去任何一家指定的医院。", filing) is None
+    assert checks.denied_requirement("不需要指定具体的医院。", filing) is None
+    assert checks.denied_requirement("备案时要指定就医的地市。", filing) is None
+
+
 def test_a_list_of_places_said_of_what_its_source_sentence_does_not_name():
     # Probes 27 and 28: the provinces one files to, read as hospitals.
     filing = [

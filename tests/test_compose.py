@@ -769,6 +769,25 @@ def test_the_storys_verdict_on_its_characters_act_is_said_of_the_askers_act():
     assert "参保人" not in composed.body
 
 
+def test_the_masked_character_as_the_askers_subject_is_said_as_you():
+    q1 = "参保人参加医保绝对不亏。医保就是用来防范化解医疗费用风险的。"
+    q = "我身体一直挺好，好几年没去过医院，今年居民医保能不能先不交？"  # probe 64
+    p = prompt_for(q, make_hit("问1", q1))
+    reply = "依据：A1\n结论：参保人参加医保绝对不亏。"
+    _, composed = feed(compose.Composer(p, q, CHARS), reply)
+    assert composed.body == "您参加医保绝对不亏。[问1]"
+    # The words after the mask are the asker's after 我: the asker, though the question names others.
+    q66 = "我每年给爸妈交居民医保，他们身体好从没报过，这钱算不算打水漂？"
+    said = "参保人每年给爸妈交居民医保，这钱不算打水漂。"
+    assert compose.to_asker(said, q66) == "您每年给爸妈交居民医保，这钱不算打水漂。"
+    assert compose.to_asker("参保人参加医保绝对不亏。", q66).startswith("参保人")
+    # Asked about someone else, or a 参保人员 rule: left as written.
+    parents = "那我爸妈不会用智能手机，还能接着用社保卡吗？"
+    assert compose.to_asker("参保人仍然可以用社保卡正常就医购药。", parents).startswith("参保人")
+    assert compose.to_asker("参保人员应当按时缴费。", "我要按时交吗？").startswith("参保人员")
+    assert compose.to_asker("参保人可以向民政部门咨询。", "医疗救助找哪个部门？").startswith("参保人")
+
+
 def test_a_yes_to_whether_any_one_will_do_must_say_so():
     q24 = "可以。参保人可以用手机激活医保电子凭证，然后进行异地就医备案。医保电子凭证全国统一，跨区域互认。"
     q = "去外地看病，随便哪家医院都能用医保吗？"
