@@ -735,6 +735,30 @@ def dropped_negation(text: str, support: Iterable[str], question: str = "") -> s
     return None
 
 
+# A comparison denied ("意思不是报得少一点", "不是因为交得少"), and what a source says to deny one: a
+# negation before the compared word, or before a word for no change or no difference.
+_DENIED_MORE_LESS = re.compile(
+    r"(?:不是|并不是|并非|不会|没有)((?:(?!一样|同样)[^，。；]){0,8}?)(?<![最至])(少|多|低|高|贵|便宜|差)(?![少别异])"
+)
+_SAME_WORDS = "变|影响|一样|相同|区别|差别|降低|减少|增加"
+
+
+def denied_comparison(text: str, support: Iterable[str]) -> str | None:
+    """A clause denying more or less where no source sentence denies it: "药品说明上写着乙类，意思不是
+    报得少一点。" above 问30's 乙类 sentences (probe 65, wrong: 乙类 first takes off a 个人自付 share),
+    "乙类药不是自己要多掏点" (probe 24) — the small model denies the asker's comparison. Sources that say
+    there is no change or difference ("待遇不变", "不会有影响") support "…不会变少". The denied words, or
+    None."""
+    for clause in CLAUSE.split(prose(text)):
+        m = _DENIED_MORE_LESS.search(clause)
+        if m is None:
+            continue
+        said = re.compile(f"[不没无非未][^，。；]{{0,4}}?(?:{re.escape(m.group(2))}|{_SAME_WORDS})")
+        if not any(said.search(prose(s)) for s in support):
+            return m.group()
+    return None
+
+
 # What a source says is not needed ("不需要指定具体的医院"), and a reply's universal word: "可以去任何一家
 # 指定的医院" (probe 56) is the source's "all of them", not a requirement to choose one.
 _NOT_NEEDED = re.compile(r"不需要|不需|无需|无须|不必|不用|不要求")
@@ -943,6 +967,7 @@ _SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str],
     (denied_wrongdoing, "says “{}” where no source says what is not", "原文没有说什么不算"),
     (upgraded_permission, "says one must where its source says only “{}”", "原文只说“{}”，不是必须"),
     (denied_requirement, "says “{}” where its source says it is not needed", "原文说的是不需要“{}”"),
+    (denied_comparison, "denies a comparison (“{}”) no source sentence denies", "原文没有说“{}”"),
     (permits_skipping, "permits not doing what its source says “{}”", "原文说的是“{}”"),
     (permitted_where_piloted, "says flatly what its source says is only a “{}”", "原文只说在{}"),
     (denied_payment, "says 医保 pays where its source says “{}”", "原文说的是“{}”"),

@@ -1229,6 +1229,27 @@ def test_a_reply_telling_the_asker_to_use_the_card_they_lack_is_unsupported():
     assert checks.uses_what_is_lacking(reply, "住院怎么结算？") is None
 
 
+def test_a_comparison_no_source_sentence_denies_is_unsupported():
+    # Probes 65 and 24: the asker's 少一点 / 多掏点 denied, where 问30 says 乙类 first takes off a share.
+    kinds_b = [
+        "乙类药品是可供临床治疗选择使用、疗效好，同类药品中比甲类药品价格高的药品。",
+        "参保人使用这类药品时，要先按比例（各地不同）扣除一定的个人自付费用后，将余下费用再纳入报销范围，按规定比例报销。",
+    ]
+    q = "药品说明上写着乙类，意思是不是报得少一点？"
+    reply = "药品说明上写着乙类，意思不是报得少一点。"
+    assert checks.denied_comparison(reply, kinds_b) == "不是报得少"
+    assert "unsupported" in kinds(reply, kinds_b, q)
+    assert checks.denied_comparison("乙类药不是自己要多掏点，是需要先按比例扣除。", kinds_b) == "不是自己要多"
+    # A source saying there is no change or no effect supports the denial; 最多 and 不一样多 deny no
+    # comparison.
+    kept = ["改革推进过程中确保职工生育期间生育保险待遇不变。"]
+    assert checks.denied_comparison("合并以后，生孩子的待遇不会变少。", kept) is None
+    quality = ["降价对药品质量不会有影响。"]
+    assert checks.denied_comparison("集采中标的药不会是质量差一点的便宜货。", quality) is None
+    assert checks.denied_comparison("并不是医保规定住院最多只能住半个月。", kinds_b) is None
+    assert checks.denied_comparison("不是，两种医保报的钱不一样多。", kinds_b) is None
+
+
 def test_a_reply_saying_what_its_source_says_is_not_needed_is_unsupported():
     # Probe 66: "是不是只能去一两家指定的医院？" answered with the 指定 问28 says is not needed.
     filing = [
