@@ -494,6 +494,8 @@ def denied_payment(text: str, support: Iterable[str]) -> str | None:
 _DENIES = re.compile(
     r"(?<![能可会])(?:不能|不可以|不可|不予|不给|无法|没法|不让|不会)(?:报|用|支付|享受|结算|参加|办理|刷)"
     r"|(?<![能可会要])不(?:报销|报|管|赔)(?![险])"
+    # "买个家用血压计是不允许的。" (follow-14; 问40: 个人账户可…购买…家用医疗器械)
+    r"|不(?:被)?允许|不准"
 )
 _DENIED_DENIAL = re.compile(r"不是|并非|并不")
 # What a denial may rest on: a negation, a duty (not doing it is what is denied) or a limit. Not
@@ -735,6 +737,50 @@ def dropped_negation(text: str, support: Iterable[str], question: str = "") -> s
     return None
 
 
+# Levels of hospital, lower first: what the documents compare ("在基层医院报销比例比在大医院高").
+LEVELS = (
+    re.compile(r"基层|二级|县医院|县里|社区|乡镇|小医院|卫生院"),
+    re.compile(r"三甲|三级|大医院|市里|市医院|市中心医院|省城"),
+)
+_HIGHER = re.compile(r"高|多|划算")
+_LOWER = re.compile(r"低|少")
+_THAN = re.compile(r"比(?![例列率重])")  # not 比例 (or its typo 比列)
+_COST = re.compile(r"起付线|自付|自己掏|自费")
+
+
+def _favoured_level(clause: str) -> int | None:
+    """Which level of hospital a clause says pays more (0 lower, 1 higher), or None: "A比B高" favours
+    A, "…比B多" the other one than B; a clause naming one level only and saying 高/多 of it favours
+    it. A lower 起付线 or 自付 favours its level."""
+    found = [(m.start(), i) for i, level in enumerate(LEVELS) if (m := level.search(clause))]
+    more, less = bool(_HIGHER.search(clause)), bool(_LOWER.search(clause))
+    if more == less or not found or _NEGATION.search(clause) or not _PAY_WORD.search(clause):
+        return None
+    if _COST.search(clause):
+        more = not more
+    than = _THAN.search(clause)
+    first = min(found)[1]
+    if than is not None and min(found)[0] > than.start():
+        first = 1 - first  # "…比在三级医院的更多": the level after 比 is the one compared against
+    elif len(found) == 2 and than is None:
+        return None
+    return first if more else 1 - first
+
+
+def reversed_level(text: str, support: Iterable[str]) -> str | None:
+    """A reply saying the other level of hospital pays more than its source says: "医保报的比列高点
+    在市里三甲医院。" above 问18's "在基层医院报销比例比在大医院高" (rob-32). The reply's clause, or None."""
+    clauses = [c for s in support for c in _SOURCE_CLAUSE.split(prose(s))]
+    said = {f for c in clauses if (f := _favoured_level(c)) is not None}
+    if len(said) != 1:
+        return None
+    for clause in CLAUSE.split(prose(text)):
+        f = _favoured_level(clause)
+        if f is not None and f not in said:
+            return clause
+    return None
+
+
 # A comparison denied ("意思不是报得少一点", "不是因为交得少"), and what a source says to deny one: a
 # negation before the compared word, or before a word for no change or no difference.
 _DENIED_MORE_LESS = re.compile(
@@ -968,6 +1014,7 @@ _SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str],
     (upgraded_permission, "says one must where its source says only “{}”", "原文只说“{}”，不是必须"),
     (denied_requirement, "says “{}” where its source says it is not needed", "原文说的是不需要“{}”"),
     (denied_comparison, "denies a comparison (“{}”) no source sentence denies", "原文没有说“{}”"),
+    (reversed_level, "says “{}”, the other level of hospital than its source", "原文说的是另一级医院报得多"),
     (permits_skipping, "permits not doing what its source says “{}”", "原文说的是“{}”"),
     (permitted_where_piloted, "says flatly what its source says is only a “{}”", "原文只说在{}"),
     (denied_payment, "says 医保 pays where its source says “{}”", "原文说的是“{}”"),

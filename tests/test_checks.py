@@ -1209,6 +1209,12 @@ def test_a_denial_no_source_sentence_states_is_unsupported():
     assert checks.unsourced_denial("这种药不能报。", own) is None
     duty = ["用人单位有为所有职工参加生育保险的法定义务。"]
     assert checks.unsourced_denial("单位不能不给你交。", duty) is None
+    # Follow-14: 不允许 where 问40 permits 家用医疗器械.
+    pharmacy = [
+        "二是医保卡个人账户可在定点零售药店购买药品、食健字号的保健食品、经卫生部门批准的消杀类产品、家用医疗器械"
+        "及耗材的费用，但购买生活用品将涉嫌串换项目等欺诈骗保行为；"
+    ]
+    assert checks.unsourced_denial("买个家用血压计是不允许的。", pharmacy) == "不允许"
 
 
 def test_a_reply_telling_the_asker_to_use_the_card_they_lack_is_unsupported():
@@ -1227,6 +1233,28 @@ def test_a_reply_telling_the_asker_to_use_the_card_they_lack_is_unsupported():
         is None
     )
     assert checks.uses_what_is_lacking(reply, "住院怎么结算？") is None
+
+
+def test_the_other_level_of_hospital_said_to_pay_more_is_unsupported():
+    # rob-32: 问18 says the lower level (基层, 二级) pays more; 比列 (a typo of 比例) compares nothing.
+    levels = [
+        "医保部门为了对患者起到引导作用，在基层医院报销比例比在大医院高，有些地方基层医院的起付线也设置得比在大医院"
+        "更低，所以杨光如果在二级医院就医，报销的钱要比在三级医院的更多。"
+    ]
+    q = "小手术在县医院做还是去市里三甲做，哪边医保报的比列高点"
+    reply = "医保报的比列高点在市里三甲医院。"
+    assert checks.reversed_level(reply, levels) == "医保报的比列高点在市里三甲医院"
+    assert "unsupported" in kinds(reply, levels, q)
+    assert checks.reversed_level("市医院报销比例比县医院高。", levels) is not None
+    # The source's side, said either way round, or denied: no issue.
+    for right in (
+        "在二级医院就医报的钱会比在三级医院多一些。",
+        "县医院的报销比例比市医院高。",
+        "三甲医院的报销比例比社区医院低。",
+        "去小医院看病报得多。",
+        "并不是在社区医院看病报销比例比三甲医院低。",
+    ):
+        assert checks.reversed_level(right, levels) is None, right
 
 
 def test_a_comparison_no_source_sentence_denies_is_unsupported():
