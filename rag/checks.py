@@ -805,6 +805,34 @@ def denied_comparison(text: str, support: Iterable[str]) -> str | None:
     return None
 
 
+# A claim denied ("…不能补报") where a source sentence says how it is claimed ("可先行垫付，后需持相关
+# 材料进行手工报销") and none denies one.
+_CLAIM_DENIED = re.compile(
+    r"(?<![能可会])(?:不能|不可以|无法|没法)(?:补|再|直接)?(?:报销|报)(?![名告案道到警])"
+)
+_CLAIM_PERMITTED = re.compile(r"(?<!不)(?:可以|可)[^。；]{0,40}?报销")
+_CLAIM_DENIED_IN_SOURCE = re.compile(
+    r"不予(?:报销|支付)|不能(?:予以|直接)?(?:报销|报)|不纳入|不属于|无法|不得|不可"
+)
+
+
+def denied_claim(text: str, support: Iterable[str]) -> str | None:
+    """A flat "cannot claim" where a source sentence says one can and none says one cannot: "医保卡落在
+    家里了，今天看病的钱先自己付，不能补报。" above 问10's "…急诊未持卡…等情况时，参保患者可先行垫付，后需持
+    相关材料进行手工报销" (probe 67, wrong). unsourced_denial reads 报 only right after 不能, and takes
+    that sentence's 未 (a case in its list) for a source that limits. The denial, or None."""
+    sources = [prose(s) for s in support]
+    if any(_CLAIM_DENIED_IN_SOURCE.search(s) for s in sources):
+        return None
+    if not any(_CLAIM_PERMITTED.search(s) for s in sources):
+        return None
+    for clause in CLAUSE.split(prose(text)):
+        m = _CLAIM_DENIED.search(clause)
+        if m and not _DENIED_DENIAL.search(clause[: m.start()]):
+            return m.group()
+    return None
+
+
 # What a source says is not needed ("不需要指定具体的医院"), and a reply's universal word: "可以去任何一家
 # 指定的医院" (probe 56) is the source's "all of them", not a requirement to choose one.
 _NOT_NEEDED = re.compile(r"不需要|不需|无需|无须|不必|不用|不要求")
@@ -1015,6 +1043,7 @@ _SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str],
     (denied_requirement, "says “{}” where its source says it is not needed", "原文说的是不需要“{}”"),
     (denied_comparison, "denies a comparison (“{}”) no source sentence denies", "原文没有说“{}”"),
     (reversed_level, "says “{}”, the other level of hospital than its source", "原文说的是另一级医院报得多"),
+    (denied_claim, "says “{}” where its source says how it is claimed", "原文说的是可以报销"),
     (permits_skipping, "permits not doing what its source says “{}”", "原文说的是“{}”"),
     (permitted_where_piloted, "says flatly what its source says is only a “{}”", "原文只说在{}"),
     (denied_payment, "says 医保 pays where its source says “{}”", "原文说的是“{}”"),

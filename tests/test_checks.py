@@ -1235,6 +1235,22 @@ def test_a_reply_telling_the_asker_to_use_the_card_they_lack_is_unsupported():
     assert checks.uses_what_is_lacking(reply, "住院怎么结算？") is None
 
 
+def test_a_claim_denied_where_its_source_says_how_to_claim_is_unsupported():
+    # Probe 67: 问10 says one pays first and claims by hand; its list of cases has 未 (未发卡, 未持卡).
+    by_hand = [
+        "在新参保未发卡、急诊未持卡、社会保障卡丢失、异地突发急诊、社保卡挂失、异地就医未能直接结算等情况时，参保患者"
+        "可先行垫付，后需持相关材料进行手工报销。"
+    ]
+    q = "医保卡落在家里了，今天看病的钱先自己付，能补报吗？"
+    reply = "医保卡落在家里了，今天看病的钱先自己付，不能补报。"
+    assert checks.denied_claim(reply, by_hand) == "不能补报"
+    assert "unsupported" in kinds(reply, by_hand, q)
+    # A denial denied, or a source that itself denies a claim ("没有备案还是不能直接报销"): no issue.
+    assert checks.denied_claim("并不是不能补报。", by_hand) is None
+    filed = ["但异地就医费用可以直接报销有一个前提,需要提前做好异地就医备案!", "没有备案还是不能直接报销!"]
+    assert checks.denied_claim("没有备案不能直接报销。", filed) is None
+
+
 def test_the_other_level_of_hospital_said_to_pay_more_is_unsupported():
     # rob-32: 问18 says the lower level (基层, 二级) pays more; 比列 (a typo of 比例) compares nothing.
     levels = [
