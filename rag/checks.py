@@ -503,23 +503,25 @@ _DENIED_DENIAL = re.compile(r"不是|并非|并不")
 _MAY_DENY = re.compile(r"不|没|无|非|未|禁止|严禁|须|应当|应|义务|只能|仅|只限|只有|除|自费|以外|之外")
 
 
+def _first_denial(text: str, denial: re.Pattern[str]) -> str | None:
+    """The first denial of a reply's clauses that no 不是/并非 before it denies in turn ("并不是看门诊一分
+    都不报" denies the denial), or None."""
+    for clause in CLAUSE.split(prose(text)):
+        m = denial.search(clause)
+        if m and not _DENIED_DENIAL.search(clause[: m.start()]):
+            return m.group()
+    return None
+
+
 def unsourced_denial(text: str, support: Iterable[str]) -> str | None:
     """A denial where none of its source sentences denies, limits or requires anything: "居民医保住院
     可以报，但平时买降压药这种慢病药不能报。" above 问6's 住院 sentence (probe 63: 问6 says 门诊慢性病保障
     is 普遍开展). The sentence says both 可以 and 不能, so no polarity is read from it (polarity_conflict)
     and its first clause finds it a source. The denial, or None."""
-    # "并不是看门诊一分都不报" denies the denial.
-    m = next(
-        (
-            m
-            for c in CLAUSE.split(prose(text))
-            if (m := _DENIES.search(c)) and not _DENIED_DENIAL.search(c[: m.start()])
-        ),
-        None,
-    )
-    if m is None or any(_MAY_DENY.search(s) for s in support):
+    denied = _first_denial(text, _DENIES)
+    if denied is None or any(_MAY_DENY.search(s) for s in support):
         return None
-    return m.group()
+    return denied
 
 
 # A cost the asker names, said to be paid: "住院伙食费医保能报销", "请护工的钱医保能报".
@@ -826,11 +828,7 @@ def denied_claim(text: str, support: Iterable[str]) -> str | None:
         return None
     if not any(_CLAIM_PERMITTED.search(s) for s in sources):
         return None
-    for clause in CLAUSE.split(prose(text)):
-        m = _CLAIM_DENIED.search(clause)
-        if m and not _DENIED_DENIAL.search(clause[: m.start()]):
-            return m.group()
-    return None
+    return _first_denial(text, _CLAIM_DENIED)
 
 
 # What a source says is not needed ("不需要指定具体的医院"), and a reply's universal word: "可以去任何一家

@@ -75,8 +75,9 @@ _STORY_FRAME = re.compile(f"^{MASK}(?:的|这种|这样的|这样|此种)?做法
 # copied as the subject, where the asker spoke of themselves — said to them as 您. Not when the
 # asker asks about someone else ("我爸妈不会用智能手机…": 参保人 is the parents, not 您).
 _MASKED_SUBJECT = re.compile(f"^{MASK}(?!员)")
-_ASKER_SELF = re.compile(r"我(?![们爸妈父母家老儿女孩表堂哥姐弟妹爷奶外公婆亲朋同事邻])")
-_SOMEONE_ELSE = re.compile(r"[他她]|我(?=[们爸妈父母家老儿女孩表堂哥姐弟妹爷奶外公婆亲朋同事邻])")
+_KIN = "[们爸妈父母家老儿女孩表堂哥姐弟妹爷奶外公婆亲朋同事邻]"  # after 我: someone else (我爸, 我们…)
+_ASKER_SELF = re.compile(f"我(?!{_KIN})")
+_SOMEONE_ELSE = re.compile(f"[他她]|我(?={_KIN})")
 
 
 def to_asker(text: str, question: str) -> str:
