@@ -380,12 +380,26 @@ def unsupported(
     some = qualified_permission(text, support, question)
     if some:
         return f"says flatly what its source permits in “{some}” only", f"原文只说“{some}”可以"
+    some = denied_where_some(text, support, question)
+    if some:
+        return f"says flatly 不能 where its source says “{some}” can", f"原文说的是“{some}”可以"
     every = universal_claim(text, support, question)
     if every:
         return f"says “{every}” where its source says it of no such whole", "原文没有说“所有/全部”"
     basis = unstated_basis(text, support)
     if basis:
         return f"says “{basis}”, which its source does not", f"原文没有说“{basis}”"
+    identity = story_identity(text, question)
+    if identity:
+        return f"says the story's person is “{identity}”, which the asker did not say", "这是原文故事里的人"
+    sibling = sibling_as_part(text, support)
+    if sibling:
+        return f"puts one part in another where its source says “{sibling}”", f"原文说的是“{sibling}”"
+    alternative = unsourced_alternative(text, support, question)
+    if alternative:
+        return f"sets itself against “{alternative}”, which neither the asker nor its source says", (
+            f"原文没有说“{alternative}”"
+        )
     rebound = (
         whole_rebound(text, support) or aided_but_pays(text, support, question) or list_rebound(text, support)
     )
@@ -1196,6 +1210,24 @@ def qualified_permission(text: str, support: Iterable[str], question: str = "") 
     return None
 
 
+def denied_where_some(text: str, support: Iterable[str], question: str = "") -> str | None:
+    """A flat 不能 about what a source permits in some places: "不能当场结算。" to one whose father
+    filed to 深圳 and asks whether his 门诊 bills settle there, above "…只有部分地区可以报销普通门诊"
+    (probe 69). Not "nowhere", and the source does not say which: the reply may not decide it for
+    the asker. A verdict this short speaks of what the question asks. The qualifier, or None."""
+    plain = prose(text)
+    if limits(plain) or set(_polarities(plain, "能")) != {"不能"} or MOSTLY.search(plain):
+        return None
+    about = bigrams(f"{plain}\n{question}" if len(plain) <= VERDICT_CHARS else plain) - _GENERIC_ACT
+    for s in support:
+        for m in _SOME_MAY.finditer(prose(s)):
+            if MOSTLY.match(m.group(1)):
+                continue  # "大部分地区可以": a flat no is the exception there, not the rule
+            if bigrams(m.group(2)) & about:
+                return m.group(1)
+    return None
+
+
 def _source_clauses(support: Iterable[str]) -> list[str]:
     """Every clause of the source sentences, as the reply's clauses are read."""
     return [c for s in support for c in _CLAUSE.split(prose(s))]
@@ -1321,6 +1353,61 @@ def aided_but_pays(text: str, support: Iterable[str], question: str) -> tuple[st
         m = _PAYS.search(clause)
         if m and not _NEGATION.search(clause[: m.start()]) and not _CARE_COST.search(clause):
             return m.group(), aided[0]
+    return None
+
+
+# "X，而不是Y": the alternative a reply sets its answer against. The small model makes one up to
+# sound balanced: "参保人参加医保是为了防范疾病风险，而不是为了个人的经济利益。" (probe 69; 问1 says 参加医保
+# 绝对不亏). The asker's alternative ("而不是白交钱" to "是不是白交钱？") or the source's is theirs to deny.
+_ALTERNATIVE = re.compile(r"(?:而不是|而非)(?:为了|因为|由于)?([^，。；！？]{2,20})")
+ALTERNATIVE_PAIRS = 3  # character pairs an alternative needs before it is read
+
+
+def unsourced_alternative(text: str, support: Iterable[str], question: str) -> str | None:
+    """The alternative of "…，而不是Y" when more than half of its character pairs (those with 的
+    aside) are in neither the question nor any source sentence; else None."""
+    m = _ALTERNATIVE.search(prose(text))
+    if m is None:
+        return None
+    pairs = {g for g in bigrams(m.group(1)) if "的" not in g}
+    if len(pairs) < ALTERNATIVE_PAIRS:
+        return None
+    said = bigrams(question).union(*(bigrams(prose(s)) for s in support))
+    return m.group(1) if 2 * len(pairs - said) > len(pairs) else None
+
+
+# "参保人" is the story's masked person: "参保人是公司职工" says who 小杨 is, not who the asker is.
+_STORY_IDENTITY = re.compile(r"参保人(?:是|属于)([^，。；！？、]{2,12})")
+
+
+def story_identity(text: str, question: str) -> str | None:
+    """Who the story's person is, said in the reply where the asker said nothing of it: "参保人是公司
+    职工，应该参加职工基本医疗保险。" to one whose mother-in-law pays 居民医保 (probe 69, from 问19's
+    "〔小杨〕是公司职工…"). What it says they are, or None."""
+    m = _STORY_IDENTITY.search(prose(text))
+    # "参保人是个人缴费的" (probe 63) says how one pays in, of anyone insured: "是…的" is no identity.
+    if m is None or m.group(1).endswith("的") or bigrams(m.group(1)) & bigrams(question):
+        return None
+    return m.group(1)
+
+
+# A part said to belong to what its source names beside it: "个人账户属于统筹基金的一部分" where the
+# source says "职工医保基金由统筹基金和个人账户构成" (probe 69): two parts of one whole.
+_PART_OF = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:属于|是)([\u4e00-\u9fff]{2,8}?)的(?:一)?(?:部分|组成部分)")
+_MADE_OF = re.compile(r"由([^，。；]{2,30}?)(?:构成|组成)")
+
+
+def sibling_as_part(text: str, support: Iterable[str]) -> str | None:
+    """The whole a reply puts a part in, when a source names both as parts of something else; the
+    source's words, or None."""
+    m = _PART_OF.search(prose(text))
+    if m is None:
+        return None
+    part, whole = m.group(1)[-4:], m.group(2)[-4:]
+    for s in support:
+        for made in _MADE_OF.finditer(prose(s)):
+            if part in made.group(1) and whole in made.group(1):
+                return made.group()
     return None
 
 
@@ -1873,6 +1960,9 @@ _SHORT_FORMS = {
     "逃跑": "逃逸",
     "搬到": "居住城市变更到",
     "搬去": "居住城市变更到",
+    # "已经备案去了成都，后来工作调到重庆" (probe 69) moved city for work.
+    "调到": "居住城市变更到",
+    "调去": "居住城市变更到",
     "城市换了": "城市发生变更了",
 }
 
@@ -2670,6 +2760,7 @@ _KIND_GENERIC = frozenset(
 _PEOPLE_KIND = re.compile(r"(?:人员|人群)$")
 _PEOPLE_GENERIC = frozenset("人员群异地的了在是属于和或且也就这种类")
 _CLOSER_BY = 2  # characters by which another kind must tell the asker's case better
+_KIND_GENERIC_RE = re.compile("|".join(sorted(_KIND_GENERIC, key=len, reverse=True)))
 _MIN_DESCRIBED = 3  # character pairs: "挂名住院算骗保。" describes nothing to compare
 
 
@@ -2690,7 +2781,9 @@ def misnamed_kind(sentence: str, item_sentences: Iterable[str]) -> tuple[str, st
         return None
     name, what = named[0]
     rest = text.replace(name, "，")
-    described = bigrams(rest) - _KIND_GENERIC
+    # The generic words go before the pairs are taken: "挂名住院属于欺诈骗保行为" describes nothing, yet
+    # its pairs across words (于欺, 诈骗, 保行) were read as a description (probe 69).
+    described = bigrams(_KIND_GENERIC_RE.sub("，", rest)) - _KIND_GENERIC
     if len(described) < _MIN_DESCRIBED:
         return None
     if _PEOPLE_KIND.search(name):

@@ -399,6 +399,8 @@ def test_a_consequence_restated_without_its_condition_is_unsupported():
     phone = "异地备案时填的手机号换了，要怎么改？"
     assert checks.dropped_condition(cancel, moved, phone) == "异地居住城市发生变更"
     assert checks.dropped_condition(cancel, moved, "今年搬到杭州住了，备案咋改？") is None
+    transferred = "已经备案去了成都，后来工作调到重庆，备案要怎么改？"  # probe 69
+    assert checks.dropped_condition(cancel, moved, transferred) is None
     assert checks.dropped_condition(cancel, moved, "我在外地长住的城市换了，备案怎么办？") is None
     some = ["关于进一步完善保障农村贫困人口基本医疗的若干措施应由各地自行确定"]
     assert checks.dropped_condition("各地自行确定补贴政策。", some, "贫困户有补贴吗") is None
@@ -1803,6 +1805,8 @@ def test_an_act_called_by_a_kind_its_source_says_is_something_else_is_caught():
     assert checks.misnamed_kind("医院把一个检查拆成好几项来收费，这叫分解收费。", fees) is None
     # Naming without describing, or naming two kinds, is not read.
     assert checks.misnamed_kind("分解收费算骗保。", fees) is None
+    # The generic words of every kind are no description either (probe 69: the pairs across them were).
+    assert checks.misnamed_kind("分解收费属于欺诈骗保行为。", fees) is None
     # A list of kinds of people (probe 63): the asker's case told in words of their own, compared a
     # character at a time with each kind and its example.
     people = [
@@ -1834,3 +1838,42 @@ def test_a_restated_question_without_the_askers_wo_is_still_an_echo():
     q2 = "交了医保的钱是存在我自己名下的吗？"
     pool = ["大家每人都拿出一小部分钱放到一起，汇成一个大的基金池，给有需要的人用。"]
     assert "echo" in kinds("交了医保的钱是存在自己名下的。", pool, q2)
+
+
+def test_an_alternative_neither_the_asker_nor_the_source_says_is_caught():
+    # Probe 69: a made-up contrast above 问1's 互助共济 sentences (问1 says 参加医保绝对不亏).
+    fund = [
+        "我们每个人都面临着不确定的疾病风险，医保就是用来防范化解医疗费用风险的。",
+        "基本原则是互助共济，健康的人帮助生病的人，大家每人都拿出一小部分钱放到一起，汇成一个大的基金池。",
+    ]
+    asked = "这几年一次病都没看过，每年交两百多块居民医保是不是白交了？"
+    made_up = "参保人参加医保是为了防范疾病风险，而不是为了个人的经济利益。"
+    assert checks.unsourced_alternative(made_up, fund, asked) == "个人的经济利益"
+    # The asker's own alternative (probe 14) and a source's (probe 27: 职工基本医疗保险) are theirs to deny.
+    own = "交医保是为了防范疾病风险，而不是白交钱。"
+    assert checks.unsourced_alternative(own, fund, "交医保是不是白交钱？") is None
+    insured = ["职工基本医疗保险与城乡居民医疗保险这两个险种在参保和筹资上有差别。"]
+    kind = "因为参加的是城乡居民医疗保险，而不是职工基本医疗保险。"
+    assert checks.unsourced_alternative(kind, insured, "") is None
+
+
+def test_who_the_story_person_is_and_a_part_put_in_its_sibling_are_caught():
+    # Probe 69: 问19's "〔小杨〕是公司职工…" and a misread 由…构成, to one whose mother-in-law pays 居民医保.
+    asked = "我婆婆交的是居民医保，她的收费单上“个人账户支付”一栏是零，这是怎么回事？"
+    assert checks.story_identity("参保人是公司职工，应该参加职工基本医疗保险。", asked) == "公司职工"
+    assert checks.story_identity("参保人是居民医保参保人员。", asked) is None  # the asker said it
+    assert checks.story_identity("不行，因为参保人是个人缴费的。", "能停掉自己那部分吗？") is None
+    fund = ["职工医保基金由统筹基金和个人账户构成。"]
+    wrong = "个人账户属于统筹基金的一部分，所以“个人账户支付”一栏应该是零的。"
+    assert checks.sibling_as_part(wrong, fund) == "由统筹基金和个人账户构成"
+    assert checks.sibling_as_part("个人账户是职工医保基金的一部分。", fund) is None
+    assert any("构成" in i.detail for i in checks.check_sentence(wrong, fund, asked, ()))
+
+
+def test_a_flat_no_where_the_source_says_some_places_can_is_caught():
+    # Probe 69: "不能当场结算。" to a 门诊 question above "…只有部分地区可以报销普通门诊".
+    some = ["对大部分地区来说,异地就医只能报销住院和急诊费用只有部分地区可以报销普通门诊,具体如下图:"]
+    asked = "我爸备案到了深圳，平时在深圳社区医院看门诊拿药，门诊的钱能当场结算吗？"
+    assert checks.denied_where_some("不能当场结算。", some, asked) == "部分地区"
+    assert checks.denied_where_some("大部分地区不能当场结算门诊费用。", some, asked) is None
+    assert checks.denied_where_some("不能当场结算。", some, "在外地住院能直接结算吗？") is None
