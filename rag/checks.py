@@ -1417,6 +1417,11 @@ _BASIS = re.compile(r"按照?([^，。；、按]{2,8}?)的?(比例|标准)")
 _FOLLOWS_RULE = re.compile(r"规定|当地|各地|实际")
 _DEPENDS = re.compile(r"(?:取决于|要看|得看|视)([^，。；]{2,30}?)(?:而定|而异|等情况|等因素|[，。；]|$)")
 _FACTOR_SPLIT = re.compile(r"[、，,]|以及|及|和|与|或者|或")
+# The factors a reply lists: "药品价格受多种因素影响，包括国家政策、市场供需关系等" (multi-09, above 问9's
+# 采购渠道不同、成本费用构成存在差异): the small model fills a list with words that sound right.
+_FACTORS = re.compile(
+    r"(?:因素|原因)[^，。；]{0,6}?[，,]?(?:包括|比如|例如|如)[：:]?([^。；]{2,30}?)(?:等|。|；|$)"
+)
 
 
 def unstated_basis(text: str, support: Iterable[str]) -> str | None:
@@ -1439,6 +1444,13 @@ def unstated_basis(text: str, support: Iterable[str]) -> str | None:
         for factor in _FACTOR_SPLIT.split(m.group(1)):
             factor = factor.strip().removeprefix("的")
             if len(factor) >= 2 and not bigrams(factor) & bigrams(source):
+                return m.group().rstrip("，。；")
+    # A listed factor sharing one word with the source ("国家政策" beside "国家改革药品价格形成机制") is
+    # still not stated: most of its character pairs must be there.
+    for m in _FACTORS.finditer(said):
+        for factor in _FACTOR_SPLIT.split(m.group(1)):
+            pairs = bigrams(factor.strip().removeprefix("的"))
+            if len(pairs) >= 2 and 2 * len(pairs - bigrams(source)) > len(pairs):
                 return m.group().rstrip("，。；")
     return None
 

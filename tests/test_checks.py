@@ -1877,3 +1877,15 @@ def test_a_flat_no_where_the_source_says_some_places_can_is_caught():
     assert checks.denied_where_some("不能当场结算。", some, asked) == "部分地区"
     assert checks.denied_where_some("大部分地区不能当场结算门诊费用。", some, asked) is None
     assert checks.denied_where_some("不能当场结算。", some, "在外地住院能直接结算吗？") is None
+
+
+def test_listed_factors_the_source_does_not_state_are_caught():
+    # multi-09: 问9 says 采购渠道不同、成本费用构成存在差异, not 国家政策 or 市场供需关系.
+    price = [
+        "2015年6月,国家改革药品价格形成机制,除少数特殊管制药品外,绝大部分药品价格实行市场调节,由经营者自主确定价格。",
+        "影响药品实际交易价格的因素很多,公立医院和民营医院采购渠道不同,成本费用构成存在差异是客观现象。",
+    ]
+    made_up = "药品价格受多种因素影响，包括国家政策、市场供需关系等。"
+    assert checks.unstated_basis(made_up, price) == "因素影响，包括国家政策、市场供需关系等"
+    told = "药品价格受多种因素影响，包括采购渠道不同、成本费用构成存在差异等。"
+    assert checks.unstated_basis(told, price) is None
