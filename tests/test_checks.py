@@ -1679,6 +1679,11 @@ def test_leave_to_skip_a_duty_its_item_states():
         checks.permits_skipping("包工头不给交医保是可以的。", ["进城务工的农村居民有权参加基本医疗保险。"])
         is None
     )
+    # Probes 2 and 70: no need to pay one's own share, where 问3 says 由用人单位和职工共同缴纳 (both wrong).
+    shared = ["所有用人单位及其职工，都应按属地原则参加职工基本医疗保险，由用人单位和职工共同缴纳。"]
+    assert checks.permits_skipping("单位已经给你交了医保，自己工资里不需要再扣一部分。", shared) is not None
+    assert checks.permits_skipping("单位交了医保，自己不用再缴纳。", shared) is not None
+    assert checks.permits_skipping("单位交了医保，自己也需要缴纳。", shared) is None
 
 
 def test_a_bare_yes_above_sources_with_no_modal_at_all():
