@@ -572,6 +572,9 @@ _FACILITY_CAN = re.compile(
 )
 
 
+_WHICH = re.compile(r"哪|什么")
+
+
 def unnamed_facility(text: str, support: Iterable[str]) -> str | None:
     """A kind of hospital or pharmacy said to do something where no source sentence names that kind:
     the judge's "北京的社区医院也能刷医保。" above "…在该地所有的跨省异地就医定点医疗机构直接结算住院
@@ -584,6 +587,8 @@ def unnamed_facility(text: str, support: Iterable[str]) -> str | None:
         if denied or re.search(r"不|没|并非|随便|任何", opening):
             continue  # "不是随便哪家医院都能报" denies, and says so of any hospital
         kind = m.group(1)
+        if _WHICH.search(kind):
+            continue  # "…网站查询，查到哪家医院能直接结算" (probe 71) asks which: it names no kind
         grams = bigrams(kind)
         if grams and not any(grams & bigrams(s) for s in support):
             return kind + m.group(2)

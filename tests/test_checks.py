@@ -1506,6 +1506,9 @@ def test_a_kind_of_hospital_no_source_names_said_to_be_covered():
     # Denied, said of any hospital, about something else than 医保, or a kind the source names: no issue.
     assert checks.unnamed_facility("不是随便哪家医院都能报。", designated) is None
     assert checks.unnamed_facility("社区医院不能刷医保。", designated) is None
+    # Probe 71: asking which names no kind.
+    which = "备案后可以在国家医保局网站查询，查到哪家医院能直接结算。"
+    assert checks.unnamed_facility(which, designated) is None
     assert checks.unnamed_facility("县医院和市中心医院都可以进行手术。", designated) is None
     assert checks.unnamed_facility("北京的定点医院都能直接结算。", designated) is None
     assert checks.designated_only("北京的社区医院也能刷医保。", ["社区医院的药价由市场决定。"]) is None
