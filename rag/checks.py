@@ -36,7 +36,7 @@ Counted by the evaluation, not yet enforced by the pipeline (it shows such answe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -1200,38 +1200,41 @@ def qualified_permission(text: str, support: Iterable[str], question: str = "") 
     """A flat 能/可以 about what a source permits in some places only: "医保能报。" to "在外地看普通
     门诊，医保能报吗？" above "…只有部分地区可以报销普通门诊" (probe 25, where the judge had settled
     it). "一般能报" is no qualifier there: it says most places do, where the source says only some
-    do (probe 36). A reply short enough to be a verdict speaks of what the question asks; a longer
-    one of its own words. The qualifier, or None."""
+    do (probe 36). The qualifier, or None."""
     plain = prose(text)
     if limits(plain) or set(_polarities(plain, "能")) != {"能"}:
         return None
     mostly = bool(MOSTLY.search(plain))
-    about = bigrams(f"{plain}\n{question}" if len(plain) <= VERDICT_CHARS else plain)
+    for qualifier, shared in _permitted_in_some(plain, support, question):
+        if mostly and MOSTLY.match(qualifier):
+            continue  # "一般能" above "大部分地区可以": the same claim
+        if len(shared) >= SOME_SHARED_PAIRS:
+            return qualifier
+    return None
+
+
+def _permitted_in_some(plain: str, support: Iterable[str], question: str) -> Iterator[tuple[str, set[str]]]:
+    """Each "有些/部分…可以X" of the sources: its qualifier and the character pairs X shares with
+    what the reply speaks of (generic acts aside). A reply short enough to be a verdict speaks of
+    what the question asks; a longer one of its own words."""
+    about = bigrams(f"{plain}\n{question}" if len(plain) <= VERDICT_CHARS else plain) - _GENERIC_ACT
     for s in support:
         for m in _SOME_MAY.finditer(prose(s)):
-            if mostly and MOSTLY.match(m.group(1)):
-                continue  # "一般能" above "大部分地区可以": the same claim
-            permitted = bigrams(m.group(2)) - _GENERIC_ACT
-            if len(permitted & about) >= SOME_SHARED_PAIRS:
-                return m.group(1)
-    return None
+            yield m.group(1), bigrams(m.group(2)) & about
 
 
 def denied_where_some(text: str, support: Iterable[str], question: str = "") -> str | None:
     """A flat 不能 about what a source permits in some places: "不能当场结算。" to one whose father
     filed to 深圳 and asks whether his 门诊 bills settle there, above "…只有部分地区可以报销普通门诊"
     (probe 69). Not "nowhere", and the source does not say which: the reply may not decide it for
-    the asker. A verdict this short speaks of what the question asks. The qualifier, or None."""
+    the asker. The qualifier, or None."""
     plain = prose(text)
     if limits(plain) or set(_polarities(plain, "能")) != {"不能"} or MOSTLY.search(plain):
         return None
-    about = bigrams(f"{plain}\n{question}" if len(plain) <= VERDICT_CHARS else plain) - _GENERIC_ACT
-    for s in support:
-        for m in _SOME_MAY.finditer(prose(s)):
-            if MOSTLY.match(m.group(1)):
-                continue  # "大部分地区可以": a flat no is the exception there, not the rule
-            if bigrams(m.group(2)) & about:
-                return m.group(1)
+    for qualifier, shared in _permitted_in_some(plain, support, question):
+        # "大部分地区可以": a flat no is the exception there, not the rule.
+        if shared and not MOSTLY.match(qualifier):
+            return qualifier
     return None
 
 
