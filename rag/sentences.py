@@ -21,6 +21,8 @@ _INLINE_HEAD = re.compile(r"[：:]\s*" + _POINT)
 _INLINE_POINT = re.compile(r"\s*" + _POINT)
 _END = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$")
 MIN_CHARS = 8
+# What goes on with a list after its "；": "除此之外，…还需提供…".
+_MORE = re.compile(r"\s*(?:除此之外|除此以外|此外|另外)")
 
 
 def _blocks(text: str) -> list[str]:
@@ -65,6 +67,12 @@ def _line_units(line: str) -> list[str]:
     in_list = False
     for start, end in spans:
         if in_list and _INLINE_POINT.match(line, start):
+            merged[-1] = (merged[-1][0], end)
+            continue
+        if merged and line[: merged[-1][1]].endswith(("；", ";")) and _MORE.match(line, start):
+            # "…应提供…费用收据联、…明细清单；除此之外，门诊就医的还需提供…处方联、急诊诊断证明" is one list
+            # of what is required: cut at the "；", a reply resting on the first half reads as if it were
+            # all (rob-60: "需要找医院要费用收据联、明细清单").
             merged[-1] = (merged[-1][0], end)
             continue
         if merged and _unclosed(line[merged[-1][0] : merged[-1][1]]):

@@ -656,6 +656,16 @@ def test_a_semicolon_inside_brackets_ends_no_sentence():
     assert split_sentences(first + "入院后执行就医地流程。") == [first, "入院后执行就医地流程。"]
 
 
+def test_a_list_going_on_after_its_semicolon_is_one_sentence():
+    # rob-60: cut at the "；", the quote and a reply resting on it left out 处方联 and 急诊诊断证明.
+    needed = "参保人员一般应提供费用收据联、与收据相对应的明细清单；除此之外，门诊就医的还需提供处方联、急诊诊断证明。"
+    rest = "具体情况按照各参保地政策执行。"
+    assert split_sentences(needed + rest) == [needed, rest]
+    # A "；" before anything else still ends a sentence.
+    two = "一是医保卡只限本人使用；二是个人账户可在定点零售药店购买药品。"
+    assert split_sentences(two) == ["一是医保卡只限本人使用；", "二是个人账户可在定点零售药店购买药品。"]
+
+
 def test_a_how_question_with_no_conclusion_is_shown_what_to_do():
     q42 = (
         "一是分解收费：将一个项目收费分解成几个项目甚至是自立项目收费；二是重复计费：病人在使用某一诊疗项目后，"
