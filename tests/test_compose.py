@@ -658,7 +658,7 @@ def test_a_semicolon_inside_brackets_ends_no_sentence():
 
 def test_a_list_going_on_after_its_semicolon_is_one_sentence():
     # rob-60: cut at the "；", the quote and a reply resting on it left out 处方联 and 急诊诊断证明.
-    needed = "参保人员一般应提供费用收据联、与收据相对应的明细清单；除此之外，门诊就医的还需提供处方联、急诊诊断证明。"
+    needed = "参保人员一般应提供费用收据联、明细清单；除此之外，门诊就医的还需提供处方联、急诊诊断证明。"
     rest = "具体情况按照各参保地政策执行。"
     assert split_sentences(needed + rest) == [needed, rest]
     # A "；" before anything else still ends a sentence.
