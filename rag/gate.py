@@ -129,13 +129,16 @@ def decide(
     in_scope = scope.in_scope(hits)
     by_rule = not in_scope and answered_by_rule(asked, hits)
     if not in_scope and not by_rule:
-        elsewhere = facts.places(asked) - facts.region_places(set(regional.values()))
+        top = max(hits, key=lambda h: h.score)
+        # Another place matters only when the top item states one region's rules: a national rule
+        # holds for 深圳 as for anywhere ("我备案去了深圳，现在想回武汉老家做手术…", probe 72: no quote
+        # of 异地就医·问8's 需要先撤销备案 was shown).
+        elsewhere = top.label in regional and compose.other_region(asked, regional[top.label])
         # Close to the line the decision is unsure either way; colloquial questions the documents
         # answer land here. The asker gets the closest sentences, not an answer — unless the
-        # question asks for a figure or names another place: a quoted number then reads as the
-        # answer ("上海居民医保交多少钱" above "…个人缴费为250元…").
+        # question asks for a figure or names a place a regional item's rule does not hold for: a
+        # quoted number then reads as the answer ("上海居民医保交多少钱" above "…个人缴费为250元…").
         if near_scope and scope.near(hits, near_scope) and not compose.asks_figure(asked) and not elsewhere:
-            top = max(hits, key=lambda h: h.score)
             quotes = compose.closest_quotes(top, query.asked, characters)
             if quotes:  # none shares a word with the question: nothing worth showing
                 note = f"near the scope line (p={scope.probability(hits):.3f}): the closest sentences quoted"

@@ -487,10 +487,19 @@ def test_a_refusal_near_the_scope_line_quotes_the_closest_sentences():
     assert gate.decide(question, far, near_scope=0.5, **kw).refusal.startswith(compose.REFUSAL_TEXT)
     d = gate.decide(parse("今天天气怎么样", None, 500), near, near_scope=0.5, **kw)
     assert d.refusal.startswith(compose.REFUSAL_TEXT) and not d.evidence
-    # A question for a figure, or about another place: a quoted number would read as the answer.
-    for asked in ("医保卡在药店一年能买多少钱的东西？", "上海医保卡能在药店买洗发水吗？"):
-        d = gate.decide(parse(asked, None, 500), near, near_scope=0.5, **kw)
+    # A question for a figure, or about a place a regional item's rule does not hold for: a quoted
+    # number would read as the answer.
+    regional = {**kw, "regional": {"问40": "湖北省"}}
+    cases = (("医保卡在药店一年能买多少钱的东西？", kw), ("上海医保卡能在药店买洗发水吗？", regional))
+    for asked, k in cases:
+        d = gate.decide(parse(asked, None, 500), near, near_scope=0.5, **k)
         assert d.refusal.startswith(compose.REFUSAL_TEXT) and not d.evidence, asked
+    # A national rule holds anywhere: a place the asker names does not keep its sentences back
+    # (probe 72: "我备案去了深圳，现在想回武汉老家做手术…" got no quote of 异地就医·问8).
+    d = gate.decide(parse("上海医保卡能在药店买洗发水吗？", None, 500), near, near_scope=0.5, **kw)
+    assert d.refusal.startswith(compose.UNSURE_TEXT) and [e.index for e in d.evidence] == [0, 1]
+    d = gate.decide(parse("武汉医保卡能在药店买洗发水吗？", None, 500), near, near_scope=0.5, **regional)
+    assert d.refusal.startswith(compose.UNSURE_TEXT), "a place inside the item's region"
 
 
 def test_a_rule_its_items_closest_sentence_gives_one_group_is_not_said_of_everyone():
