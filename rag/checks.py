@@ -1912,6 +1912,9 @@ def limits(text: str) -> bool:
 _RULE = re.compile(
     r"能|可以|需|必须|不|没|无法|只|(?<![想只主重需])要(?=[^，。；]{0,8}办)"
     r"|比[^，。；]{1,12}?(?:更|还)?(?:高|低|多|少|贵|便宜)"
+    # A comparison going on from the clause before: "…报销比例比市里三甲医院高，起付线也设置得更低" (probe 72,
+    # from "有些地方基层医院的起付线也设置得比在大医院更低").
+    r"|(?:更|还要)(?:高|低|多|少|贵|便宜)"
 )
 _SOURCE_CLAUSE = re.compile(r"[，,。；;！!？?]")
 

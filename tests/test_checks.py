@@ -1760,6 +1760,9 @@ def test_a_comparison_keeps_the_qualifier_its_source_gives_it():
     assert checks.dropped_qualifier("有些地方社区医院的起付线比大医院低。", src) is None
     # The clause the source states without a qualifier stays a plain rule.
     assert checks.dropped_qualifier("基层医院报销比例比大医院高。", src) is None
+    # A comparison going on from the clause before, with no 比 of its own (probe 72).
+    said = "县医院做阑尾手术报销比例比市里三甲医院高，起付线也设置得更低。"
+    assert checks.dropped_qualifier(said, src) == "有些"
 
 
 def test_a_clause_with_no_subject_of_its_own_keeps_its_sentences_qualifier():
