@@ -1043,6 +1043,28 @@ def permitted_where_piloted(text: str, support: Iterable[str]) -> str | None:
     return None
 
 
+# "不是因为X": a reason denied. Not the asker's "是不是因为…" (the reply restating a question).
+_DENIED_REASON = re.compile(r"(?<![是])(?:不是|并非|并不是)(?:因为|由于)([^，,。；;]{2,16})")
+# A clause that denies: not _NEGATION, whose 别 is in 差别 ("…两个险种…有差别", which denies nothing).
+_DENIES_REASON = re.compile(r"不|没|无|非|未")
+
+
+def denied_reason(text: str, support: Iterable[str]) -> str | None:
+    """A reason the reply denies where no source clause about it denies anything: "不是因为险种不一样，
+    而是因为…缴费…" (probe 73) and "不是因为交得少，而是由于…两个险种…有差别" (probe 55) — 问13 gives the two
+    险种 and what each pays as one chain of reasons, and the small model sets one part against the other.
+    "集采的药降价不是因为质量不行" stands above 问31's "降价对药品质量不会有影响" (a clause sharing 质量
+    that denies). The denied reason, or None."""
+    m = _DENIED_REASON.search(prose(text))
+    if m is None:
+        return None
+    about = bigrams(m.group(1)) - _GENERIC_ACT
+    clauses = (c for s in support for c in _SOURCE_CLAUSE.split(prose(s)))
+    if any(about & bigrams(c) and _DENIES_REASON.search(c) for c in clauses):
+        return None
+    return m.group(1)
+
+
 # Readings of a sentence against its source sentences alone, in the order unsupported() tries them:
 # (check, why for people, hint for the model), each message naming what the check found.
 _SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str], ...] = (
@@ -1070,6 +1092,7 @@ _SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str],
     (qualified_difference, "states flatly a difference its source gives only for “{}”", "原文只说“{}”"),
     (denied_where_pending, "says 不能 where its source says only “{}”", "原文只说“{}”，不是都不能"),
     (unsourced_denial, "says “{}” where no source sentence denies anything", "原文没有说不能"),
+    (denied_reason, "denies the reason “{}”, which no source clause denies", "原文没有说不是因为{}"),
 )
 
 

@@ -1868,6 +1868,26 @@ def test_an_alternative_neither_the_asker_nor_the_source_says_is_caught():
     assert checks.unsourced_alternative(kind, insured, "") is None
 
 
+def test_a_reason_is_denied_only_where_a_source_denies_it():
+    # 问13 gives the two 险种 and what each pays as one chain of reasons; probes 73 and 55 set one part
+    # against the other. Its "有差别" denies nothing (别 is no negation there).
+    q13 = [
+        "由于职工基本医疗保险与城乡居民医疗保险这两个险种在参保和筹资上有差别，职工医疗保险年均缴费要几千元，"
+        "居民医疗保险年人均缴费只有几百元，与缴费相对应的待遇也有差别，所以报销的费用也不同。"
+    ]
+    said = (
+        "不是因为险种不一样，而是因为职工基本医疗保险年均缴费要几千元，居民医疗保险年人均缴费只有几百元，"
+        "与缴费相对应的待遇也有差别。"
+    )
+    assert checks.denied_reason(said, q13) == "险种不一样"
+    asked = "我和我妈买同样的药，我报的比她多，是因为险种不一样吗？"
+    assert "险种不一样" in checks.unsupported(said, q13, asked)[0]
+    assert checks.denied_reason("不是因为交得少，而是由于这两个险种在参保和筹资上有差别。", q13) == "交得少"
+    # A source clause about it that denies (probe 6, right), and the asker's own "是不是因为…".
+    assert checks.denied_reason("集采的药降价不是因为质量不行。", ["降价对药品质量不会有影响。"]) is None
+    assert checks.denied_reason("是不是因为险种不一样。", q13) is None
+
+
 def test_who_the_story_person_is_and_a_part_put_in_its_sibling_are_caught():
     # Probe 69: 问19's "〔小杨〕是公司职工…" and a misread 由…构成, to one whose mother-in-law pays 居民医保.
     asked = "我婆婆交的是居民医保，她的收费单上“个人账户支付”一栏是零，这是怎么回事？"
