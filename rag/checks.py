@@ -857,6 +857,11 @@ _ANY = re.compile(r"任何|所有|全部|随便|都")
 NEEDED_GAP = 4  # characters between the denied verb and its object's last word ("指定具体的医院")
 
 
+# "先备案" is the documents' "提前备案": "在外地看病需要先备案的情况包括临时出差发生车祸…" above
+# "…异地急诊…不需要提前备案" (probe 73). Only before a step one files, not "先垫付" or "先自付".
+_AHEAD = re.compile(r"(?:事先|预先|先)(?=备案|办理|申请|登记)")
+
+
 def denied_requirement(text: str, support: Iterable[str]) -> str | None:
     """A clause that says, in other words, what its source says is not needed: "异地备案以后，可以去指定
     的医院就医。" above "参保人备案时不需要指定具体的医院" (probe 66: to "是不是只能去一两家指定的医院？",
@@ -864,7 +869,8 @@ def denied_requirement(text: str, support: Iterable[str]) -> str | None:
     of its object are matched with a few characters between; a source clause saying them without
     the negation ("只需要指定就医的地市" names another object) supports it. The verb…object, or None."""
     clauses = [c for s in support for c in _SOURCE_CLAUSE.split(prose(s)) if c]
-    said = [c for c in CLAUSE.split(prose(text)) if not _NEGATION.search(c) and not _ANY.search(c)]
+    plain = [c for c in CLAUSE.split(prose(text)) if not _NEGATION.search(c) and not _ANY.search(c)]
+    said = [_AHEAD.sub("提前", c) for c in plain]
     for c in clauses:
         for m in _NOT_NEEDED.finditer(c):
             denied = c[m.end() :]

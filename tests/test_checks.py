@@ -1310,6 +1310,14 @@ def test_a_reply_saying_what_its_source_says_is_not_needed_is_unsupported():
     assert checks.denied_requirement("备案到广州以后，可以去任何一家指定的医院。", filing) is None
     assert checks.denied_requirement("不需要指定具体的医院。", filing) is None
     assert checks.denied_requirement("备案时要指定就医的地市。", filing) is None
+    # "先备案" is the source's "提前备案" (probe 73: 急诊 cases said to need one).
+    emergency = [
+        "如果在外地遭遇一些突发情况,就需要异地急诊比如临时出差发生车祸、旅游时突发疾病等等。",
+        "对于异地急诊大部分城市都支持 “先救治,后报销”不需要提前备案。",
+    ]
+    listed = "在外地看病需要先备案的情况包括临时出差发生车祸、旅游时突发疾病等。"
+    assert checks.denied_requirement(listed, emergency) == "提前…备案"
+    assert checks.denied_requirement("出院时需要先垫付医疗费用。", emergency) is None
 
 
 def test_a_list_of_places_said_of_what_its_source_sentence_does_not_name():
