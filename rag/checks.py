@@ -990,12 +990,18 @@ def denied_where_pending(text: str, support: Iterable[str]) -> str | None:
     医保" above "…门诊费用直接结算尚未在全国全面开展" (probe 34; the item names pilot regions). Only a
     clause without a qualifier of its own, sharing a character pair beyond the generic words with
     the source clause. The source's words, or None."""
-    for clause in _CLAUSE.split(prose(text)):
+    plain = prose(text)
+    # The reply's own "…尚未在全国全面开展，社区医院开点药的钱不能当场报掉" (probe 74): the 不能 drawn from
+    # the pending clause it restates, in the asker's words, which share nothing with the source's.
+    restates_pending = bool(_PENDING.search(plain))
+    for clause in _CLAUSE.split(plain):
         if LIMITED.search(clause) or set(_polarities(clause, "能")) != {"不能"}:
             continue
         about = bigrams(_same_act(clause)) - _GENERIC_ACT
         for source in _source_clauses(support):
-            if (m := _PENDING.search(source)) and about & bigrams(_same_act(source[: m.start()])):
+            if (m := _PENDING.search(source)) and (
+                restates_pending or about & bigrams(_same_act(source[: m.start()]))
+            ):
                 return m.group()
     return None
 
@@ -2080,6 +2086,11 @@ _CITED = re.compile(r"^根据[^，,。；;]*?规定[，,]")
 _ASIDE = re.compile(r"[（(][^）)]*(?:[）)]|$)|^[^（()）]*[）)]")
 
 
+# The asker's words for a group the documents name: one moved on to a hospital elsewhere ("转到外地
+# 医院治疗一段时间后又要换一家医院", probe 74) is one of the documents' 转诊人员.
+_ASKER_GROUP = re.compile(r"转(?:到|去|往)[^，,。；;？?]{0,6}?医院")
+_ASKER_GROUP_DOC = "转诊"
+
 VERDICT_CHARS = 12  # a reply this short is a verdict ("可以刷医保卡。"): it rests on its sources whole
 
 
@@ -2098,6 +2109,8 @@ def dropped_group(text: str, support: Iterable[str], question: str = "") -> str 
     if LIMITED.search(text):
         return None
     asked = bigrams(f"{text}\n{question}")
+    if _ASKER_GROUP.search(f"{text}\n{question}"):
+        asked |= bigrams(_ASKER_GROUP_DOC)
     clauses = _rule_clauses(text)
     support = list(support)
     unasked = []

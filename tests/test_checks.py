@@ -414,6 +414,11 @@ def test_a_rule_of_one_group_of_people_restated_as_a_rule_of_all_is_unsupported(
     assert "unsupported" in kinds(reply, referred, asked)
     # The asker (or the answer) names the group: theirs to speak of.
     assert checks.dropped_group(reply, referred, "转诊转院的人回参保地住院怎么办?") is None
+    # One moved on to a hospital elsewhere is one of the 转诊人员 (probe 74), in the asker's words.
+    again = ["转诊人员在异地就医期间因病情需要再次转往他院就医的,…不需到市医保中心办理任何手续"]
+    moved_on = "转到外地医院治疗一段时间后又要换一家医院，要不要回去重新办手续？"
+    assert checks.dropped_group("不需要回去重新办手续。", again, moved_on) is None
+    assert checks.dropped_group("不需要回去重新办手续。", again, "换医院要不要回去重新办手续？") == "转诊人员"
     # Everyone insured is no group; a group in brackets is an aside, not the subject.
     valid = ["参保人员持本人社会保障卡在备案有效期限内(异地长期居住和常驻异地工作人员不设有效期;"]
     assert checks.dropped_group("入院登记必须在备案有效期内。", valid, "入院要在有效期内吗?") is None

@@ -861,6 +861,10 @@ def test_a_flat_yes_or_no_about_what_some_places_allow_becomes_it_depends():
     assert checks.denied_where_pending("门诊费用还不能直接结算。", [outpatient]) == "尚未在全国全面开展"
     assert checks.denied_where_pending("部分地区门诊费用不能直接结算。", [outpatient]) is None
     assert checks.denied_where_pending("打架受伤不能报销。", [outpatient]) is None
+    # The reply's own pending clause, then a 不能 in the asker's words drawn from it (probe 74).
+    drawn = "门诊费用直接结算尚未在全国全面开展，社区医院开点药的钱不能当场报掉。"
+    assert checks.denied_where_pending(drawn, [outpatient]) == "尚未在全国全面开展"
+    assert checks.denied_where_pending("门诊费用直接结算尚未在全国全面开展。", [outpatient]) is None
     # "一般能报" is no hedge against "只有部分地区可以" (probe 36).
     q4 = "在外地看普通门诊，医保一般能报吗？"
     p4 = prompt_for(q4, make_hit("异地就医·报销标准", costs))
