@@ -2242,6 +2242,19 @@ def _same_act(text: str) -> str:
     return _SAME_ACT_RE.sub(lambda m: _SAME_ACT[m.group()], text)
 
 
+# The asker's words for what the documents call otherwise, where a polarity is read: a drug's 效果 is
+# its 质量 to 问31 ("降价九成的药，效果可能会不如原来的" against "降价对药品质量不会有影响", probe 72; asked
+# in probes 56, 64 and 72 alike). The documents never say 效果.
+_ASKER_TERMS = {"效果": "质量"}
+
+
+def in_documents_terms(text: str) -> str:
+    """A reply's words for what the documents name otherwise, in the documents' words."""
+    for word, theirs in _ASKER_TERMS.items():
+        text = text.replace(word, theirs)
+    return text
+
+
 def polarity_conflict(
     text: str, support: Iterable[str], question: str = "", min_shared: int = 1
 ) -> tuple[str, str] | None:
@@ -2254,6 +2267,7 @@ def polarity_conflict(
     sentence that names neither case of a pair the answer names ("乙类药…不能全额报销" against "使用
     这类药品时，可以全额纳入报销范围", where 这类 is 甲类) may be about the other case: no conflict."""
     support = list(support)
+    text, question = in_documents_terms(text), in_documents_terms(question)
     judged = _JUDGES_CLAIM.search(prose(text))
     if judged and any(judged.group(1) in s for s in support):
         # "…不用给员工交医保是违法的。" (probe 43): the claim it restates is judged as its source

@@ -272,7 +272,7 @@ class Composer:
         out = []
         for src in self._cited():
             shown = [src.sentences[i] for i in src.shown]
-            masked = mask(sentence, self.characters, self.question)
+            masked = checks.in_documents_terms(mask(sentence, self.characters, self.question))
             picked = checks.best_support(masked, shown, n=2)
             # A sentence about one case of a pair ("…门诊看病可以报销") restates the item's sentence
             # about that case, however much closer in words one about the other is (probe 18: the

@@ -558,6 +558,14 @@ def test_polarity_reads_obligations_and_everyday_words_for_the_same_act():
     assert said == ("不需要", "需要")
 
 
+def test_polarity_reads_the_askers_word_for_a_drugs_quality():
+    # Probe 72: a drug's 效果 is its 质量 to 问31, which says 降价对药品质量不会有影响.
+    source = ["降价对药品质量不会有影响。", "从目前实际情况来看，…且药品质量非常稳定。"]
+    asked = "集采那种降价九成的药，效果会不会不如原来的？"
+    assert checks.polarity_conflict("降价九成的药，效果可能会不如原来的。", source, asked) == ("会", "不会")
+    assert checks.polarity_conflict("效果不会不如原来的。", source, asked) is None
+
+
 def test_polarity_decides_by_what_the_modal_governs_when_source_clauses_say_both():
     # Probe 32: the claim copies the clause that says 需要 of 异地急诊 and adds 需要…备案; the clause
     # about 备案 says 不需要.
