@@ -828,8 +828,9 @@ def denied_comparison(text: str, support: Iterable[str]) -> str | None:
 
 # A claim denied ("…不能补报") where a source sentence says how it is claimed ("可先行垫付，后需持相关
 # 材料进行手工报销") and none denies one.
+# The asker's "这钱还能要回来吗" asks the same (probe 75: "…这钱不能要回来。" above that sentence, wrong).
 _CLAIM_DENIED = re.compile(
-    r"(?<![能可会])(?:不能|不可以|无法|没法)(?:补|再|直接)?(?:报销|报)(?![名告案道到警])"
+    r"(?<![能可会])(?:不能|不可以|无法|没法)(?:补|再|直接)?(?:报销|报(?![名告案道到警])|(?:要|拿|退|讨)回)"
 )
 _CLAIM_PERMITTED = re.compile(r"(?<!不)(?:可以|可)[^。；]{0,40}?报销")
 _CLAIM_DENIED_IN_SOURCE = re.compile(
@@ -2144,7 +2145,8 @@ def dropped_group(text: str, support: Iterable[str], question: str = "") -> str 
 # (Tried again in stop 25 for "买个家用血压计是不允许的": the same sentence then drops the true
 # "不能在药店购买生活用品" and "不能买洗发水", whose closest clause is the permitting one.)
 # Sameness is read the same way (stop 25: "报销一样多。" above "…待遇也有差别，所以报销的费用也不同").
-_NEED_STEP = r"(?<![想只主重需])要(?=办|交|缴|去|带|到|回|填|开|先|重新|再|申请|备案|登记)"
+# "能要回来" gets something back (probe 75): no duty.
+_NEED_STEP = r"(?<![想只主重需能])要(?=办|交|缴|去|带|到|回|填|开|先|重新|再|申请|备案|登记)"
 _MODALS = {
     "能": re.compile(r"可以|能够|能|允许|准许"),
     # "要办/还要交…" is 需要 ("要办异地就医备案手续" against "…无需办理手续"); 想要, 只要, 要是 are not.
@@ -2245,13 +2247,14 @@ def _same_act(text: str) -> str:
 # The asker's words for what the documents call otherwise, where a polarity is read: a drug's 效果 is
 # its 质量 to 问31 ("降价九成的药，效果可能会不如原来的" against "降价对药品质量不会有影响", probe 72; asked
 # in probes 56, 64 and 72 alike). The documents never say 效果.
-_ASKER_TERMS = {"效果": "质量"}
+# A bare 撤 is the documents' 撤销 ("中途能不能撤了回老家看病", probe 75: "可以撤。" above "…也不能撤销备案").
+_ASKER_TERMS = {re.compile("效果"): "质量", re.compile("撤(?![销回离退])"): "撤销"}
 
 
 def in_documents_terms(text: str) -> str:
     """A reply's words for what the documents name otherwise, in the documents' words."""
     for word, theirs in _ASKER_TERMS.items():
-        text = text.replace(word, theirs)
+        text = word.sub(theirs, text)
     return text
 
 
@@ -2505,6 +2508,20 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
         close = to_question >= 0.3 or _adds_nothing(text, question)
         return agrees and close and to_question > similarity(text, "".join(support))
     return agrees and to_question >= ECHO_VERBATIM
+
+
+NEGATED_RESTATEMENT = 0.6  # how close to the question a reply must be to restate it turned round
+
+
+def negated_restatement(text: str, question: str) -> bool:
+    """A yes/no question restated with a negation it does not ask ("这钱还能要回来吗？" →
+    "…这钱不能要回来。"): the model's no, in the asker's words, which no check can read against the
+    source's own (its 可先行垫付…手工报销). Not one opening on a verdict word (a reason follows)."""
+    plain = prose(text)
+    if not yes_no_words(question) or plain.startswith(_VERDICT_START):
+        return False
+    close = max(similarity(plain, question), similarity(_ME.sub("", plain), _ME.sub("", question)))
+    return close >= NEGATED_RESTATEMENT and bool(negations(plain) - negations(ASKS_BOTH.sub(r"\1", question)))
 
 
 _CERTAIN = re.compile(r"(?:一定|肯定|保证|总是|都|全)(?:能|可以|会)")

@@ -1259,6 +1259,8 @@ def test_a_claim_denied_where_its_source_says_how_to_claim_is_unsupported():
     q = "医保卡落在家里了，今天看病的钱先自己付，能补报吗？"
     reply = "医保卡落在家里了，今天看病的钱先自己付，不能补报。"
     assert checks.denied_claim(reply, by_hand) == "不能补报"
+    # The asker's words for it (probe 75).
+    assert checks.denied_claim("先自己付了钱，这钱不能要回来。", by_hand) == "不能要回"
     assert "unsupported" in kinds(reply, by_hand, q)
     # A denial denied, or a source that itself denies a claim ("没有备案还是不能直接报销"): no issue.
     assert checks.denied_claim("并不是不能补报。", by_hand) is None

@@ -6,7 +6,7 @@ import math
 import pytest
 from conftest import make_hit
 
-from rag import compose, verify
+from rag import checks, compose, verify
 from rag.generation import GenerationStats
 from rag.prompt import build_prompt
 
@@ -377,3 +377,70 @@ def test_a_yes_under_the_agree_margin_is_noted_and_not_shown():
         )
         assert any("男的也要交生育保险" in s for s in shown) == shown_yes
         assert any("under the margin to agree" in n for n in c.notes) == (not shown_yes)
+
+
+def test_a_reply_turning_the_question_round_is_held_until_the_judge_reads_it():
+    # "…这钱不能要回来。" (probe 75, wrong) turned the question round in the asker's words; over the
+    # stored replies that do so, the model's no was as often wrong as right where the judge leans to
+    # the asker. Shown only when the judge does not; otherwise dropped, and the question left to the
+    # judge's margins.
+    asked = "异地备案的时候必须填好要去哪几家医院吗？"
+    q28 = "参保人备案时不需要指定具体的医院，只需要指定就医的地市，就可以在该地所有的定点医疗机构直接结算。"
+    reply = "异地备案的时候不需要填好要去哪几家医院。"
+    assert checks.negated_restatement(reply, asked)
+    assert not checks.negated_restatement("异地备案的时候必须填好要去哪几家医院。", asked)
+    money = "看急诊忘带社保卡，先自己付了钱，这钱还能要回来吗？"
+    assert checks.negated_restatement("看急诊忘带社保卡，先自己付了钱，这钱不能要回来。", money)
+
+    class Model:
+        def __init__(self, yes: float) -> None:
+            self.replies, self.yes = ["依据：A1\n", reply], yes
+
+        def stream(self, *args, **kwargs):
+            yield self.replies.pop(0)
+
+        def next_word_logprobs(self, messages, words):
+            statement = messages[-1]["content"].split("说法：")[1].split("\n")[0]
+            return [self.yes, 0.0] if "不" not in statement else [0.0, 0.0]
+
+    for yes, kept in ((-0.5, True), (0.5, False), (1.0, False)):
+        p = build_prompt(asked, [make_hit("问28", q28)], frozenset())
+        c = compose.Composer(p, asked, frozenset())
+        stream = compose.generate(
+            Model(yes), p, c, GenerationStats(), lambda: None, retry=False, judge_margin=0.25,
+            judge_agree_margin=0.75,
+        )  # fmt: skip
+        shown = "".join(stream)
+        assert (reply in shown) == kept
+        assert (reply in "".join(c.kept)) == kept
+        assert any("leans to the asker's side" in n for n in c.notes) == (not kept)
+
+
+def test_the_judges_side_keeps_the_askers_condition_when_its_clause_alone_fails():
+    # Probe 75: "可以撤。" (wrong) is dropped against "…也不能撤销备案" (撤 read as 撤销); the judge sides
+    # with the negation, whose last clause alone ("中途不能撤了回老家看病") states of every place what
+    # the source says of 有些城市 with a 时限 — so the whole statement, with the asker's condition, is shown.
+    asked = "备案了有时限的话，中途能不能撤了回老家看病？"
+    source = (
+        "有些城市异地就医备案会有时限要求,比如1年或3个月在这期间只能异地使用,也不能撤销备案。"
+        "但无论有没有时限要求,如果想回老家用医保报销都需要先撤销备案,否则无法用医保进行报销。"
+    )
+
+    class Model:
+        def __init__(self) -> None:
+            self.replies = ["依据：A1,A2\n", "可以撤。"]
+
+        def stream(self, *args, **kwargs):
+            yield self.replies.pop(0)
+
+        def next_word_logprobs(self, messages, words):
+            statement = messages[-1]["content"].split("说法：")[1].split("\n")[0]
+            return [1.0, 0.0] if "不能" in statement else [0.0, 0.0]
+
+    p = build_prompt(asked, [make_hit("异地就医·回参保地报销", source)], frozenset())
+    c = compose.Composer(p, asked, frozenset())
+    shown = "".join(
+        compose.generate(Model(), p, c, GenerationStats(), lambda: None, retry=False, judge_margin=0.25)
+    )
+    assert "可以撤" not in shown
+    assert "备案了有时限的话，中途不能撤了回老家看病。" in shown
