@@ -367,6 +367,15 @@ def unsupported(
     condition = dropped_condition(text, support, question)
     if condition:
         return f"the source says this only if “{condition}”", f"原文说的是“如果{condition}”的情况"
+    example = example_as_rule(text, support, question)
+    if example:
+        return f"states as the rule what its source gives as an example (“{example}…”)", "原文这句只是举例"
+    assumed = assumed_condition(text, support, question)
+    if assumed:
+        return (
+            f"takes “{assumed}” for the asker's case, which the asker did not say",
+            "提问人没有说是这种情况",
+        )
     undone = dropped_asked_negation(text, question)
     if undone:
         return f"speaks of “{undone}” where the asker asks about not doing it", f"问的是“不{undone}”"
@@ -2064,6 +2073,66 @@ def dropped_condition(text: str, support: Iterable[str], question: str = "") -> 
     return None
 
 
+# A source sentence giving an example ("例如,2018年下半年,国家在“4+7”城市…开展…集中采购和使用试点…"), and
+# a reply that says it gives one.
+_EXAMPLE = re.compile(r"^\s*(?:例如|比如|举个例子|举例来说|譬如)")
+_SAYS_EXAMPLE = re.compile(r"例如|比如|譬如|举例|像")
+EXAMPLE_PAIRS = 4  # character pairs of its own a reply must take from the example to restate it
+
+
+def example_as_rule(text: str, support: Iterable[str], question: str = "") -> str | None:
+    """A source's example restated as its rule, the asker not having named it: "医保是通过药品集中采购和
+    使用试点来控制价格的。" to "…医保是怎么管价格的？" (probe 76; probe 49 alike) from 问9's "例如,2018年
+    下半年,国家在“4+7”城市…开展国家组织药品集中采购和使用试点…", where its rule is 绝大部分药品价格实行
+    市场调节. The example's opening, or None."""
+    plain = prose(text)
+    support = list(support)
+    if _SAYS_EXAMPLE.search(plain) or not support:
+        return None
+    best = best_support(plain, support, n=1)
+    if not best or not _EXAMPLE.match(best[0]):
+        return None
+    example = best[0]
+    others = set().union(*(bigrams(s) for s in support if s is not example))
+    own = bigrams(example) - others - bigrams(question)
+    asked = bigrams(example) & bigrams(question)
+    if len(bigrams(plain) & own) >= EXAMPLE_PAIRS and len(asked) < EXAMPLE_PAIRS:
+        return example[:12]
+    return None
+
+
+# A reason the reply gives: "因为事故责任认定中是主要责任，所以…".
+_BECAUSE = re.compile(r"(?:因为|由于|既然)([^，,。；;]+)")
+
+
+def assumed_condition(text: str, support: Iterable[str], question: str = "") -> str | None:
+    """A source's condition given as the asker's case where the asker stated no such thing: "因为事故
+    责任认定中是主要责任，所以应该由他个人承担医疗费用。" to one whose other party is 全责 (probe 76, from
+    "如果…在交通事故责任认定中承担主要责任，则应由他个人承担医疗费用"). The reply picks the case of the
+    source's "如果…，则…" it can answer and says it is the asker's. The condition, or None."""
+    said = bigrams(_spelled_out(question))
+    reasons = [(m.group(1), bigrams(m.group(1))) for m in _BECAUSE.finditer(prose(text))]
+    if not reasons:
+        return None
+    for s in support:
+        m = _CONDITION.search(s)
+        then = _THEN.search(s, m.end()) if m else None
+        if m is None or then is None:
+            continue
+        condition = s[m.end() : then.start()]
+        for reason, grams in reasons:
+            if negations(reason) - negations(condition):
+                continue  # "因为交通事故责任未定" (probe 48) says the condition is not known
+            stated = (bigrams(condition) & said) - _GENERIC_CONDITION
+            if (_restates(grams, condition) or _restates_reordered(grams, condition)) and len(stated) < 2:
+                return condition.strip()
+    return None
+
+
+# Pairs any condition about an accident or a case shares with any question about one.
+_GENERIC_CONDITION = {"责任", "参保", "医保", "如果"}
+
+
 def _restates_reordered(grams: set[str], source: str) -> bool:
     """Whether a clause restates a source text in its words reordered: "需要先打电话临时备案" from
     "…会要求…临时电话备案" shares 3 character pairs but 7 of its 10 characters. For dropped
@@ -2248,7 +2317,13 @@ def _same_act(text: str) -> str:
 # its 质量 to 问31 ("降价九成的药，效果可能会不如原来的" against "降价对药品质量不会有影响", probe 72; asked
 # in probes 56, 64 and 72 alike). The documents never say 效果.
 # A bare 撤 is the documents' 撤销 ("中途能不能撤了回老家看病", probe 75: "可以撤。" above "…也不能撤销备案").
-_ASKER_TERMS = {re.compile("效果"): "质量", re.compile("撤(?![销回离退])"): "撤销"}
+# The asker's 自己掏/自己出 is the documents' 自付 ("乙类药要先自己掏一部分才能报吗" → "…不用先自己掏一部分"
+# above 问30's "要先按比例…扣除一定的个人自付费用", probe 76).
+_ASKER_TERMS = {
+    re.compile("效果"): "质量",
+    re.compile("撤(?![销回离退])"): "撤销",
+    re.compile("自己(?:掏|出)(?:钱)?"): "自付",
+}
 
 
 def in_documents_terms(text: str) -> str:

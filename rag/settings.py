@@ -212,7 +212,9 @@ class Settings(BaseSettings):
         description=(
             "When the model only restated a yes/no question (dropped as an echo), it judges the "
             "statement and its negation against the quotes (对/不对 log-odds) and the side it prefers "
-            "by at least this margin is shown; 0 turns it off. See rag/verify.py."
+            "by at least this margin is shown; 0 turns it off. A reply that turns the question round "
+            "('…不能报。' to '…能报吗？') is held until the judge has read the question, and dropped when "
+            "the judge leans to the asker's side. See rag/verify.py."
         ),
     )
     judge_agree_margin: float = Field(

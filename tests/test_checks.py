@@ -1946,3 +1946,53 @@ def test_listed_factors_the_source_does_not_state_are_caught():
     # Two of three factors stated (faq-问9, graded direct): the list stands.
     mostly = "药品价格受多种因素影响，包括国家政策、市场调节和医院采购渠道等。"
     assert checks.unstated_basis(mostly, price) is None
+
+
+def test_a_sources_condition_given_as_the_askers_case_is_unsupported():
+    # Probe 76: the asker's other party is 全责; the reply takes 问16's 主要责任 case for theirs.
+    liability = ["如果〔参保人〕在交通事故责任认定中承担主要责任，则应由他个人承担医疗费用。"]
+    reply = "因为事故责任认定中是主要责任，所以应该由他个人承担医疗费用。"
+    other = "下班路上被电动车剐了，对方全责，医药费可以先走我自己的医保吗？"
+    assert checks.assumed_condition(reply, liability, other) == "〔参保人〕在交通事故责任认定中承担主要责任"
+    assert "unsupported" in kinds(reply, liability, other)
+    # The asker said it, or the reason says the condition is not known (probe 48): no issue.
+    assert checks.assumed_condition(reply, liability, "上班路上出车祸，我负主要责任，医药费谁出？") is None
+    assert checks.assumed_condition("不能先走医保，因为交通事故责任未定。", liability, other) is None
+
+
+def test_the_askers_words_for_paying_oneself_are_read_as_the_documents_self_pay():
+    # Probe 76: the judge's "不用先自己掏一部分" above 问30's 要先…扣除一定的个人自付费用.
+    class_b = [
+        "参保人使用这类〔乙类〕药品时，要先按比例（各地不同）扣除一定的个人自付费用后，将余下费用再纳入报销范围。"
+    ]
+    asked = "医保目录里的乙类药，要先自己掏一部分才能报吗？"
+    assert checks.polarity_conflict("不用先自己掏一部分才能报。", class_b, asked) == ("不需要", "需要")
+    assert checks.polarity_conflict("要先自己掏一部分才能报。", class_b, asked) is None
+    # A bare 撤 is 撤销 (probe 75).
+    limit = ["有些城市异地就医备案会有时限要求,比如1年或3个月在这期间只能异地使用,也不能撤销备案"]
+    assert checks.polarity_conflict("可以撤。", limit, "备案了有时限的话，中途能不能撤了回老家看病？") == (
+        "能",
+        "不能",
+    )
+
+
+def test_a_sources_example_restated_as_its_rule_is_unsupported():
+    # Probe 76: 问9 gives the 4+7 集采 试点 as an example; its rule is 市场调节.
+    example = (
+        "例如,2018年下半年,国家在“4+7”城市(北京、上海…)的公立医院开展国家组织药品集中采购和使用试点,"
+        "试点的25个中选药品平均降价幅度达到52%。"
+    )
+    prices = [
+        "2015年6月,国家改革药品价格形成机制,绝大部分药品价格实行市场调节,由经营者自主确定价格。",
+        example,
+    ]
+    asked = "同一种药在不同医院价格不一样，医保是怎么管价格的？"
+    reply = "医保是通过药品集中采购和使用试点来控制价格的。"
+    assert checks.example_as_rule(reply, prices, asked) == example[:12]
+    assert "unsupported" in kinds(reply, prices, asked)
+    # Asked about the example itself, or said as one: no issue.
+    assert (
+        checks.example_as_rule("4+7试点的25个中选药品平均降价52%。", prices, "4+7试点的那批药平均降了多少？")
+        is None
+    )
+    assert checks.example_as_rule("比如国家组织药品集中采购和使用试点，药价降了。", prices, asked) is None
