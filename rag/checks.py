@@ -2970,6 +2970,27 @@ def misnamed_kind(sentence: str, item_sentences: Iterable[str]) -> tuple[str, st
     return None if described & (bigrams(name + what) - _KIND_GENERIC) else (name, what)
 
 
+# The schemes and accounts the documents each explain in an item of their own: a sentence saying
+# something of one rests on an item that names it ("大病保险可以接着报。[问6]", probe 76: 问6 never
+# names 大病保险; 问12 does).
+SCHEMES = (
+    "大病保险", "医疗救助", "生育保险", "工伤保险", "个人账户", "统筹基金", "补充医疗保险", "商业保险",
+    "电子凭证", "起付线", "封顶线",
+)  # fmt: skip
+
+
+def unnamed_scheme(sentence: str, item_sentences: Iterable[str]) -> str | None:
+    """A scheme (SCHEMES) a sentence speaks of that none of its cited items names: "大病保险可以接着报。
+    [问6]" (probe 76), "除了个人账户，职工医保的门诊费用还可以报销。[问6]" (probe 58), "公司给交的补充医疗保险
+    应该报到当地社保局。[问3]" (probe 18) — all three wrong. Not a claim the sentence judges ("老板说给我买
+    商业保险代替医保是违法的"). The scheme, or None."""
+    text = prose(sentence).strip()
+    if _JUDGES_CLAIM.search(text):
+        return None
+    items = "".join(item_sentences)
+    return next((w for w in SCHEMES if w in text and w not in items), None)
+
+
 LISTED_PLACES = 3  # a sentence naming this many places lists where something holds
 
 

@@ -302,6 +302,9 @@ class Composer:
             if issue is None and (kind := checks.misnamed_kind(sentence, items)):
                 why = f"calls it “{kind[0]}”, which its item says is: {kind[1]}"
                 issue = checks.Issue("unsupported", sentence, why, f"原文说{kind[0]}是“{kind[1]}”")
+            if issue is None and (scheme := checks.unnamed_scheme(sentence, items)):
+                why = f"speaks of {scheme}, which its cited items never name"
+                issue = checks.Issue("unsupported", sentence, why, f"原文没有说{scheme}")
             if issue is None and (pending := checks.denied_where_pending(sentence, items)):
                 # "安徽人在上海备案了，门诊费用不能直接结算。" cited to the 长三角 pilot sentence alone: its
                 # item's "…尚未在全国全面开展" is no "nowhere" either (probe 55).

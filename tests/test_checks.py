@@ -1996,3 +1996,15 @@ def test_a_sources_example_restated_as_its_rule_is_unsupported():
         is None
     )
     assert checks.example_as_rule("比如国家组织药品集中采购和使用试点，药价降了。", prices, asked) is None
+
+
+def test_a_scheme_its_cited_items_never_name_is_unsupported():
+    # Probe 76: right in fact (问12), but cited to 问6, which never names 大病保险.
+    q6 = ["住院保障方面，职工医保和居民医保政策范围内住院费用都可按规定报销，…6倍左右。"]
+    assert checks.unnamed_scheme("大病保险可以接着报。[问6]", q6) == "大病保险"
+    assert checks.unnamed_scheme("住院费用可以按规定报销。[问6]", q6) is None
+    # A claim the sentence judges is the asker's, not the sentence's (probe 47).
+    assert (
+        checks.unnamed_scheme("老板说给我买商业保险代替医保是违法的。", ["不给员工缴纳医保是违法的。"])
+        is None
+    )
