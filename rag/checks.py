@@ -1023,6 +1023,8 @@ _MAY_SKIP = re.compile(
     r"|(?<!不)可以不(?:给|帮)?(?:交|缴|缴纳|参加|上|买)"
     # "单位已经给你交了医保，自己工资里不需要再扣一部分。" above 问3's 由用人单位和职工共同缴纳 (probe 70).
     r"|(?:不需要|不用|无需|不必)再?(?:交|缴|缴纳|扣|出钱|掏钱)"
+    # "单位交了医保，工资里每个月还扣一笔医保是不合理的。" (probe 77): the deduction judged wrong.
+    r"|(?:扣|交|缴)[^，。；]{0,10}?(?:是)?(?:不合理|不应该|不该)"
 )
 # The leave said and judged wrong ("…可以不上医保的说法站不住"), or denied ("不可以不交").
 _LEAVE_DENIED = re.compile(r"站不住|不成立|不对|错误|违法|不合法|不可以不|不能不")
@@ -2038,11 +2040,17 @@ _SHORT_FORMS = {
     "调去": "居住城市变更到",
     "城市换了": "城市发生变更了",
 }
+# "我的异地备案地址从杭州换成宁波了" (probe 77): one place changed for another is the city one lives in
+# changed; not "手机号换成新的了" (probe 64's 手机号 change is no such condition).
+_PLACE_CHANGED = re.compile(r"从\s*([\u4e00-\u9fff]{2,3}?)[市省]?\s*(?:换成|换到|改成|改到)")
 
 
 def _spelled_out(text: str) -> str:
     for short, full in _SHORT_FORMS.items():
         text = text.replace(short, full)
+    moved = _PLACE_CHANGED.search(text)
+    if moved and facts.places(moved.group(1)):
+        text = text[: moved.start()] + "居住城市变更到" + text[moved.end() :]
     return text
 
 

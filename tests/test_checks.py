@@ -2008,3 +2008,20 @@ def test_a_scheme_its_cited_items_never_name_is_unsupported():
         checks.unnamed_scheme("老板说给我买商业保险代替医保是违法的。", ["不给员工缴纳医保是违法的。"])
         is None
     )
+
+
+def test_a_deduction_judged_wrong_is_leave_to_skip_a_duty():
+    # Probe 77: 问3 makes paying in the employee's duty too (由用人单位和职工共同缴纳).
+    duty = [
+        "所有用人单位及其职工，都应按属地原则参加…职工基本医疗保险，由用人单位和职工共同缴纳基本医疗保险费。"
+    ]
+    assert checks.permits_skipping("单位交了医保，工资里每个月还扣一笔医保是不合理的。", duty)
+    assert checks.permits_skipping("工资里扣医保是合理的。", duty) is None
+
+
+def test_one_place_changed_for_another_states_a_change_of_city():
+    # Probe 77: "从杭州换成宁波" states 异地居住城市发生变更; a phone number changed does not (probe 64).
+    moved = ["已完成异地就医备案的人员,若异地居住城市发生变更应通过经办窗口…注销之前办理的异地就医备案信息"]
+    cancel = "需要通过经办窗口注销之前办理的异地就医备案信息。"
+    assert checks.dropped_condition(cancel, moved, "我的异地备案地址从杭州换成宁波了，备案要怎么弄？") is None
+    assert checks.dropped_condition(cancel, moved, "手机号换成新的了，备案怎么改？") == "异地居住城市发生变更"
