@@ -2318,10 +2318,10 @@ _SAME_ACT_RE = re.compile("|".join(sorted(_SAME_ACT, key=len, reverse=True)))
 
 
 def _same_act(text: str) -> str:
-    return _SAME_ACT_RE.sub(lambda m: _SAME_ACT[m.group()], text)
+    return in_documents_terms(_SAME_ACT_RE.sub(lambda m: _SAME_ACT[m.group()], text))
 
 
-# The asker's words for what the documents call otherwise, where a polarity is read: a drug's 效果 is
+# The asker's words for what the documents call otherwise, read with _SAME_ACT: a drug's 效果 is
 # its 质量 to 问31 ("降价九成的药，效果可能会不如原来的" against "降价对药品质量不会有影响", probe 72; asked
 # in probes 56, 64 and 72 alike). The documents never say 效果.
 # A bare 撤 is the documents' 撤销 ("中途能不能撤了回老家看病", probe 75: "可以撤。" above "…也不能撤销备案").
@@ -2329,13 +2329,14 @@ def _same_act(text: str) -> str:
 # above 问30's "要先按比例…扣除一定的个人自付费用", probe 76).
 _ASKER_TERMS = {
     re.compile("效果"): "质量",
-    re.compile("撤(?![销回离退])"): "撤销",
+    re.compile("撤(?![销銷回离退])"): "撤销",
     re.compile("自己(?:掏|出)(?:钱)?"): "自付",
 }
 
 
 def in_documents_terms(text: str) -> str:
-    """A reply's words for what the documents name otherwise, in the documents' words."""
+    """A reply's words for what the documents name otherwise, in the documents' words (also where the
+    item's closest sentence is looked for, which _SAME_ACT's everyday words do not change)."""
     for word, theirs in _ASKER_TERMS.items():
         text = word.sub(theirs, text)
     return text
@@ -2353,7 +2354,6 @@ def polarity_conflict(
     sentence that names neither case of a pair the answer names ("乙类药…不能全额报销" against "使用
     这类药品时，可以全额纳入报销范围", where 这类 is 甲类) may be about the other case: no conflict."""
     support = list(support)
-    text, question = in_documents_terms(text), in_documents_terms(question)
     judged = _JUDGES_CLAIM.search(prose(text))
     if judged and any(judged.group(1) in s for s in support):
         # "…不用给员工交医保是违法的。" (probe 43): the claim it restates is judged as its source
@@ -2574,8 +2574,7 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
         return True
     if not asks_yes_no or "还是" in question or text.startswith(_VERDICT_START):
         return False  # "A还是B" restated chooses one; "是的，…" commits to an answer
-    # The asker's 我 left out is still their question ("…对以后看病的治疗效果有影响。", probe 56).
-    to_question = max(similarity(text, question), similarity(_ME.sub("", text), _ME.sub("", question)))
+    to_question = _closeness(text, question)
     # "是不是/有没有…" is no negation: a reply that negates ("…不一定都能走医保", "…不会没有生育保险")
     # where the question only asks "是不是" answers it, and is no echo.
     said = negations(text)
@@ -2596,6 +2595,12 @@ def _echoes(text: str, question: str, support: list[str]) -> bool:
 NEGATED_RESTATEMENT = 0.6  # how close to the question a reply must be to restate it turned round
 
 
+def _closeness(text: str, question: str) -> float:
+    """How nearly a reply restates the question; the asker's 我 left out is still their question
+    ("…对以后看病的治疗效果有影响。", probe 56)."""
+    return max(similarity(text, question), similarity(_ME.sub("", text), _ME.sub("", question)))
+
+
 def negated_restatement(text: str, question: str) -> bool:
     """A yes/no question restated with a negation it does not ask ("这钱还能要回来吗？" →
     "…这钱不能要回来。"): the model's no, in the asker's words, which no check can read against the
@@ -2603,8 +2608,8 @@ def negated_restatement(text: str, question: str) -> bool:
     plain = prose(text)
     if not yes_no_words(question) or plain.startswith(_VERDICT_START):
         return False
-    close = max(similarity(plain, question), similarity(_ME.sub("", plain), _ME.sub("", question)))
-    return close >= NEGATED_RESTATEMENT and bool(negations(plain) - negations(ASKS_BOTH.sub(r"\1", question)))
+    unasked = negations(plain) - negations(ASKS_BOTH.sub(r"\1", question))
+    return _closeness(plain, question) >= NEGATED_RESTATEMENT and bool(unasked)
 
 
 _CERTAIN = re.compile(r"(?:一定|肯定|保证|总是|都|全)(?:能|可以|会)")

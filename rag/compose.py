@@ -229,7 +229,7 @@ class Composer:
         self.restated: list[str] = []  # sentences dropped only for restating a yes/no question
         self.judged = False  # the conclusion is the judge's side of a restated question
         # A reply that turns the yes/no question round ("…这钱不能要回来。") is held back, not shown,
-        # until the judge has read the question (see :meth:`hold`); set by :func:`generate`.
+        # until the judge has read the question (see :meth:`release`); set by :func:`generate`.
         self.hold_negations = False
         self.held: list[str] = []
         self._before_held: list[Evidence] = []
@@ -485,7 +485,8 @@ class Composer:
         )
         self.kept.append(shown)
         if holding:
-            self._before_held = self._before_held if self.held else before
+            if not self.held:
+                self._before_held = before
             self.held.append(shown)  # with what follows it, until the judge has read the question
             return []
         return [shown]
