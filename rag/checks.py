@@ -376,6 +376,9 @@ def unsupported(
             f"takes “{assumed}” for the asker's case, which the asker did not say",
             "提问人没有说是这种情况",
         )
+    done = done_already(text, question)
+    if done:
+        return f"asks first for “{done}”, which the asker says is done", f"提问人已经{done}了"
     undone = dropped_asked_negation(text, question)
     if undone:
         return f"speaks of “{undone}” where the asker asks about not doing it", f"问的是“不{undone}”"
@@ -1029,6 +1032,32 @@ _MAY_SKIP = re.compile(
 # The leave said and judged wrong ("…可以不上医保的说法站不住"), or denied ("不可以不交").
 _LEAVE_DENIED = re.compile(r"站不住|不成立|不对|错误|违法|不合法|不可以不|不能不")
 _DUTY_TO_JOIN = re.compile(r"(?:应当?|必须|义务|都要|依法)[^，。；]{0,20}?(?:参加|缴纳|缴费|参保)")
+
+
+# An act a reply says must come first ("需要先备案"), and the asker's words saying it is done: "办了去
+# 深圳的异地就医" (probe 78), "备了案", "已经激活了". Not "备案了吗" / "还没备案": asked or not done.
+_FIRST_ACT = re.compile(
+    r"(?:需要|要|得|必须|应该|应当|应)先(?:(?!撤销|注销|取消|变更)[^，,。；]){0,20}?(备案|激活|登记|申领)"
+)
+_DONE_OBJECTS = {"备案": "备案|异地就医|异地备案", "激活": "激活", "登记": "登记", "申领": "申领"}
+
+
+def done_already(text: str, question: str) -> str | None:
+    """An act a sentence says must be done first where the question says the asker has done it:
+    "不能直接刷，需要先备案。" to "我妈办了去深圳的异地就医，她平时去小诊所看个感冒…" (probe 78, wrong:
+    its source's rule for the filed is 问27's). The act, or None."""
+    m = _FIRST_ACT.search(prose(text))
+    if m is None:
+        return None
+    act, objects = m.group(1), _DONE_OBJECTS[m.group(1)]
+    done = re.compile(
+        rf"(?:已经?|办了|办好了?|做了|弄好了?)[^，,。？?！!]{{0,10}}?(?:{objects})"
+        rf"|{act[0]}了{act[1]}|{act}(?:了|过|好了|完了)(?!吗|没|么)"
+    )
+    clauses = re.split(r"[，,。？?！!]", question)
+    if any(done.search(c) and not re.search(r"没|未|还不|不用", c) for c in clauses):
+        return act
+    return None
 
 
 def permits_skipping(text: str, support: Iterable[str]) -> str | None:
@@ -1858,12 +1887,18 @@ def binds(sentence: str, case: str, word: str) -> bool:
     return (case, word) in _source_bindings(sentence, pair)
 
 
+# Being admitted or discharged names the 住院 case: 异地就医·问9 asks "入院登记必须在备案有效期内吗?"
+# and its sentence speaks of 登记就诊 only (probe 78's right "…下个月才住院…无法办理登记就诊手续" was
+# dropped).
+_ADMITTED = re.compile(r"入院|出院")
+
+
 def unnamed_case(text: str, support: Iterable[str]) -> str | None:
     """The case of a pair in CONTRASTS a sentence speaks of when its source — the sentences, and the
     question of the item they answer ("…出差，生病住院了，…可以用吗？" → "可以。") — names neither
     case: a rule said of 就医 in general ("备案成功后就医时…就可以异地结算医药费") does not settle a
     门诊 question ("备案后在外地看门诊可以直接报"), since the documents rule on the two differently."""
-    source = "\n".join(support)
+    source = _ADMITTED.sub("住院", "\n".join(support))
     for pair in CONTRASTS:
         said = [c for c in pair if c in text]
         if len(said) == 1 and not any(c in source for c in pair):

@@ -118,6 +118,11 @@ _POINTS_BACK = re.compile(
     r"^(?:如果|若|要)(?:是|不是|没有|有)(?:的话)?[，,]|^(?:否则|反之|这样的话|那样的话)"
 )
 _BARE_YES = frozenset({"可以", "能", "行", "是", "是的", "对", "会", "需要", "有"})
+# An opening clause restates the asker's situation when this share of its character pairs is the
+# question's ("老板说不给我上医保了，每个月多给两百块自己看病，不能同意。", probe 78).
+RESTATED_CLAUSE_SHARE = 0.75
+# What a number or place check says when it finds one its source sentence does not state.
+_FIGURE_ISSUE = re.compile(r"^(?:numbers|amounts|places) ")
 # Kinds of issue that keep a generated sentence from being shown.
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
 
@@ -130,6 +135,24 @@ DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "
 _OPENING_VERDICT = re.compile(
     r"^(?:是的|不是|可以|不可以|不行|行|能|不能|会的|不会|需要|不需要|有的|没有|对|不对|不对的)[。！!]\s*(?=\S)"
 )
+
+
+def asker_opening(sentence: str, question: str) -> tuple[str, str] | None:
+    """The opening clauses of a sentence that restate the asker's situation in the asker's words and
+    the reply after them: ("老板说不给我上医保了，每个月多给两百块自己看病，", "不能同意。"), or None.
+    Not when what follows is a bare yes: that would confirm what the opening restates."""
+    parts = re.split(r"(?<=[，,])", sentence)
+    asked = checks.bigrams(question)
+    n = 0
+    while n < len(parts) - 1:
+        grams = checks.bigrams(parts[n])
+        if len(grams) < 3 or len(grams & asked) < RESTATED_CLAUSE_SHARE * len(grams):
+            break
+        n += 1
+    rest = "".join(parts[n:]).strip()
+    if n == 0 or len(checks.bigrams(rest)) < 1 or rest.strip("。！! ") in _BARE_YES:
+        return None
+    return "".join(parts[:n]), rest
 
 
 def without_verdict(e: Evidence) -> Evidence:
@@ -416,6 +439,13 @@ class Composer:
             self._verdict = sentence  # "不可以。": wait for the reason
             return []
         issues = self._issues(sentence, self.evidence)
+        if issues and all(i.kind == "unsupported" for i in issues) and _FIGURE_ISSUE.match(issues[0].detail):
+            # The asker's own number or place restated before the reply ("…每个月多给两百块自己看病，不能
+            # 同意。"): no source sentence states it, but the reply after it may stand alone.
+            opening = asker_opening(sentence, self.question)
+            if opening and not self._issues(opening[1], self.evidence):
+                self.notes.append(f"left out the asker's words restated before the reply: {opening[0]}")
+                sentence, issues = opening[1], []
         if self._verdict:
             # After an explicit verdict ("能。"), restating the question is its reason, not an echo:
             # whether the two agree is checked below.

@@ -154,7 +154,7 @@ def decide(
         if (moved := group_first(said, hits, context)) is not None:
             context = [moved, *(h for h in context if h is not moved)][:max_items]
             notes.append(f"{moved.label} names the asker's group: answered from it first")
-        elif (moved := case_first(asked, hits, context)) is not None:
+        elif (moved := case_first(said, hits, context)) is not None:
             context = [moved, *(h for h in context if h is not moved)][:max_items]
             notes.append(f"{moved.label} names the asker's case: answered from it first")
     away = {

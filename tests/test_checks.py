@@ -2010,6 +2010,26 @@ def test_a_scheme_its_cited_items_never_name_is_unsupported():
     )
 
 
+def test_a_step_the_asker_says_is_done_is_not_asked_of_them_first():
+    # Probe 78: the asker's mother has filed (办了…异地就医); 问27 rules on the filed, not 问26.
+    filed = "我妈办了去深圳的异地就医，她平时去小诊所看个感冒，费用能直接刷吗？"
+    assert checks.done_already("不能直接刷，需要先备案。", filed) == "备案"
+    assert "unsupported" in kinds("不能直接刷，需要先备案。", ["参保人在完成备案手续后…直接结算。"], filed)
+    assert checks.done_already("需要先到深圳的医保定点医院办理异地就医备案。", filed) == "备案"
+    assert checks.done_already("需要先激活。", "电子凭证已经激活了，去药店能用吗？") == "激活"
+    # Not done, or only asked about; another act first ("先撤销备案") is the documents' rule.
+    for asked in ("去外地住院要先备案吗？", "我还没办异地备案，去外地住院能报吗？", "备案了吗？我也不清楚。"):
+        assert checks.done_already("需要先备案。", asked) is None, asked
+    assert checks.done_already("要先撤销备案。", "办了异地备案，回老家能报吗？") is None
+
+
+def test_admission_names_the_inpatient_case():
+    # Probe 78: 异地就医·问9 asks about 入院登记; its sentence speaks of 登记就诊 only.
+    item = ["入院登记必须在备案有效期内吗?", "参保人员持本人社会保障卡在备案有效期限内…办理登记就诊手续。"]
+    assert checks.unnamed_case("下个月才住院，会因为备案有效期已过而无法办理登记就诊手续。", item) is None
+    assert checks.unnamed_case("看门诊也要在有效期内登记。", item[1:]) == "门诊"
+
+
 def test_a_deduction_judged_wrong_is_leave_to_skip_a_duty():
     # Probe 77: 问3 makes paying in the employee's duty too (由用人单位和职工共同缴纳).
     duty = [

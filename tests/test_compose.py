@@ -112,6 +112,21 @@ def test_a_question_copied_before_its_reply_is_left_out_and_the_reply_kept():
         assert composed.mode == "no_conclusion" and composed.body == compose.NO_CONCLUSION_TEXT
 
 
+def test_the_askers_number_restated_before_a_reply_is_left_out_and_the_reply_kept():
+    # Probe 78: "两百块" is the asker's, stated by no source sentence; the reply after it stands alone.
+    asked = "老板说不给我上医保了，每个月多给两百块自己看病，我能同意吗？"
+    p = prompt_for(asked, make_hit("问2", Q2))
+    reply = "老板说不给我上医保了，每个月多给两百块自己看病，不能同意。"
+    _, composed = feed(compose.Composer(p, asked, CHARS), f"依据：A1\n结论：{reply}")
+    assert composed.mode == "generated" and composed.body == "不能同意。[问2]"
+    assert any("left out the asker's words restated before the reply" in n for n in composed.notes)
+    # A bare yes after them would confirm what they restate; a number in the reply itself still fails.
+    yes = "老板说不给我上医保了，每个月多给两百块自己看病，可以。"
+    for reply in (yes, "老板说不给我上医保了，多给的两百块可以自己看病。"):
+        _, composed = feed(compose.Composer(p, asked, CHARS), f"依据：A1\n结论：{reply}")
+        assert composed.mode == "no_conclusion", reply
+
+
 def test_a_quotes_opening_verdict_is_left_out():
     # oos-85: "可以。进城务工的农村居民…" under "no conclusion" read as the answer to the asker's question.
     asked = "外国人在中国上班，单位要给交医保吗？"
