@@ -820,6 +820,8 @@ _DENIED_MORE_LESS = re.compile(
     r"(?:不是|并不是|并非|不会|没有)((?:(?!一样|同样)[^，。；]){0,8}?)(?<![最至])(少|多|低|高|贵|便宜|差)(?![少别异])"
 )
 _SAME_WORDS = "变|影响|一样|相同|区别|差别|降低|减少|增加"
+# "对报销没有区别" (probe 79, of 甲类 and 乙类 above 问30's sentences giving each its own rule).
+_DENIED_DIFFERENCE = re.compile(r"(?:没有|没|并无|无)(?:什么|任何)?(?:区别|差别|不同|差异)")
 
 
 def denied_comparison(text: str, support: Iterable[str]) -> str | None:
@@ -829,6 +831,11 @@ def denied_comparison(text: str, support: Iterable[str]) -> str | None:
     there is no change or difference ("待遇不变", "不会有影响") support "…不会变少". The denied words, or
     None."""
     for clause in CLAUSE.split(prose(text)):
+        if m := _DENIED_DIFFERENCE.search(clause):
+            same = re.compile(f"[不没无非未][^，。；]{{0,4}}?(?:{_SAME_WORDS}|不同|差异)")
+            if not any(same.search(prose(s)) for s in support):
+                return m.group()
+            continue
         m = _DENIED_MORE_LESS.search(clause)
         if m is None:
             continue

@@ -221,7 +221,8 @@ _LEAD = re.compile(
 _ASKS_MODAL = re.compile(r"(?:是否|是不是)(?=可以|能|需要|要|应该|应当|必须|会|算|有)")
 _ASKED = (("是否", "是不是"), ("能否", "能不能"), ("可否", "可不可以"))
 # Question words: "…能报多少，跟本地一样吗" asks for more than yes or no; its statement is no claim.
-_WH = re.compile(r"多少|什么|哪|怎么|怎样|如何|几|谁|为什么|为何|多久|多长")
+# Not "缝了几针", "好几万": an indefinite 几 after 了 or 好 asks nothing (probe 79).
+_WH = re.compile(r"多少|什么|哪|怎么|怎样|如何|(?<![了好])几|谁|为什么|为何|多久|多长")
 # A yes/no question's closing particle or tag: with one, a question word in the asked clause is
 # indefinite ("要具体到哪个区哪家医院吗"); without one it asks for what it names.
 _YES_NO_END = re.compile(

@@ -1305,6 +1305,12 @@ def test_a_comparison_no_source_sentence_denies_is_unsupported():
     # comparison.
     kept = ["改革推进过程中确保职工生育期间生育保险待遇不变。"]
     assert checks.denied_comparison("合并以后，生孩子的待遇不会变少。", kept) is None
+    # "No difference" where its sources give each case its own rule (probe 79, of 甲类 and 乙类).
+    assert checks.denied_comparison("药单上有的标着乙，有的标着甲，对报销没有区别。", kinds_b) == "没有区别"
+    assert (
+        checks.denied_comparison("合并以后待遇没有区别。", ["两项保险合并实施，不会影响参保人员的待遇享受。"])
+        is None
+    )
     quality = ["降价对药品质量不会有影响。"]
     assert checks.denied_comparison("集采中标的药不会是质量差一点的便宜货。", quality) is None
     assert checks.denied_comparison("并不是医保规定住院最多只能住半个月。", kinds_b) is None

@@ -248,6 +248,8 @@ def test_a_yes_no_question_becomes_the_statement_it_asks_about():
         # …and without a closing 吗 it asks for what it names (probe 26: "医药费该谁出" was judged).
         "上班路上被车撞了，对方全责，医药费该谁出？": "",
         "手工报销住院的钱，除了收据还要带什么？": "",
+        # An indefinite 几 after 了 asks nothing (probe 79).
+        "喝多了跟人起了冲突，缝了几针，医保能报吗？": "喝多了跟人起了冲突，缝了几针，医保能报",
         # Whether an opinion is right: its 对 is what is asked, and "小张的想法" states nothing.
         "…所以不愿意缴费。小张的想法对吗？": "",
     }
