@@ -121,8 +121,10 @@ _BARE_YES = frozenset({"可以", "能", "行", "是", "是的", "对", "会", "�
 # An opening clause restates the asker's situation when this share of its character pairs is the
 # question's ("老板说不给我上医保了，每个月多给两百块自己看病，不能同意。", probe 78).
 RESTATED_CLAUSE_SHARE = 0.75
-# What a number or place check says when it finds one its source sentence does not state.
-_FIGURE_ISSUE = re.compile(r"^(?:numbers|amounts|places) ")
+# What the number check says when it finds one its source sentence does not state. Not a place: a
+# place restated is the asker's case the reply holds for ("备案时选的是武汉，到了宜昌看病可以直接结算",
+# probe 58, is wrong without it too, and was dropped for 武汉).
+_FIGURE_ISSUE = re.compile(r"^(?:numbers|amounts) ")
 # Kinds of issue that keep a generated sentence from being shown.
 DROP = {"character", "invented_turn", "copied_question", "echo", "unfinished", "unsupported"}
 
@@ -440,7 +442,7 @@ class Composer:
             return []
         issues = self._issues(sentence, self.evidence)
         if issues and all(i.kind == "unsupported" for i in issues) and _FIGURE_ISSUE.match(issues[0].detail):
-            # The asker's own number or place restated before the reply ("…每个月多给两百块自己看病，不能
+            # The asker's own number restated before the reply ("…每个月多给两百块自己看病，不能
             # 同意。"): no source sentence states it, but the reply after it may stand alone.
             opening = asker_opening(sentence, self.question)
             if opening and not self._issues(opening[1], self.evidence):
