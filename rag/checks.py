@@ -1125,6 +1125,19 @@ def denied_reason(text: str, support: Iterable[str]) -> str | None:
     return m.group(1)
 
 
+def unbound_side(text: str, support: Iterable[str]) -> str | None:
+    """A rule word given to 就医地 or 参保地 ("住院按就医地的标准报") where no source sentence gives any
+    rule word to either: multi-08's reply above 异地就医·问9's "入院后执行就医地医疗机构就医流程和服务
+    规范", which says how one is treated there, not by whose rules one is paid (问29 does). The
+    binding, or None."""
+    pair = ("就医地", "参保地")
+    said = sorted(_bindings(text, pair))
+    if not said or _source_bindings("\n".join(support), pair):
+        return None
+    case, word = said[0]
+    return f"{case}的{word}"
+
+
 # Readings of a sentence against its source sentences alone, in the order unsupported() tries them:
 # (check, why for people, hint for the model), each message naming what the check found.
 _SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str], ...] = (
@@ -1153,6 +1166,7 @@ _SOURCE_READINGS: tuple[tuple[Callable[[str, list[str]], str | None], str, str],
     (denied_where_pending, "says 不能 where its source says only “{}”", "原文只说“{}”，不是都不能"),
     (unsourced_denial, "says “{}” where no source sentence denies anything", "原文没有说不能"),
     (denied_reason, "denies the reason “{}”, which no source clause denies", "原文没有说不是因为{}"),
+    (unbound_side, "gives “{}” where its source binds no rule to either side", "原文没有说按哪边的规定"),
 )
 
 

@@ -283,6 +283,11 @@ def compares_amounts(question: str) -> bool:
     return len({a or b for a, b in _SUM.findall(_YEAR.sub("", question))}) >= 2
 
 
+def states_sum(text: str) -> bool:
+    """Whether a text states a sum of money ("每个月多给两百块")."""
+    return bool(_SUM.search(_YEAR.sub("", text)))
+
+
 # A sum of money: an amount after words that price something, or before 元/块. Bare numerals count
 # ("起付线八百").
 _NUMERAL = r"\d+(?:\.\d+)?\s*万?|[一二两三四五六七八九][十百千万][一二两三四五六七八九十百千万零]*"

@@ -2029,6 +2029,20 @@ def test_a_step_the_asker_says_is_done_is_not_asked_of_them_first():
     assert checks.done_already("要先撤销备案。", "办了异地备案，回老家能报吗？") is None
 
 
+def test_a_side_given_a_rule_its_source_binds_to_neither_side_is_unsupported():
+    # multi-08: 异地就医·问9 says how one is treated there, not by whose rules one is paid (问29 does).
+    treated = [
+        "入院后执行就医地医疗机构就医流程和服务规范医疗机构不得拒绝为符合规定的异地就医人员提供医疗费用直接结算服务。"
+    ]
+    reply = "在外地办了备案，住院按就医地的标准报。"
+    assert checks.unbound_side(reply, treated) == "就医地的标准"
+    assert "unsupported" in kinds(reply, treated, "我在外地办了备案，住院按哪边的标准报？")
+    paid = [
+        "参保地政策是指参保人跨省就医原则上执行参保地支付政策，包括参保地医保基金的起付线、支付比例和最高支付限额。"
+    ]
+    assert checks.unbound_side("报销比例按参保地的政策算。", paid) is None
+
+
 def test_admission_names_the_inpatient_case():
     # Probe 78: 异地就医·问9 asks about 入院登记; its sentence speaks of 登记就诊 only.
     item = ["入院登记必须在备案有效期内吗?", "参保人员持本人社会保障卡在备案有效期限内…办理登记就诊手续。"]

@@ -125,6 +125,13 @@ def test_the_askers_number_restated_before_a_reply_is_left_out_and_the_reply_kep
     for reply in (yes, "老板说不给我上医保了，多给的两百块可以自己看病。"):
         _, composed = feed(compose.Composer(p, asked, CHARS), f"依据：A1\n结论：{reply}")
         assert composed.mode == "no_conclusion", reply
+    # A period is what a rule turns on (pol-28: 问41 says 出院后7天内); only a sum of money is left out.
+    asked = "出院后一周内又因为同一种病住院，算分解住院吗？"
+    q17 = "住院天数是医疗机构根据患者病情及医院管理规定来确定的，医保部门不得干涉临床诊疗行为。"
+    p = prompt_for(asked, make_hit("问17", q17))
+    reply = "出院后一周内又因为同一种病住院，不算分解住院。"
+    _, composed = feed(compose.Composer(p, asked, CHARS), f"依据：A1\n结论：{reply}")
+    assert composed.mode == "no_conclusion"
 
 
 def test_a_quotes_opening_verdict_is_left_out():
