@@ -422,7 +422,7 @@ def unsupported(
         return "a bare verdict above sources that say it of something else", "原文说的不是这件事"
     lacking = uses_what_is_lacking(text, question)
     if lacking:
-        return f"tells the asker to use what they say they do not have (“{lacking}”)", "提问人说没有卡"
+        return f"tells the asker to use what they say they do not have (“{lacking}”)", "提问人说没有这个"
     option = unsourced_choice(text, support, question)
     if option:
         return f"chooses “{option}”, which its source does not name", f"原文没有说{option}"
@@ -449,12 +449,18 @@ _LACKS = re.compile(
     rf"|(?:没有|没带|没拿到|没领到|忘带了?|丢了)(?:医保|社保)?{_CARD}"
 )
 _USES = re.compile(rf"(?<![没未不忘])(?:持|刷|用|带|凭|携带|使用){_CARD}|(?<![没未不忘])刷卡")
+# A smartphone the asker says they cannot use ("我年纪大了不会弄手机"), and a reply making one the
+# condition ("可以，只要使用智能手机并激活医保电子凭证", probe 81; 问21: 仍然可以用社保卡正常就医购药).
+_LACKS_PHONE = re.compile(r"(?:不会|没有|没|不用|用不了|不懂)(?:弄|用|使用|玩)?(?:智能)?手机|老年机")
+_NEEDS_PHONE = re.compile(r"(?:只要|必须|需要|得|要)(?:先)?(?:会)?(?:使用|用|有|弄)(?:智能)?手机")
 
 
 def uses_what_is_lacking(text: str, question: str) -> str | None:
     """A reply telling the asker to use the card they say they do not have: "…持社会保障卡进行刷卡即时
     结算" to "…卡还没下来，这期间住院怎么结算？" (probe 63: 问6's rule for everyone insured, copied). The
     use, or None."""
+    if _LACKS_PHONE.search(question) and (m := _NEEDS_PHONE.search(prose(text))):
+        return m.group()
     if not _LACKS.search(question):
         return None
     m = _USES.search(prose(text))
@@ -2795,7 +2801,10 @@ def best_support(sentence: str, candidates: list[str], n: int = 3) -> list[str]:
 def contradicts(verdict: str, reason: str, question: str) -> bool:
     """ "没有。…以后还有生育保险。", "不能，异地就医能报多少钱和本地一样。": a reason that restates the
     question keeps or flips its polarity; that must agree with the verdict word's."""
-    if similarity(reason, question) < 0.5:
+    # The clause asked counts on its own: a long question's lead-in ("我办了去广州的异地备案，") kept
+    # "不是，广州所有医院都能直接结算。" under the line (probe 81).
+    asked = re.split(r"[，,。；;]", question.strip().rstrip("？?！!。"))[-1]
+    if max(similarity(reason, question), similarity(reason, asked)) < 0.5:
         return False  # a reason in its own words: no reading of its polarity
     if facts.numbers(reason) - facts.numbers(question):
         return False  # "不能。…只能拿2%": it corrects the asker's number rather than negating

@@ -532,6 +532,10 @@ def test_a_verdict_its_own_reason_contradicts_and_direct_settlement_from_a_claim
     asked = "异地就医能报多少钱，和本地一样吗？"
     quote = ["能报多少:以参保地的政策为准一般报的会比本地就医少一些。"]
     assert "unsupported" in kinds("不能，异地就医能报多少钱和本地一样。", quote, asked)
+    # Probe 81: the clause asked is read on its own, past a long lead-in.
+    filed = "我办了去广州的异地备案，是不是广州所有医院都能直接结算？"
+    assert checks.contradicts("不是", "广州所有医院都能直接结算。", filed)
+    assert not checks.contradicts("不是", "只有联网的定点医院才能直接结算。", filed)
     assert (
         checks.contradicts("不能", "打架受伤的医疗费用医保不予报销", "打架受伤医疗费用医保能报销吗") is False
     )
@@ -1248,6 +1252,13 @@ def test_a_reply_telling_the_asker_to_use_the_card_they_lack_is_unsupported():
         is None
     )
     assert checks.uses_what_is_lacking(reply, "住院怎么结算？") is None
+    # Probe 81: a smartphone made the condition for one who says they cannot use one.
+    old_age = "我年纪大了不会弄手机，以后看病还能直接刷社保卡吗？"
+    assert (
+        checks.uses_what_is_lacking("可以，只要使用智能手机并激活医保电子凭证。", old_age)
+        == "只要使用智能手机"
+    )
+    assert checks.uses_what_is_lacking("可以，仍然可以用社保卡正常就医购药。", old_age) is None
 
 
 def test_a_claim_denied_where_its_source_says_how_to_claim_is_unsupported():
