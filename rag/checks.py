@@ -457,8 +457,8 @@ _NEEDS_PHONE = re.compile(r"(?:只要|必须|需要|得|要)(?:先)?(?:会)?(?:�
 
 def uses_what_is_lacking(text: str, question: str) -> str | None:
     """A reply telling the asker to use the card they say they do not have: "…持社会保障卡进行刷卡即时
-    结算" to "…卡还没下来，这期间住院怎么结算？" (probe 63: 问6's rule for everyone insured, copied). The
-    use, or None."""
+    结算" to "…卡还没下来，这期间住院怎么结算？" (probe 63: 问6's rule for everyone insured, copied) — or
+    making a smartphone the condition for one who says they cannot use one. The use, or None."""
     if _LACKS_PHONE.search(question) and (m := _NEEDS_PHONE.search(prose(text))):
         return m.group()
     if not _LACKS.search(question):
@@ -828,6 +828,7 @@ _DENIED_MORE_LESS = re.compile(
 _SAME_WORDS = "变|影响|一样|相同|区别|差别|降低|减少|增加"
 # "对报销没有区别" (probe 79, of 甲类 and 乙类 above 问30's sentences giving each its own rule).
 _DENIED_DIFFERENCE = re.compile(r"(?:没有|没|并无|无)(?:什么|任何)?(?:区别|差别|不同|差异)")
+_SAID_SAME = re.compile(f"[不没无非未][^，。；]{{0,4}}?(?:{_SAME_WORDS}|不同|差异)")
 
 
 def denied_comparison(text: str, support: Iterable[str]) -> str | None:
@@ -838,8 +839,7 @@ def denied_comparison(text: str, support: Iterable[str]) -> str | None:
     None."""
     for clause in CLAUSE.split(prose(text)):
         if m := _DENIED_DIFFERENCE.search(clause):
-            same = re.compile(f"[不没无非未][^，。；]{{0,4}}?(?:{_SAME_WORDS}|不同|差异)")
-            if not any(same.search(prose(s)) for s in support):
+            if not any(_SAID_SAME.search(prose(s)) for s in support):
                 return m.group()
             continue
         m = _DENIED_MORE_LESS.search(clause)

@@ -448,10 +448,13 @@ class Composer:
             # Only a sum of money, and only where no sentence the model was given states a number: an
             # asker's period is what the rule turns on ("出院后一周内又…住院，不算分解住院。", pol-28, where
             # 问41 says 7天内), and so is a sum the documents bound.
-            incidental = opening and verify.states_sum(opening[0]) and not facts.numbers(opening[1])
-            if incidental and any(facts.numbers(t) for t in self._item_sentences()):
-                incidental = False
-            if opening and incidental and not self._issues(opening[1], self.evidence):
+            if (
+                opening
+                and verify.states_sum(opening[0])
+                and not facts.numbers(opening[1])
+                and not any(facts.numbers(t) for t in self._item_sentences())
+                and not self._issues(opening[1], self.evidence)
+            ):
                 self.notes.append(f"left out the asker's words restated before the reply: {opening[0]}")
                 sentence, issues = opening[1], []
         if self._verdict:
