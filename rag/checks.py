@@ -347,6 +347,11 @@ def unsupported(
     # The sentences and the questions of their items: what case or group they speak of.
     named = [*support, *context]
     unnamed = unnamed_case(text, named)
+    # What the documents deny in general they deny of each case the asker names: "这住院的钱不算医保的"
+    # to "…让货车给刮倒了，这住院的钱算医保的吗？" above "这种情况医保是不管的" (probe 83). What they
+    # allow in general may still be ruled otherwise for one case (直接结算 of 门诊).
+    if unnamed and unnamed in question and negations(text) and any(negations(s) for s in support):
+        unnamed = None
     if unnamed:
         pair = "/".join(next(p for p in CONTRASTS if unnamed in p))
         return f"says “{unnamed}” where its source names neither of {pair}", f"原文没有说{unnamed}的情况"
@@ -3098,6 +3103,52 @@ def unlisted_place(sentence: str, question: str, item_sentences: Iterable[str]) 
             continue
         if not any(_listed(p, listed) for p in asked):
             return min(asked), source
+    return None
+
+
+def half_unsourced(sentence: str, support: Iterable[str], question: str) -> list[str] | None:
+    """The content words of a sentence in neither its source sentences nor the question, when they
+    are half its words (``unsupported`` takes more than half): "生育险和医保是两个不同的保险，不能混用。
+    [问34]" (probe 83, wrong: 两个, 不同, 混用). Read after every other check, whose reasons say more;
+    a reply in traditional characters is read in the documents' simplified ones."""
+    text = normalise(prose(sentence))
+    source = "\n".join(support)
+    words = content_words(text)
+    novel = [w for w in words if w not in source and w not in question]
+    return novel if len(novel) >= 2 and len(novel) >= UNSUPPORTED_SHARE * len(words) else None
+
+
+# The documents' long name for 医保 supports the short one in a listed member ("医保部门").
+_SHORT_NAMES = {"医保": ("医保", "医疗保障", "医疗保险")}
+
+
+def _listed_words(member: str) -> list[str]:
+    return [
+        w for w in _jieba().lcut(member)
+        if len(w) > 1 and re.fullmatch(r"[\u4e00-\u9fff]+", w) and w not in STOPWORDS and w not in FRAMING
+    ]  # fmt: skip
+
+
+def unlisted_member(sentence: str, question: str, item_sentences: Iterable[str]) -> str | None:
+    """A member of a list the sentence enumerates ("A、B和C") that no sentence of its cited items nor
+    the question names: "要准备医保电子凭证、身份证和手机号。[问24]" (probe 83, wrong: 问24 names neither
+    身份证 nor 手机号). A share of unsupported words lets such a sentence through when the list's first
+    member and the verb are the source's. Read are the members after the first and the first word of
+    the last, up to its 和/及: the words after that are the sentence's predicate, not listed things."""
+    text = prose(sentence)
+    source = "\n".join(item_sentences)
+    said = f"{source}\n{question}"
+    for clause in CLAUSE.split(text):
+        members = clause.split("、")
+        if len(members) < 2:
+            continue
+        for j, member in enumerate(members[1:], 1):
+            words = _listed_words(member)
+            if j == len(members) - 1:
+                words = words[:1]
+            for w in words:
+                if not any(name in said for name in _SHORT_NAMES.get(w, (w,))):
+                    return w
     return None
 
 

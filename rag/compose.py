@@ -340,6 +340,13 @@ class Composer:
                 why = f"speaks of what its item lists the places of, and “{place}” is not one of them"
                 issue = checks.Issue("unsupported", sentence, why, f"原文列出的地方没有{place}")
                 self._listing = listed
+            if issue is None and (member := checks.unlisted_member(sentence, self.question, items)):
+                why = f"lists “{member}”, which its cited items never name"
+                issue = checks.Issue("unsupported", sentence, why, f"原文没有提到{member}")
+            support = self._support(evidence)
+            if issue is None and (novel := checks.half_unsourced(sentence, support, self.question)):
+                why = f"half its content words are in no source sentence: {novel}"
+                issue = checks.Issue("unsupported", sentence, why, "只能说原文里写了的内容")
             found += [issue] if issue else []
         return [i for i in found if i.kind in DROP]
 

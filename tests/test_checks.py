@@ -2076,3 +2076,42 @@ def test_one_place_changed_for_another_states_a_change_of_city():
     cancel = "需要通过经办窗口注销之前办理的异地就医备案信息。"
     assert checks.dropped_condition(cancel, moved, "我的异地备案地址从杭州换成宁波了，备案要怎么弄？") is None
     assert checks.dropped_condition(cancel, moved, "手机号换成新的了，备案怎么改？") == "异地居住城市发生变更"
+
+
+def test_a_listed_thing_no_cited_item_names_is_unsupported():
+    # Probe 83: 问24 names 医保电子凭证 and 身份 (确认参保人身份), neither 身份证 nor 手机号.
+    item = [
+        "〔参保人〕可以用手机通过国家医保 APP 或微信、支付宝等官方授权渠道激活医保电子凭证，"
+        "确认参保人身份，然后进行异地就医备案。"
+    ]
+    asked = "我想自己在手机上办跨省就医备案，要准备些什么？"
+    assert checks.unlisted_member("要准备医保电子凭证、身份证和手机号。", asked, item) == "身份证"
+    assert checks.unlisted_member("可以通过国家医保 APP、微信或支付宝激活后备案。", asked, item) is None
+    # The last member's first word is the listed thing; what follows is the sentence's predicate.
+    assert checks.unlisted_member("可以用微信、支付宝自助激活。", asked, item) is None
+    # The documents' long name supports the short one.
+    aid = ["向户籍所在地民政部门、扶贫部门、医疗保障部门咨询。"]
+    assert checks.unlisted_member("可以向民政部门、医保部门咨询。", "去哪问？", aid) is None
+
+
+def test_half_the_words_from_nowhere_is_unsupported():
+    # Probe 83: three of "生育险和医保是两个不同的保险，不能混用" 's six content words are in neither its
+    # quotes nor the question (两个, 不同, 混用).
+    src = ["用人单位有为所有职工参加生育保险的法定义务。"]
+    asked = "我老婆单位说生育险并到医保里了，那以后生孩子的费用还管不管？"
+    novel = checks.half_unsourced("生育险和医保是两个不同的保险，不能混用。", src, asked)
+    assert novel == ["两个", "不同", "混用"]
+    # Read last, after the checks whose reasons say more; more than half is caught first, as before.
+    assert "unsupported" not in kinds("生育险和医保是两个不同的保险，不能混用。", src, asked)
+    assert checks.half_unsourced("生育保险是用人单位的法定义务。", src, asked) is None
+
+
+def test_a_general_denial_covers_the_case_the_asker_names():
+    # Probe 83: "这种情况医保是不管的" names neither 门诊 nor 住院; the asker asked about 住院.
+    src = ["〔参保人〕被别人撞了，这种情况医保是不管的，应该由撞他的肇事者承担责任。"]
+    asked = "半道让货车给刮倒了，这住院的钱算医保的吗？"
+    assert "unsupported" not in kinds("这住院的钱不算医保的，应该由肇事者承担责任。", src, asked)
+    # A general permission does not settle one case, nor a case the asker did not name.
+    allowed = ["备案成功后就医时就可以异地结算医药费。"]
+    assert "unsupported" in kinds("门诊可以直接结算。", allowed, "备案后看门诊能直接结算吗？")
+    assert "unsupported" in kinds("住院的钱不算医保的。", src, "被车撞了医保管不管？")

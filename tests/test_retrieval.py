@@ -61,6 +61,14 @@ def test_questions_asked_the_hard_ways_find_their_item(assistant, question, gold
     assert {h.label for h in assistant.retrieve(question, k=3)} & gold
 
 
+def test_an_exact_tie_goes_to_the_item_leading_by_more(assistant):
+    # Probe 83: 问34 was first by answer cosine (0.597 to 0.595), 问33 by question cosine and BM25
+    # (23.5 to 7.8): the fused ranks tie exactly, and the tie went to the higher cosine.
+    hits = assistant.retrieve("我老婆单位说生育险并到医保里了，那以后生孩子的费用还管不管？", k=2)
+    assert hits[0].score == hits[1].score
+    assert hits[0].label == "问33"
+
+
 def test_a_long_story_is_searched_by_the_question_at_its_end(assistant):
     story = "我今年五十多了，在老家种了二十年地，孩子们都在外地打工，家里还有两头牛，" * 12
     hits = assistant.retrieve(story + "请问男的到底要不要交生育保险？", k=3)

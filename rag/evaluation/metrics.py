@@ -183,6 +183,12 @@ def answer_issues(row: dict[str, Any], ctx: EvalContext) -> list[checks.Issue]:
         items = [t for lb in labels for t in ctx.sentences.get(lb, [])]
         if s not in flagged and (issue := checks.swapped_in_items(s, question, items)):
             issues.append(issue)
+        elif s not in flagged and (member := checks.unlisted_member(s, question, items)):
+            why = f"lists “{member}”, which its cited items never name"
+            issues.append(checks.Issue("unsupported", s, why, f"原文没有提到{member}"))
+        elif s not in flagged and (novel := checks.half_unsourced(s, support_for(s, labels), question)):
+            why = f"half its content words are in no source sentence: {novel}"
+            issues.append(checks.Issue("unsupported", s, why, "只能说原文里写了的内容"))
     return issues
 
 
