@@ -45,7 +45,7 @@ from . import facts
 from .characters import in_text, mask
 from .keyword import STOPWORDS, _jieba, tokenize
 from .normalise import normalise
-from .question import CLAUSE, is_confirmation, yes_no_words
+from .question import CLAUSE, asks_if_reported_true, claimed_part, is_confirmation, yes_no_words
 
 KINDS = (
     "character",
@@ -199,6 +199,38 @@ def confirmed_premise(text: str, question: str, support: Iterable[str]) -> str |
     return None
 
 
+# A sentence that ends announcing what follows, when nothing does: "…还要办以下手续。" (probe 84), "…以广州
+# 为例如下图。" Not an amount's 以下 ("起付标准以下的费用", "3万元以下").
+_ANNOUNCES = re.compile(
+    r"(?<![\d元万岁天月年%）)准线额度数])(?:以下|如下|下列|下面)(?:的|几|这些|几个|这几)?[\u4e00-\u9fff]{0,6}$"
+)
+
+
+# A reply that says what the asker heard is true: "医生说的医保规定是正确的", "有这个规定".
+_AFFIRMS = re.compile(
+    r"(?<![不没非])(?:是|属)?(?:正确|真的|对的|属实|没错|确实|确有)"
+    r"|(?<!没)有这(?:个|种|条|项|样的?)?(?:规定|说法|回事|政策)"
+)
+_HEARSAY = re.compile(r"听说|据说|说是")
+AFFIRMED_PAIRS = 6  # pairs a source sentence must share with what the asker heard to state it
+
+
+def affirmed_hearsay(text: str, question: str, support: Iterable[str]) -> str | None:
+    """The clause of a reply, with no negation anywhere in it, that says a rule the asker heard of
+    is true, when no source sentence restates what they heard: "医生说的医保规定是正确的，住院天数是由
+    医疗机构…确定的。" to "…说是医保的规定，真有这回事吗？" (probe 84, wrong: 问17 says 湖北省没有对住院天数
+    进行限制); "有这个规定。" (probes 19 and 42, wrong). The judge's yes to such a question is never
+    shown (compose.Composer._held_back); the model's own is shown only above a sentence that says it."""
+    if not (asks_if_reported_true(question) or (is_confirmation(question) and _HEARSAY.search(question))):
+        return None
+    if negations(text):  # "老张的疑问是正确的，医保对住院天数没有限制。" affirms a doubt, and denies
+        return None
+    heard = claimed_part(question)
+    if any(shared_pairs(heard, s) >= AFFIRMED_PAIRS for s in support):
+        return None
+    return next((c for c in CLAUSE.split(text) if c and _AFFIRMS.search(c)), None)
+
+
 _ABOVE_DEDUCTIBLE = re.compile(r"(?:超过|超出|过了|高于)起付线|起付线(?:以上|之上)")
 
 
@@ -243,6 +275,11 @@ def unsupported(
         return (
             f"the source bounds {lost} ({words}); the answer does not",
             f"原文的数字前有“{words}”，不能省掉",
+        )
+    if heard := affirmed_hearsay(text, question, support):
+        return (
+            f"says “{heard}” of what the asker heard, which its source does not state",
+            "原文没有说提问人听到的说法是真的",
         )
     if premise := confirmed_premise(text, question, support):
         return (
@@ -2912,6 +2949,8 @@ def check_sentence(
         or (bare[-1] in _DANGLING_CHARS and last not in _WHOLE_WORDS)
     ):
         issues.append(Issue("unfinished", sentence, f"ends on “{bare[-1:]}”"))
+    elif _ANNOUNCES.search(bare):
+        issues.append(Issue("unfinished", sentence, "announces what it never gives"))
     why = unsupported(text, support, asker, home, story_questions) or story_number(
         text, support, asker, characters
     )

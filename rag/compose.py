@@ -662,6 +662,10 @@ class Composer:
         agrees = clause in _BARE_YES or checks.negations(clause) == checks.negations(said or self.question)
         if not agrees:
             return None
+        if verify.indefinite(clause):
+            # "还要办什么手续。" (probe 84, to "…还要办什么手续吗？"): the question's indefinite 什么,
+            # said without its 吗, reads as the question again, not as a yes.
+            return "yes with the question's indefinite word", "reads as the question again"
         if said and checks.permits_skipping(said, self._item_sentences()):
             return "leave to skip a duty", "permits skipping a duty"
         if asks_if_reported_true(self.question):

@@ -266,6 +266,13 @@ def _last_sentence(question: str) -> str:
 _HOW_TO_TELL = re.compile(r"(?:怎么|怎样|如何|咋)(?:才能)?(?:知道|判断|确定|查|看出|区分|分辨|弄清|搞清)")
 
 
+def indefinite(statement: str) -> bool:
+    """Whether a statement made of a question keeps a question word ("还要办什么手续"): asked with
+    吗 it is indefinite ("any"); said, it reads as the question again. "这几年" points, it does
+    not ask ("肿瘤靶向药这几年有进医保。", probe 47)."""
+    return bool(_WH.search(re.sub(r"(?<=[这那近前后头])几", "", statement)))
+
+
 def asks_what(question: str) -> bool:
     """Whether a question's last clause asks who, what, where… rather than whether: "…去哪里办，
     要带什么？" (its 要 is no yes/no question); "要具体到哪个区哪家医院吗" asks whether."""

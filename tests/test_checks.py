@@ -2115,3 +2115,27 @@ def test_a_general_denial_covers_the_case_the_asker_names():
     allowed = ["备案成功后就医时就可以异地结算医药费。"]
     assert "unsupported" in kinds("门诊可以直接结算。", allowed, "备案后看门诊能直接结算吗？")
     assert "unsupported" in kinds("住院的钱不算医保的。", src, "被车撞了医保管不管？")
+
+
+def test_a_yes_to_what_the_asker_heard_needs_a_source_that_says_it():
+    # Probe 84: 问17 says 湖北省没有对住院天数进行限制; the quote says who decides, not that 医保 limits.
+    src = ["住院天数是医疗机构根据患者病情及医院管理规定来确定的，医保部门不得干涉临床诊疗行为。"]
+    heard = "医生让我住满两周先出院，过几天再住进来，说是医保的规定，真有这回事吗？"
+    reply = "医生说的医保规定是正确的，住院天数是由医疗机构根据患者病情及医院管理规定来确定的。"
+    assert checks.affirmed_hearsay(checks.prose(reply), heard, src) == "医生说的医保规定是正确的"
+    assert "unsupported" in kinds(reply, src, heard)
+    assert "unsupported" in kinds("有这个规定。", src, "医院说医保病人住院不能超过15天，有这个规定吗？")
+    # Affirming a doubt while denying the rule is no yes to it; a source stating what was heard is one.
+    assert checks.affirmed_hearsay("老张的疑问是正确的，医保对住院天数没有限制。", heard, src) is None
+    merged = ["生育保险与职工医保合并实施后，生育保险作为一项社会保险独立险种仍将保留。"]
+    told = "听说生育保险和职工医保合并实施了，是真的吗？"
+    assert checks.affirmed_hearsay("是真的，两险合并实施了。", told, merged) is None
+
+
+def test_a_sentence_announcing_what_never_follows_is_unfinished():
+    # Probe 84: "…还要办以下手续。" and nothing after it.
+    assert "unfinished" in kinds("现在要回老家住院治病，还要办以下手续。", ["x"], "还要办什么手续吗？")
+    assert "unfinished" in kinds("以广州为例如下图。", ["x"], "怎么查定点医院？")
+    assert "unfinished" not in kinds("需要办理以下手续：填写申请表、医院盖章。", ["x"], "要办什么手续？")
+    # An amount's 以下 announces nothing.
+    assert "unfinished" not in kinds("自己要先承担起付标准以下的费用。", ["x"], "起付线是什么？")

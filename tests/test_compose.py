@@ -179,7 +179,8 @@ def test_a_yes_to_a_number_no_cited_sentence_states_is_dropped():
     c = composer_for(question, make_hit("问17", item))
     _, composed = feed(c, "依据：A1\n结论：有这个规定。")
     assert composed.mode == "no_conclusion", composed.notes
-    assert any("confirms a number" in n for n in composed.notes)
+    # Since stop 49 a yes to what the asker heard is read first, whatever its number.
+    assert any("of what the asker heard" in n for n in composed.notes)
     # The asker's circumstances are not what they ask to confirm (rob-19: 一年的劳动合同).
     labour = "进城务工的农村居民有权参加基本医疗保险，用人单位应为其参加职工基本医疗保险。"
     question = "我表哥农村户口，在城里签了一年的劳动合同，公司应该给他上职工医保吧？"
@@ -1009,3 +1010,16 @@ def test_with_nothing_concluded_the_sentence_stating_a_dropped_number_is_quoted(
     shown = [e.text for e in composed.evidence]
     assert any("不低于 30 万元" in t for t in shown)
     assert not any("李大爷" in t for t in shown)  # a story's number is not where a rule comes from
+
+
+def test_the_judges_yes_keeping_the_questions_indefinite_word_is_not_shown():
+    # Probe 84: "还要办什么手续。" was shown to "…还要办什么手续吗？": the question again, not a yes.
+    q26 = "二是持卡就医，〔参保人〕在完成备案手续后，只要携带社保卡就可以…实现住院费用直接结算了。"
+    q = "我在外地备了案，现在要回老家住院治病，还要办什么手续吗？"
+    p = prompt_for(q, make_hit("问26", q26))
+    composer = compose.Composer(p, q, CHARS)
+    feed(composer, "依据：A1\n结论：还要办以下手续。")
+    assert composer.settle(("还要办什么手续", 1.17), composer.judged_evidence()) == []
+    assert any("indefinite" in n for n in composer.notes)
+    assert verify.indefinite("还要办什么手续") and not verify.indefinite("还要办手续")
+    assert not verify.indefinite("肿瘤靶向药这几年有进医保")  # probe 47, direct
