@@ -199,10 +199,11 @@ def confirmed_premise(text: str, question: str, support: Iterable[str]) -> str |
     return None
 
 
-# A sentence that ends announcing what follows, when nothing does: "…还要办以下手续。" (probe 84), "…以广州
-# 为例如下图。" Not an amount's 以下 ("起付标准以下的费用", "3万元以下").
+# A sentence that ends announcing what follows, when nothing does: "…还要办以下手续。" (probe 84). Not
+# an amount's 以下 ("起付标准以下的费用", "3万元以下"), nor the source's "如下图" after steps that are
+# given (rob-61: "…选择城市就可以查到…定点医院，以广州为例如下图。", graded indirect: its steps reply).
 _ANNOUNCES = re.compile(
-    r"(?<![\d元万岁天月年%）)准线额度数])(?:以下|如下|下列|下面)(?:的|几|这些|几个|这几)?[\u4e00-\u9fff]{0,6}$"
+    r"(?<![\d元万岁天月年%）)准线额度数])(?:以下|如下|下列|下面)(?:的|几|这些|几个|这几)?[\u4e00-\u9fff]{0,6}(?<![图表])$"
 )
 
 

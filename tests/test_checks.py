@@ -2135,7 +2135,9 @@ def test_a_yes_to_what_the_asker_heard_needs_a_source_that_says_it():
 def test_a_sentence_announcing_what_never_follows_is_unfinished():
     # Probe 84: "…还要办以下手续。" and nothing after it.
     assert "unfinished" in kinds("现在要回老家住院治病，还要办以下手续。", ["x"], "还要办什么手续吗？")
-    assert "unfinished" in kinds("以广州为例如下图。", ["x"], "怎么查定点医院？")
+    # The source's figure reference after steps that are given is no announcement (rob-61, indirect).
+    steps = "选择城市就可以查到该城市的定点医院，以广州为例如下图。"
+    assert "unfinished" not in kinds(steps, ["x"], "怎么查？")
     assert "unfinished" not in kinds("需要办理以下手续：填写申请表、医院盖章。", ["x"], "要办什么手续？")
     # An amount's 以下 announces nothing.
     assert "unfinished" not in kinds("自己要先承担起付标准以下的费用。", ["x"], "起付线是什么？")
