@@ -1126,6 +1126,23 @@ def permits_skipping(text: str, support: Iterable[str]) -> str | None:
     return next((m.group() for c in _source_clauses(support) if (m := _DUTY_TO_JOIN.search(c))), None)
 
 
+# A source sentence that gives leave not to pay, or pays one's share: "职工不缴纳生育保险费", "个人缴费部分
+# 通过医疗救助给予全额资助".
+_GIVES_LEAVE = re.compile(r"可以不|不用|不需要|无需|无须|不必|免|不缴|资助")
+
+
+def unsourced_leave(text: str, item_sentences: Iterable[str]) -> str | None:
+    """Leave not to pay in or join that no sentence of the cited items gives anyone: "如果明年的医药费
+    没有花，说明自己健康，可以不交医保费用。[问1]" (probe 85, wrong: 问1 says 参加医保绝对不亏). Where an
+    item makes paying a duty, ``permits_skipping`` says so; this is for items that only argue for it.
+    The leave's words, or None."""
+    plain = prose(text)
+    m = _MAY_SKIP.search(plain)
+    if m is None or _LEAVE_DENIED.search(plain) or any(_GIVES_LEAVE.search(s) for s in item_sentences):
+        return None
+    return m.group()
+
+
 # Only tried so far ("…启动了相关试点工作"), not done everywhere ("已经在全国普遍开展").
 _PILOT = re.compile(r"试点")
 _EVERYWHERE = re.compile(r"普遍|全面|全国")

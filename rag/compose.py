@@ -343,6 +343,9 @@ class Composer:
             if issue is None and (member := checks.unlisted_member(sentence, self.question, items)):
                 why = f"lists “{member}”, which its cited items never name"
                 issue = checks.Issue("unsupported", sentence, why, f"原文没有提到{member}")
+            if issue is None and (leave := checks.unsourced_leave(sentence, items)):
+                why = f"gives leave “{leave}” that no sentence of its cited items gives"
+                issue = checks.Issue("unsupported", sentence, why, "原文没有说可以不交")
             support = self._support(evidence)
             if issue is None and (novel := checks.half_unsourced(sentence, support, self.question)):
                 why = f"half its content words are in no source sentence: {novel}"

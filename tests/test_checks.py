@@ -2141,3 +2141,17 @@ def test_a_sentence_announcing_what_never_follows_is_unfinished():
     assert "unfinished" not in kinds("需要办理以下手续：填写申请表、医院盖章。", ["x"], "要办什么手续？")
     # An amount's 以下 announces nothing.
     assert "unfinished" not in kinds("自己要先承担起付标准以下的费用。", ["x"], "起付线是什么？")
+
+
+def test_leave_not_to_pay_that_no_cited_sentence_gives_is_unsupported():
+    # Probe 85: 问1 argues for paying (参保绝对不亏) and gives no one leave not to.
+    why = [
+        "我们每个人都面临着不确定的疾病风险，医保就是用来防范化解医疗费用风险的。",
+        "所以小张参加医保绝对不亏。",
+    ]
+    reply = "如果明年的医药费没有花，说明自己健康，可以不交医保费用。"
+    assert checks.unsourced_leave(reply, why) == "可以不交"
+    # 问35 pays the 低保 share (全额资助): its 不用掏钱 has a source.
+    aided = ["对特困人员、孤儿、低保对象参加城乡居民基本医疗保险的个人缴费部分通过医疗救助给予全额资助。"]
+    assert checks.unsourced_leave("参加居民医保自己不用掏钱。", aided) is None
+    assert checks.unsourced_leave("老板不给交医保是违法的。", why) is None

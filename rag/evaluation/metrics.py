@@ -186,6 +186,9 @@ def answer_issues(row: dict[str, Any], ctx: EvalContext) -> list[checks.Issue]:
         elif s not in flagged and (member := checks.unlisted_member(s, question, items)):
             why = f"lists “{member}”, which its cited items never name"
             issues.append(checks.Issue("unsupported", s, why, f"原文没有提到{member}"))
+        elif s not in flagged and (leave := checks.unsourced_leave(s, items)):
+            why = f"gives leave “{leave}” that no sentence of its cited items gives"
+            issues.append(checks.Issue("unsupported", s, why, "原文没有说可以不交"))
         elif s not in flagged and (novel := checks.half_unsourced(s, support_for(s, labels), question)):
             why = f"half its content words are in no source sentence: {novel}"
             issues.append(checks.Issue("unsupported", s, why, "只能说原文里写了的内容"))
