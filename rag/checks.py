@@ -3209,6 +3209,23 @@ def unlisted_member(sentence: str, question: str, item_sentences: Iterable[str])
     return None
 
 
+def against_items(sentence: str, question: str, items: list[str], support: list[str]) -> Issue | None:
+    """The checks read last, after every other (the pipeline's and the evaluation's alike): a listed
+    thing its cited items never name, leave not to pay they never give, then half its words in
+    neither ``support`` (its source sentences) nor the question. ``items``: every sentence of the
+    items the sentence cites."""
+    if member := unlisted_member(sentence, question, items):
+        why = f"lists “{member}”, which its cited items never name"
+        return Issue("unsupported", sentence, why, f"原文没有提到{member}")
+    if leave := unsourced_leave(sentence, items):
+        why = f"gives leave “{leave}” that no sentence of its cited items gives"
+        return Issue("unsupported", sentence, why, "原文没有说可以不交")
+    if novel := half_unsourced(sentence, support, question):
+        why = f"half its content words are in no source sentence: {novel}"
+        return Issue("unsupported", sentence, why, "只能说原文里写了的内容")
+    return None
+
+
 def story_number(
     text: str, support: Iterable[str], asker: str, characters: Iterable[str]
 ) -> tuple[str, str] | None:

@@ -315,10 +315,10 @@ class Composer:
         return out
 
     def _issues(self, sentence: str, evidence: list[Evidence]) -> list[checks.Issue]:
+        support = self._support(evidence)
         found = checks.check_sentence(
-            sentence, self._support(evidence), self.question, self.characters, self.story, self.home,
-            self.earlier,
-        )  # fmt: skip
+            sentence, support, self.question, self.characters, self.story, self.home, self.earlier
+        )
         if not any(i.kind == "unsupported" for i in found):
             closest = [e.text for e in self._restated(sentence) if e not in evidence]
             issue = self._against_closest(sentence, closest) if closest else None
@@ -340,16 +340,7 @@ class Composer:
                 why = f"speaks of what its item lists the places of, and “{place}” is not one of them"
                 issue = checks.Issue("unsupported", sentence, why, f"原文列出的地方没有{place}")
                 self._listing = listed
-            if issue is None and (member := checks.unlisted_member(sentence, self.question, items)):
-                why = f"lists “{member}”, which its cited items never name"
-                issue = checks.Issue("unsupported", sentence, why, f"原文没有提到{member}")
-            if issue is None and (leave := checks.unsourced_leave(sentence, items)):
-                why = f"gives leave “{leave}” that no sentence of its cited items gives"
-                issue = checks.Issue("unsupported", sentence, why, "原文没有说可以不交")
-            support = self._support(evidence)
-            if issue is None and (novel := checks.half_unsourced(sentence, support, self.question)):
-                why = f"half its content words are in no source sentence: {novel}"
-                issue = checks.Issue("unsupported", sentence, why, "只能说原文里写了的内容")
+            issue = issue or checks.against_items(sentence, self.question, items, support)
             found += [issue] if issue else []
         return [i for i in found if i.kind in DROP]
 
