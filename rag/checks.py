@@ -3209,14 +3209,50 @@ def unlisted_member(sentence: str, question: str, item_sentences: Iterable[str])
     return None
 
 
+def _case_lists(source: str, pair: tuple[str, str]) -> tuple[list[str], list[str]] | None:
+    """The words only one case's list names, for each case of ``pair``, in a source sentence that lists
+    things ("…提供A、B") for each case in a clause of its own; None unless both cases have one."""
+    clauses = re.split(r"[，,；;。]", source)
+    cases = (pair, pair[::-1])
+    lists = [[c for c in clauses if case in c and "、" in c and other not in c] for case, other in cases]
+    if not all(lists):
+        return None
+    rest = "".join(c for c in clauses if not any(case in c for case in pair))
+    words = [{w for c in lists[k] for w in _listed_words(c.replace(pair[k], " "))} for k in (0, 1)]
+    own = [sorted(w for w in words[k] - words[1 - k] if w not in rest) for k in (0, 1)]
+    return own[0], own[1]
+
+
+def mixed_cases(sentence: str, question: str, item_sentences: Iterable[str]) -> tuple[str, str] | None:
+    """Two things a source sentence lists for the two cases of a CONTRASTS pair ("门诊就医的还需提供…处方联、
+    急诊诊断证明，住院就医的还需提供出院记录、诊断证明"), listed together by a sentence naming at most one
+    of the cases: "事后拿费用收据联、处方联和出院记录去报。[问10]" for an emergency visit (probe 86, wrong:
+    出院记录 is for 住院). Read are the words only one case's list has; returns one of each."""
+    text = prose(sentence)
+    listing = "".join(c for c in CLAUSE.split(text) if re.search("[、和及]", c))
+    for pair in CONTRASTS:
+        if not listing or all(c in text or c in question for c in pair):
+            continue
+        for source in item_sentences:
+            own = _case_lists(source, pair)
+            said = [[w for w in ws if w in listing and w not in question] for ws in own or ()]
+            if own and all(said):
+                return said[0][0], said[1][0]
+    return None
+
+
 def against_items(sentence: str, question: str, items: list[str], support: list[str]) -> Issue | None:
     """The checks read last, after every other (the pipeline's and the evaluation's alike): a listed
-    thing its cited items never name, leave not to pay they never give, then half its words in
+    thing its cited items never name, things they list for two different cases, leave not to pay they
+    never give, then half its words in
     neither ``support`` (its source sentences) nor the question. ``items``: every sentence of the
     items the sentence cites."""
     if member := unlisted_member(sentence, question, items):
         why = f"lists “{member}”, which its cited items never name"
         return Issue("unsupported", sentence, why, f"原文没有提到{member}")
+    if mixed := mixed_cases(sentence, question, items):
+        why = f"lists “{mixed[0]}” and “{mixed[1]}”, which its source asks of two different cases"
+        return Issue("unsupported", sentence, why, f"原文分情况说了{mixed[0]}和{mixed[1]}")
     if leave := unsourced_leave(sentence, items):
         why = f"gives leave “{leave}” that no sentence of its cited items gives"
         return Issue("unsupported", sentence, why, "原文没有说可以不交")

@@ -2094,6 +2094,26 @@ def test_a_listed_thing_no_cited_item_names_is_unsupported():
     assert checks.unlisted_member("可以向民政部门、医保部门咨询。", "去哪问？", aid) is None
 
 
+def test_things_listed_for_two_cases_are_not_one_list():
+    # Probe 86 (wrong): 出院记录 is what 问10 asks of a 住院 claim, 处方联 of an outpatient one.
+    item = [
+        "需手工报销垫付的医疗费用时，参保人员一般应提供加盖地市级以上财政 / 税务监制章的费用收据联、与收据"
+        "相对应的明细清单；除此之外，门诊就医的还需提供与收据相对应的处方联、急诊诊断证明，住院就医的还需"
+        "提供出院记录、诊断证明等。"
+    ]
+    asked = "看急诊那天医保卡没带，钱全是自己掏的，事后拿哪些票据去报？"
+    mixed = "事后拿费用收据联、处方联和出院记录去报。[问10]"
+    assert checks.mixed_cases(mixed, asked, item) == ("处方", "出院")
+    issue = checks.against_items(mixed, asked, item, item)
+    assert issue is not None and issue.kind == "unsupported"
+    # One case's list, or both cases each named, is what the source says.
+    assert checks.mixed_cases("要带费用收据联、明细清单、处方联和急诊诊断证明。", asked, item) is None
+    assert checks.mixed_cases("门诊要处方联、急诊诊断证明，住院要出院记录。", asked, item) is None
+    # A clause on one case that lists nothing is not such a list (问19: 门诊 costs, 住院 co-payments).
+    account = ["个人账户主要是解决参保职工的普通门诊医疗费用，也可以用来支付住院医疗费用的个人自付部分。"]
+    assert checks.mixed_cases("个人账户可以付门诊费用和住院自付部分。", "个人账户能干啥？", account) is None
+
+
 def test_half_the_words_from_nowhere_is_unsupported():
     # Probe 83: three of "生育险和医保是两个不同的保险，不能混用" 's six content words are in neither its
     # quotes nor the question (两个, 不同, 混用).
