@@ -292,7 +292,6 @@ class Assistant:
                 two_steps=self.settings.quote_before_concluding, retry=self.settings.retry_conclusion,
                 judge_margin=self.settings.judge_margin, judge_asked=self.settings.judge_asked,
                 judge_agree_margin=self.settings.judge_agree_margin,
-                judge_both_margin=self.settings.judge_both_margin,
             )  # fmt: skip
             for text in steps:
                 timings.first_text_s = timings.first_text_s or time.perf_counter() - t0

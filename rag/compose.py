@@ -1039,7 +1039,6 @@ def generate(
     judge_margin: float = 0.0,
     judge_asked: bool = True,
     judge_agree_margin: float | None = None,
-    judge_both_margin: float = 0.0,
 ) -> Iterator[str]:
     """Run the model's reply through the composer, step by step, yielding what may be shown.
 
@@ -1050,9 +1049,7 @@ def generate(
     4. If nothing was concluded for a yes/no question, the model judges it (as the model restated
        it, else with ``judge_asked`` as the asker put it) and its negation against the quotes
        (rag.verify); the side it prefers by ``judge_margin`` is shown (0: off) — the asker's own
-       statement only by ``judge_agree_margin``, when given. When the statement is the asker's
-       question or its negation and ``judge_both_margin`` > 0, the question as asked is read too
-       and the mean of the two readings must lean by ``judge_both_margin`` either way.
+       statement only by ``judge_agree_margin``, when given.
     Each step continues the same reply, so the KV cache of everything before it is reused. A reply a
     rule reads whole from the prompt's items (:meth:`Composer.preempt`) is shown instead, unasked."""
     if pieces := composer.preempt():
@@ -1081,15 +1078,11 @@ def generate(
     judge = getattr(generator, "next_word_logprobs", None)
     if composer.held:
         claim = composer.held_claim() if judge is not None else None
-        # One reading only: release's rule was measured on it.
         d = verify.weigh(judge, [e.text for e in composer.judged_evidence()], claim) if claim else None
         yield from composer.release(d)
     if judge_margin > 0 and judge is not None and (claim := composer.claim(judge_asked)) is not None:
         evidence = composer.judged_evidence()
-        both = judge_both_margin > 0 and verify.asker_side(claim, composer.question) != 0
-        d = verify.weigh(judge, [e.text for e in evidence], claim, composer.question if both else "")
-        if both:
-            judge_margin = judge_agree_margin = judge_both_margin
+        d = verify.weigh(judge, [e.text for e in evidence], claim)
         found = verify.side(claim, d, judge_margin, judge_agree_margin)
         if found is None and d is not None and judge_margin <= d:
             composer.notes.append(f"the judge's yes ({d:+.2f}) is under the margin to agree with the asker")

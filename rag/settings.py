@@ -226,17 +226,6 @@ class Settings(BaseSettings):
             "indirect (15, 2, 1 above); its noes 6 direct, 1 wrong, 1 indirect."
         ),
     )
-    judge_both_margin: float = Field(
-        0.5,
-        description=(
-            "When the statement judged is the asker's question or its negation, the judge also reads "
-            "the question as asked (是/否 log-odds against the same quotes) and the mean of the two "
-            "readings must lean by this margin, either way, for a side to be shown; 0 = the one 对/不对 "
-            "reading with judge_margin and judge_agree_margin. On the eval's 114 yes/no questions whose "
-            "statement negates (gold item's two closest sentences quoted, stop 50), one reading at "
-            "0.75/0.25 settled 57 (52 right, 5 wrong); two at 0.5 settled 66 (60 right, 6 wrong)."
-        ),
-    )
     judge_asked: bool = Field(
         True,
         description=(

@@ -34,9 +34,6 @@ JUDGE_SYSTEM = "你是严谨的医保政策核对员，只根据给出的原文�
 JUDGE_ASK = "根据原文，这个说法对不对？只回答“对”或“不对”。"
 # The first tokens of the two replies the judge may give ("不对" starts with 不).
 JUDGE_WORDS = ("对", "不")
-# A second reading of the same question, asked as the asker put it (see settings.judge_both_margin).
-ANSWER_ASK = "根据原文回答这个问题，只回答“是”或“否”。"
-ANSWER_WORDS = ("是", "否")
 
 # A verdict word a statement's polarity turns on, and the word that negates it. The lookarounds
 # keep out words that merely contain one (可能, 只能, 就是, 所有, 社会, 需要 inside 不需要…).
@@ -284,7 +281,7 @@ def asks_what(question: str) -> bool:
     if _HOW_TO_TELL.search(last):
         return True
     # An "A不A" before it is asked about, not what is asked: "…那家能不能异地直接结算，在哪儿能查到？"
-    # asks where (probe 85: the judge's "那家能异地直接结算" was no reply).
+    # asks where (probe 85: a judged "那家能异地直接结算" would be no reply).
     return bool(_WH.search(last)) and not _YES_NO_END.search(text) and not ASKS_BOTH.search(last)
 
 
@@ -333,37 +330,11 @@ def leaning(judge: Judge, evidence: list[str], statement: str) -> float | None:
     return None if scores is None else scores[0] - scores[1]
 
 
-def answer_messages(evidence: list[str], question: str) -> list[dict[str, str]]:
-    """The second reading's prompt: the quoted sentences, the asker's question, 是 or 否."""
-    source = "\n".join(evidence)
-    return [
-        {"role": "system", "content": JUDGE_SYSTEM},
-        {"role": "user", "content": f"原文：\n{source}\n\n问题：{question}\n\n{ANSWER_ASK}"},
-    ]
-
-
-def asker_side(negation: Negation, question: str) -> int:
-    """+1 when the judged statement is the asker's own, -1 when it is its negation, 0 unknown."""
-    statement = statement_of(question) if question else ""
-    asked = negate(statement) if statement else None
-    if asked is None:
-        return 0
-    return 1 if asked.statement == negation.statement else -1 if asked.negated == negation.statement else 0
-
-
-def weigh(judge: Judge, evidence: list[str], negation: Negation, question: str = "") -> float | None:
-    """How much more the model takes the statement than its negation to be right (None: unread).
-    With the asker's ``question``, when the statement is it or its negation, the mean of that and
-    a second reading: the question itself, answered 是 or 否 (see ANSWER_ASK)."""
+def weigh(judge: Judge, evidence: list[str], negation: Negation) -> float | None:
+    """How much more the model takes the statement than its negation to be right (None: unread)."""
     said = leaning(judge, evidence, negation.statement)
     denied = leaning(judge, evidence, negation.negated) if said is not None else None
-    if said is None or denied is None:
-        return None
-    sign = asker_side(negation, question)
-    scores = judge(answer_messages(evidence, question), ANSWER_WORDS) if sign else None
-    if scores is None:
-        return said - denied
-    return (said - denied + sign * (scores[0] - scores[1])) / 2
+    return None if said is None or denied is None else said - denied
 
 
 def side(

@@ -112,17 +112,12 @@ def test_a_question_form_an_adjective_a_quantifier_or_a_bare_statement_is_negate
 class Judge:
     """Stands in for the model's 对/不 log-probabilities, per statement (pure logic under test)."""
 
-    def __init__(self, leanings: dict[str, float], answer: float | None = None) -> None:
+    def __init__(self, leanings: dict[str, float]) -> None:
         self.leanings = leanings
-        self.answer = answer  # its 是 over 否 for the question as asked; None: not read
         self.asked: list[str] = []
 
     def __call__(self, messages, words):
-        content = messages[-1]["content"]
-        if "说法：" not in content:
-            self.asked.append(content.split("问题：")[1].split("\n")[0])
-            return None if self.answer is None else [self.answer, 0.0]
-        statement = content.split("说法：")[1].split("\n")[0]
+        statement = messages[-1]["content"].split("说法：")[1].split("\n")[0]
         self.asked.append(statement)
         return [self.leanings.get(statement, 0.0), 0.0]
 
@@ -138,31 +133,8 @@ def test_settle_takes_the_side_the_judge_prefers_by_the_margin():
     assert settle(Judge({n.statement: 3.3, n.negated: 3.4}), ["…"], n, 0.25) is None
 
 
-def test_the_question_as_asked_is_a_second_reading_of_the_asker_s_statement():
-    asked = "男的也要交生育保险吗？"
-    n = verify.negate(verify.statement_of(asked))
-    assert n is not None
-    judge = Judge({n.statement: 1.0, n.negated: 0.8}, answer=-1.2)
-    # 对/不对 leans to the asker's statement by 0.2, 是/否 away from it by 1.2: the mean is -0.5.
-    d = verify.weigh(judge, ["职工应当参加生育保险"], n, asked)
-    assert d is not None and math.isclose(d, -0.5)
-    assert judge.asked == [n.statement, n.negated, asked]
-    # Judging the negation of the asker's statement, 是 to the question speaks for the other side.
-    flipped = verify.Negation(n.negated, n.statement, n.negated_clause, n.clause)
-    d = verify.weigh(Judge({n.statement: 1.0, n.negated: 0.8}, answer=-1.2), ["…"], flipped, asked)
-    assert d is not None and math.isclose(d, 0.5)
-    # A statement that is neither (the model's own wording), or no question: the one reading.
-    other = verify.negate("生育保险是职工自己掏钱交的。")
-    assert other is not None
-    j = Judge({other.statement: 1.0}, answer=5.0)
-    assert verify.weigh(j, ["…"], other, asked) == 1.0 and len(j.asked) == 2
-    assert verify.weigh(Judge({n.statement: 1.0}, answer=5.0), ["…"], n) == 1.0
-    # A generator that cannot read the second judgment keeps the first.
-    assert verify.weigh(Judge({n.statement: 1.0}), ["…"], n, asked) == 1.0
-
-
 def test_a_question_asking_where_after_an_a_not_a_is_not_the_judges():
-    # Probe 85: the judge's "想先确认一下那家能异地直接结算。" to where one can check it was no reply.
+    # Probe 85: a judged "想先确认一下那家能异地直接结算。" to where one can check it is no reply.
     where = "我妈约了苏州一家医院做手术，想先确认一下那家能不能异地直接结算，在哪儿能查到？"
     assert verify.asks_what(where) and verify.statement_of(where) == ""
     assert verify.asks_what("能不能报，报多少？")
@@ -387,8 +359,7 @@ def test_siding_with_the_askers_statement_needs_the_agree_margin():
 
 def test_a_yes_under_the_agree_margin_is_noted_and_not_shown():
     # The model restates the question (an echo, dropped); the judge leans to yes by 0.5: shown with
-    # the plain margin, withheld with an agree margin of 0.75 (and the note says why), shown when the
-    # question as asked is read too and the two readings' mean reaches judge_both_margin.
+    # the plain margin, withheld with an agree margin of 0.75, and the note says why.
     asked = "男的也要交生育保险吗？"
 
     class Model:
@@ -401,8 +372,7 @@ def test_a_yes_under_the_agree_margin_is_noted_and_not_shown():
         def next_word_logprobs(self, messages, words):
             return [self.yes, 0.0] if "不用交" not in messages[-1]["content"] else [0.0, 0.0]
 
-    # Read twice (对/不对 and the question's 是/否, 0.5 each), the mean needs 0.5 either way: shown.
-    for agree, both, shown_yes in ((None, 0.0, True), (0.75, 0.0, False), (0.75, 0.5, True)):
+    for agree, shown_yes in ((None, True), (0.75, False)):
         p = build_prompt(asked, [make_hit("问34", Q34)], frozenset())
         c = compose.Composer(p, asked, frozenset())
         shown = list(
@@ -415,7 +385,6 @@ def test_a_yes_under_the_agree_margin_is_noted_and_not_shown():
                 retry=False,
                 judge_margin=0.25,
                 judge_agree_margin=agree,
-                judge_both_margin=both,
             )
         )
         assert any("男的也要交生育保险" in s for s in shown) == shown_yes
@@ -443,8 +412,6 @@ def test_a_reply_turning_the_question_round_is_held_until_the_judge_reads_it():
             yield self.replies.pop(0)
 
         def next_word_logprobs(self, messages, words):
-            if "说法：" not in messages[-1]["content"]:
-                return None  # the question as asked is not read here
             statement = messages[-1]["content"].split("说法：")[1].split("\n")[0]
             return [self.yes, 0.0] if "不" not in statement else [0.0, 0.0]
 
@@ -479,8 +446,6 @@ def test_the_judges_side_keeps_the_askers_condition_when_its_clause_alone_fails(
             yield self.replies.pop(0)
 
         def next_word_logprobs(self, messages, words):
-            if "说法：" not in messages[-1]["content"]:
-                return None  # the question as asked is not read here
             statement = messages[-1]["content"].split("说法：")[1].split("\n")[0]
             return [1.0, 0.0] if "不能" in statement else [0.0, 0.0]
 
