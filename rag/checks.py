@@ -393,6 +393,9 @@ def unsupported(
     if unnamed:
         pair = "/".join(next(p for p in CONTRASTS if unnamed in p))
         return f"says “{unnamed}” where its source names neither of {pair}", f"原文没有说{unnamed}的情况"
+    if case := sourced_other_case(text, named):
+        said, source_said = case
+        return f"says “{said}” where its item speaks of “{source_said}” only", f"原文说的是“{source_said}”"
     group = unnamed_group(text, named)
     if group:
         return f"says something of “{group}” where its source never names them", f"原文没有说{group}的情况"
@@ -1990,6 +1993,19 @@ def unnamed_case(text: str, support: Iterable[str]) -> str | None:
         said = [c for c in pair if c in text]
         if len(said) == 1 and not any(c in source for c in pair):
             return said[0]
+    return None
+
+
+def sourced_other_case(text: str, support: Iterable[str]) -> tuple[str, str] | None:
+    """(the case of a CONTRASTS pair a sentence names, the other case) when its source — the
+    sentences and the question of the item they answer — names only the other: "在外地备案以后看门诊
+    可以报。[异地就医·问8]" on an item asking "…又需要回参保地住院怎么办?" (probe 87, wrong: the
+    documents pay 住院 and 急诊 away from home, not 门诊)."""
+    source = _ADMITTED.sub("住院", "\n".join(support))
+    for pair in CONTRASTS:
+        for said, other in (pair, pair[::-1]):
+            if said in text and other not in text and other in source and said not in source:
+                return said, other
     return None
 
 

@@ -736,6 +736,15 @@ def test_a_case_the_source_does_not_name_is_unsupported():
     # Naming both cases, or a source naming one: other rules decide.
     assert checks.unnamed_case("门诊和住院都可以。", general) is None
     assert checks.unnamed_case("住院可以直接结算。", ["跨省异地就医住院费用直接结算"]) is None
+    # A source whose item asks of the other case only (probe 87, wrong: "…看门诊可以报" on 异地就医·问8).
+    back = ["转诊转院人员办理了跨省异地医保报销比例就医登记备案后,回参保地看病就医无需办理手续"]
+    home = ["办理异地就医备案后又需要回参保地住院怎么办?"]
+    said = "在外地备案以后看门诊可以报。"
+    asked = "在外地备案以后看门诊能报吗，还是只能报住院？"
+    assert checks.sourced_other_case(said, back + home) == ("门诊", "住院")
+    assert checks.unsupported(said, back, asked, context=home) is not None
+    assert checks.unsupported(said, back, asked) is not None  # (a case neither names, as above)
+    assert checks.sourced_other_case("住院回参保地看病无需办理手续。", back + home) is None
 
 
 def test_a_rule_said_of_a_group_its_source_never_names_is_unsupported():
