@@ -1668,6 +1668,14 @@ SETTLEMENT = ("直接", "手工")
 _OTC = {"非处方药": re.compile("非处方药"), "处方药": re.compile("(?<!非)处方药")}
 
 
+def _only_other(text: str, source: str, pair: tuple[str, str]) -> tuple[str, str] | None:
+    """(the case of ``pair`` the text names, the other) when the source names only the other."""
+    for said, other in (pair, pair[::-1]):
+        if said in text and other not in text and other in source and said not in source:
+            return said, other
+    return None
+
+
 def other_case(text: str, support: Iterable[str], question: str = "") -> tuple[str, str] | None:
     """(the case the sentence speaks of, the other case its source speaks of) when the sentence
     rests on a source about the other case of a pair in CONTRASTS: it names one case and its source
@@ -1675,10 +1683,10 @@ def other_case(text: str, support: Iterable[str], question: str = "") -> tuple[s
     the source speaks only of the other."""
     source = "\n".join(support)
     for pair in (*CONTRASTS, SETTLEMENT):
+        if named := _only_other(text, source, pair):
+            return named
         for said, other in (pair, pair[::-1]):
             if other in source and said not in source:
-                if said in text and other not in text:
-                    return said, other
                 if said in question and other not in question and not any(c in text for c in pair):
                     return said, other
     for said, other in (("处方药", "非处方药"), ("非处方药", "处方药")):
@@ -2002,11 +2010,7 @@ def sourced_other_case(text: str, support: Iterable[str]) -> tuple[str, str] | N
     可以报。[异地就医·问8]" on an item asking "…又需要回参保地住院怎么办?" (probe 87, wrong: the
     documents pay 住院 and 急诊 away from home, not 门诊)."""
     source = _ADMITTED.sub("住院", "\n".join(support))
-    for pair in CONTRASTS:
-        for said, other in (pair, pair[::-1]):
-            if said in text and other not in text and other in source and said not in source:
-                return said, other
-    return None
+    return next((named for pair in CONTRASTS if (named := _only_other(text, source, pair))), None)
 
 
 def unnamed_group(text: str, support: Iterable[str]) -> str | None:
@@ -3250,9 +3254,10 @@ def mixed_cases(sentence: str, question: str, item_sentences: Iterable[str]) -> 
         if not listing or all(c in text or c in question for c in pair):
             continue
         for source in item_sentences:
-            own = _case_lists(source, pair)
-            said = [[w for w in ws if w in listing and w not in question] for ws in own or ()]
-            if own and all(said):
+            if (own := _case_lists(source, pair)) is None:
+                continue
+            said = [[w for w in ws if w in listing and w not in question] for ws in own]
+            if all(said):
                 return said[0][0], said[1][0]
     return None
 
@@ -3260,9 +3265,8 @@ def mixed_cases(sentence: str, question: str, item_sentences: Iterable[str]) -> 
 def against_items(sentence: str, question: str, items: list[str], support: list[str]) -> Issue | None:
     """The checks read last, after every other (the pipeline's and the evaluation's alike): a listed
     thing its cited items never name, things they list for two different cases, leave not to pay they
-    never give, then half its words in
-    neither ``support`` (its source sentences) nor the question. ``items``: every sentence of the
-    items the sentence cites."""
+    never give, then half its words in neither ``support`` (its source sentences) nor the question.
+    ``items``: every sentence of the items the sentence cites."""
     if member := unlisted_member(sentence, question, items):
         why = f"lists “{member}”, which its cited items never name"
         return Issue("unsupported", sentence, why, f"原文没有提到{member}")
