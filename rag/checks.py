@@ -1979,6 +1979,45 @@ def side_rule(question: str, source: Iterable[str]) -> SideRule | None:
     return SideRule(decided, "" if which or put != proposed else next(iter(proposed)))
 
 
+# What names a side in a reply: the two roles, the asker's home words, or a place the question named.
+_SIDE_WORDS = re.compile(r"就医地|参保地|老家|家乡|外地|外省|本地|当地|两地|异地|本省|参保")
+
+
+def asks_which_side(question: str) -> bool:
+    """Whether the question's last ask is which of 就医地/参保地 decides what is covered or paid
+    ("…在北京住院用的药报不报，看哪里的规定？" with 武汉 insured), as :func:`side_rule` reads it but
+    whatever the sources say. Not a clause before the last ask ("…住院按哪边的标准报？看门诊能不能也
+    直接结算？": the reply answers the 门诊 ask)."""
+    if _CARE_AT_HOME.search(question):
+        return False
+    roles = roles_of(question)
+    text = in_roles(question, question, roles)
+    if not any(c in text for c in ("就医地", "参保地")):
+        return False
+    asks = [a for a in re.split(r"[？?]", text) if a.strip()]
+    last = asks[-1] if asks else ""
+    if not _ASKS_SIDE.search(last):
+        return False
+    return any(p.search(last) for _, p in _ASKED_RULES) or bool(_VAGUE_RULE.search(last) and "报" in text)
+
+
+def side_unanswered(text: str, question: str) -> bool:
+    """A reply to which side's rules apply that names no side nor any place of the question: "看国家
+    医保局网站查询（www.nhsa.gov.cn）的规定。[问28]" to "…在北京住院用的药报不报，看哪里的规定？"
+    (probe 88, wrong: 问29's 就医地目录) — whatever it says, it is not the answer asked for."""
+    if not asks_which_side(question):
+        return False
+    # The asker's words restated ("在外地住院按备案有效期内的目录报。") name their situation, not the
+    # side that decides: only what the reply adds is read.
+    said = prose(text)
+    while (m := SequenceMatcher(None, said, question, autojunk=False).find_longest_match()).size >= 4:
+        said = said[: m.a] + "｜" + said[m.a + m.size :]
+    return not _SIDE_WORDS.search(said) and not any(p in said for p in roles_of(question))
+
+
+SIDE_UNANSWERED = "asks which side's rules apply; the reply names neither side nor a place"
+
+
 def binds(sentence: str, case: str, word: str) -> bool:
     """Whether a source sentence gives the rule word to the case ("参保地政策…包括…支付比例": 比例)."""
     pair = next(p for p in CONTRASTS if case in p)
@@ -3385,7 +3424,10 @@ def check_body(
     characters = list(characters)
     story = list(story_questions)
     issues = check_markers(body, allowed_labels) + check_quotes(quotes, question, characters)
-    for s in sentences(body):
+    said = sentences(body)
+    if said and side_unanswered(said[0], question):
+        issues.append(Issue("unsupported", said[0], SIDE_UNANSWERED))
+    for s in said:
         labels = [m.group(1) for m in MARKER.finditer(s)]
         issues += check_sentence(s, support_for(s, labels), question, characters, story, home, earlier)
     return issues

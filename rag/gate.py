@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import checks, compose, facts
+from .characters import in_text
 from .keyword import documents_words
 from .normalise import normalise
 from .question import Query
@@ -58,16 +59,26 @@ def context_hits(hits: list[Hit], max_items: int, min_ratio: float) -> list[Hit]
 GROUP_DEPTH = 3  # how far down the ranking an item naming the asker's group is looked for
 
 
-def group_first(asked: str, hits: list[Hit], context: list[Hit], depth: int = GROUP_DEPTH) -> Hit | None:
+def group_first(
+    asked: str, hits: list[Hit], context: list[Hit], depth: int = GROUP_DEPTH, characters: Iterable[str] = ()
+) -> Hit | None:
     """An item among the first ``depth`` that names a group of people the question names (低保,
     个体…, rag.facts.GROUPS) when the first item of the context does not: "我是低保户，参加居民医保
     自己要掏钱吗？" retrieves 问1 (小张's premiums) before 问35 (低保对象…全额资助), and the answer from
     问1 told a 低保户 to pay. Such an item answers for the asker's group; the closer one by words
-    speaks of everyone, or of someone else. None when there is nothing to move."""
+    speaks of everyone, or of someone else. None when there is nothing to move — or when the two
+    items tell one story (a story character of ``characters`` in both): the first then speaks of
+    the same person, whose group the other names ("婆婆退休了…在成都看病直接结算，得先办啥？" put
+    问25, 王阿姨 退休, before 问26, how 王阿姨 files, and nothing said what to do; probe 88)."""
     named = facts.groups_named(asked)
     if not named or not context or named & facts.groups_named(_item_text(context[0])):
         return None
-    return next((h for h in hits[:depth] if named & facts.groups_named(_item_text(h))), None)
+    moved = next((h for h in hits[:depth] if named & facts.groups_named(_item_text(h))), None)
+    if moved is not None and set(in_text(_item_text(context[0]), characters)) & set(
+        in_text(_item_text(moved), characters)
+    ):
+        return None
+    return moved
 
 
 # Cases the documents rule on apart (checks.CONTRASTS) that few items name: an item naming the
@@ -151,7 +162,7 @@ def decide(
         notes.append(f"below the scope line (p={p:.3f}), but the top item answers it by rule")
     if everyday is not None:
         said = f"{asked} {documents_words(asked, everyday)}"
-        if (moved := group_first(said, hits, context)) is not None:
+        if (moved := group_first(said, hits, context, characters=characters)) is not None:
             context = [moved, *(h for h in context if h is not moved)][:max_items]
             notes.append(f"{moved.label} names the asker's group: answered from it first")
         elif (moved := case_first(said, hits, context)) is not None:

@@ -2184,3 +2184,23 @@ def test_leave_not_to_pay_that_no_cited_sentence_gives_is_unsupported():
     aided = ["对特困人员、孤儿、低保对象参加城乡居民基本医疗保险的个人缴费部分通过医疗救助给予全额资助。"]
     assert checks.unsourced_leave("参加居民医保自己不用掏钱。", aided) is None
     assert checks.unsourced_leave("老板不给交医保是违法的。", why) is None
+
+
+def test_a_reply_to_which_sides_rules_apply_must_name_a_side():
+    # Probe 88 (wrong): the place where 问28's hospital list can be looked up, for which list decides.
+    q = "老公单位在武汉交医保，人派驻北京好几年了也备过案，在北京住院用的药报不报，看哪里的规定？"
+    assert checks.asks_which_side(q)
+    assert checks.side_unanswered("看国家医保局网站查询（www.nhsa.gov.cn）的规定。[问28]", q)
+    assert not checks.side_unanswered("用的药按北京的目录来定。", q)
+    assert not checks.side_unanswered("按就医地的目录，报销比例按参保地的政策。", q)
+    # The asker's own 外地 restated names their situation, not the side (probe 1).
+    q1 = "在外地住院按哪里的目录报"
+    assert checks.side_unanswered("在外地住院按备案有效期内的目录报。", q1)
+    assert not checks.side_unanswered("在外地住院按外地的目录报。", q1)
+    # Only the last ask counts, and a question asking no side is not read.
+    assert not checks.asks_which_side("我在外地办了备案，住院按哪边的标准报？看门诊能不能也直接结算？")
+    assert not checks.asks_which_side("在外地住院能报吗？")
+    # The scorer reads the reply's first sentence with it.
+    listed = ["名单可以在国家医保局网站查询。"]
+    issues = checks.check_body("看国家医保局网站的规定。[问28]", q, lambda s, lbs: listed, [])
+    assert any(i.detail == checks.SIDE_UNANSWERED for i in issues)

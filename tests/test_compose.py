@@ -742,6 +742,13 @@ def test_an_item_naming_the_askers_group_goes_first():
     trip = [make_hit("问8", "出院后可以凭急诊证明材料回参保地手工报销。"), make_hit("问24", "出差生病住院。")]
     law = make_hit("问14", "下列医疗费用不纳入基本医疗保险基金支付范围：…（四）在境外就医的。")
     assert gate.group_first("出国旅游生病的医药费医保给不给出 境外", [*trip, law], trip[:1]) is law
+    # Two items of one story speak of one person: the first, about what 王阿姨 does, is not passed
+    # over for the one saying she is retired (probe 88: nothing then said what to do).
+    how = make_hit("问26", "持卡就医。", question="王阿姨的异地就医直接结算手续该怎么办？")
+    who = make_hit("问25", "王阿姨是辽宁人，在辽宁退休后可以办理异地就医。")
+    asked = "婆婆退休了，想在成都看病直接结算，得先办啥？"
+    assert gate.group_first(asked, [how, who], [how]) is who
+    assert gate.group_first(asked, [how, who], [how], characters={"王阿姨"}) is None
 
 
 def test_an_item_naming_the_askers_rare_case_goes_first():
@@ -1023,3 +1030,14 @@ def test_the_judges_yes_keeping_the_questions_indefinite_word_is_not_shown():
     assert any("indefinite" in n for n in composer.notes)
     assert verify.indefinite("还要办什么手续") and not verify.indefinite("还要办手续")
     assert not verify.indefinite("肿瘤靶向药这几年有进医保")  # probe 47, direct
+
+
+def test_a_reply_naming_no_side_to_which_sides_rules_apply_is_dropped():
+    q = "老公单位在武汉交医保，人派驻北京也备过案，在北京住院用的药报不报，看哪里的规定？"
+    src = "全国各地的跨省异地就医定点医疗机构的名单可以在国家医保局网站查询（www.nhsa.gov.cn）。"
+    p = prompt_for(q, make_hit("问28", src))
+    _, composed = feed(
+        compose.Composer(p, q, CHARS), "依据：A1\n结论：看国家医保局网站查询（www.nhsa.gov.cn）的规定。"
+    )
+    assert composed.mode == "no_conclusion"
+    assert any("names neither side" in n for n in composed.notes)
