@@ -2009,13 +2009,54 @@ def side_unanswered(text: str, question: str) -> bool:
         return False
     # The asker's words restated ("在外地住院按备案有效期内的目录报。") name their situation, not the
     # side that decides: only what the reply adds is read.
-    said = prose(text)
-    while (m := SequenceMatcher(None, said, question, autojunk=False).find_longest_match()).size >= 4:
-        said = said[: m.a] + "｜" + said[m.a + m.size :]
+    said = _added(text, question)
     return not _SIDE_WORDS.search(said) and not any(p in said for p in roles_of(question))
 
 
+def _added(text: str, question: str) -> str:
+    """The reply without the runs of four or more characters it repeats from the question."""
+    said = prose(text)
+    while (m := SequenceMatcher(None, said, question, autojunk=False).find_longest_match()).size >= 4:
+        said = said[: m.a] + "｜" + said[m.a + m.size :]
+    return said
+
+
+# Asked where to go, whom to turn to, or by which channel (the asking clause, rag.checks.asks_where).
+_ASKS_WHERE = re.compile(
+    r"去哪(?:[儿里]|(?![几个些家所]))|到哪[儿里]|在哪[儿里]|哪[儿里](?:能|可以|办)|找谁|找哪|向谁|跟谁|"
+    r"(?:哪些|什么)(?:途径|渠道)|(?:哪个|什么)部门"
+)
+# What answers where or to whom: a body, a place, a channel, a person of a body.
+_WHERE_WORDS = re.compile(
+    r"部门|机构|中心|窗口|网站|网上|线上|APP|App|app|小程序|电话|热线|医院|药店|社保局|医保局|政务|大厅|"
+    r"当地|参保地|就医地|老家|经办|微信|信件|邮件|传真|邮寄|柜台|服务台|自助|手机|现场|单位|公安|法院|"
+    r"派出所|民政|扶贫|科室|办公室|所在地|医生|护士|工作人员"
+)
+
+
+def asks_where(question: str) -> bool:
+    """Whether the question's one ask ends in where to go, whom to turn to or by which channel
+    ("…异地备案去哪办？", "…事后找谁报？", "…我想匿名反映，有哪些途径？"). Not which side's rules
+    (:func:`asks_which_side`), nor a message of two asks, whose first the reply may answer first."""
+    asks = [a for a in re.split(r"[？?]", question) if a.strip(" 。！!")]
+    if len(asks) != 1:
+        return False
+    clause = [c for c in re.split(r"[，,。；;！!]", asks[0]) if c.strip()]
+    last = clause[-1] if clause else ""
+    # "…在哪儿办都行吗": a yes/no question about where.
+    yes_no = bool(re.search(r"[吗吧嘛][\s。！!]*$", last))
+    return bool(_ASKS_WHERE.search(last)) and not yes_no and not asks_which_side(question)
+
+
+def where_unanswered(text: str, question: str) -> bool:
+    """A reply to where or to whom that names no body, place, channel or person beyond the asker's
+    own words: "知青、支内支边这类人员需要办理异地就医备案。" to "…异地备案去哪办？", "…事后找参保人员报。"
+    to "…事后找谁报？" (probes 82, 73): whatever it says, it is not the answer asked for."""
+    return asks_where(question) and not _WHERE_WORDS.search(_added(text, question))
+
+
 SIDE_UNANSWERED = "asks which side's rules apply; the reply names neither side nor a place"
+WHERE_UNANSWERED = "asks where or to whom; the reply names no body, place or channel"
 
 
 def binds(sentence: str, case: str, word: str) -> bool:
@@ -3427,6 +3468,8 @@ def check_body(
     said = sentences(body)
     if said and side_unanswered(said[0], question):
         issues.append(Issue("unsupported", said[0], SIDE_UNANSWERED))
+    elif said and where_unanswered(said[0], question):
+        issues.append(Issue("unsupported", said[0], WHERE_UNANSWERED))
     for s in said:
         labels = [m.group(1) for m in MARKER.finditer(s)]
         issues += check_sentence(s, support_for(s, labels), question, characters, story, home, earlier)

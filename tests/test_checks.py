@@ -2204,3 +2204,19 @@ def test_a_reply_to_which_sides_rules_apply_must_name_a_side():
     listed = ["名单可以在国家医保局网站查询。"]
     issues = checks.check_body("看国家医保局网站的规定。[问28]", q, lambda s, lbs: listed, [])
     assert any(i.detail == checks.SIDE_UNANSWERED for i in issues)
+
+
+def test_a_reply_to_where_or_whom_must_name_a_body_place_or_channel():
+    # Probes 82 and 73 (broken, wrong): who must file, and the asker's own words, for where and whom.
+    q = "我爸退休后想去上海跟我住，异地就医备案在哪里办？"
+    assert checks.where_unanswered("异地长期居住人员需要办理异地就医备案。[异地就医·备案人群]", q)
+    assert not checks.where_unanswered("可以到参保地的医保经办机构办理，也可以在小程序上办。", q)
+    q2 = "社保卡在补办，急诊先自己垫钱，事后找谁报？"
+    assert checks.where_unanswered("社保卡丢失后，急诊先垫钱，事后找参保人员报。", q2)
+    assert not checks.where_unanswered("事后带上票据到参保地医保部门手工报销。", q2)
+    # Which hospitals, a yes/no question about where, and a message of two asks are not read.
+    assert not checks.asks_where("办异地备案时要不要写清楚去哪几家医院看病？")
+    assert not checks.asks_where("异地就医备案在哪儿办都行吗？")
+    assert not checks.asks_where("哪些做法算骗医保？我看到了该去哪举报？")
+    # Which side's rules is asked and read by side_unanswered.
+    assert not checks.asks_where("在外地住院，哪些药能报是看哪里的医保目录？")
