@@ -2048,15 +2048,29 @@ def asks_where(question: str) -> bool:
     return bool(_ASKS_WHERE.search(last)) and not yes_no and not asks_which_side(question)
 
 
-def where_unanswered(text: str, question: str) -> bool:
+def where_unanswered(text: str, question: str, source: Iterable[str] = ()) -> bool:
     """A reply to where or to whom that names no body, place, channel or person beyond the asker's
     own words: "知青、支内支边这类人员需要办理异地就医备案。" to "…异地备案去哪办？", "…事后找参保人员报。"
-    to "…事后找谁报？" (probes 82, 73): whatever it says, it is not the answer asked for."""
-    return asks_where(question) and not _WHERE_WORDS.search(_added(text, question))
+    to "…事后找谁报？" (probes 82, 73): whatever it says, it is not the answer asked for. With
+    ``source`` (the cited items' sentences), also one whose every such word is named there by no
+    sentence, read with the character before it (医疗保障 as 医保): "…应该向当地医疗保障部门举报。[问40]"
+    (probe 89: right in substance, but 问40 says nothing of reporting; its only 部门 is 司法部门)."""
+    if not asks_where(question):
+        return False
+    said = _in_short(_added(text, question))
+    found = list(_WHERE_WORDS.finditer(said))
+    if not found:
+        return True
+    known = _in_short("".join(source))
+    return bool(known) and not any(said[max(0, m.start() - 1) : m.end()].lstrip("｜") in known for m in found)
+
+
+def _in_short(text: str) -> str:
+    return re.sub(r"\s", "", text).replace("医疗保障", "医保")
 
 
 SIDE_UNANSWERED = "asks which side's rules apply; the reply names neither side nor a place"
-WHERE_UNANSWERED = "asks where or to whom; the reply names no body, place or channel"
+WHERE_UNANSWERED = "asks where or to whom; the reply names no body, place or channel that its source names"
 
 
 def binds(sentence: str, case: str, word: str) -> bool:
@@ -3458,17 +3472,18 @@ def check_body(
     quotes: Iterable[str] = (),
     home: frozenset[str] = frozenset(),
     earlier: str = "",
+    cited: Iterable[str] = (),
 ) -> list[Issue]:
     """Every issue of an answer body and its quoted evidence. ``support_for(sentence,
     cited_labels)`` gives the source sentences a sentence rests on; ``earlier`` as for
-    check_sentence."""
+    check_sentence; ``cited``: the sentences of the items the answer cites."""
     characters = list(characters)
     story = list(story_questions)
     issues = check_markers(body, allowed_labels) + check_quotes(quotes, question, characters)
     said = sentences(body)
     if said and side_unanswered(said[0], question):
         issues.append(Issue("unsupported", said[0], SIDE_UNANSWERED))
-    elif said and where_unanswered(said[0], question):
+    elif said and where_unanswered(said[0], question, cited):
         issues.append(Issue("unsupported", said[0], WHERE_UNANSWERED))
     for s in said:
         labels = [m.group(1) for m in MARKER.finditer(s)]

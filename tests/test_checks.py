@@ -2220,3 +2220,12 @@ def test_a_reply_to_where_or_whom_must_name_a_body_place_or_channel():
     assert not checks.asks_where("哪些做法算骗医保？我看到了该去哪举报？")
     # Which side's rules is asked and read by side_unanswered.
     assert not checks.asks_where("在外地住院，哪些药能报是看哪里的医保目录？")
+    # With the cited item's sentences: a body none of them names (probe 89: 问40's only 部门 is 司法部门).
+    q3 = "发现药店拿医保卡给人换米换油，我该去哪举报？"
+    fraud = [
+        "以上行为一经发现，将参保人纳入失信人员黑名单。",
+        "将定点药店违规基金追回，情节严重的还将移交司法部门。",
+    ]
+    assert checks.where_unanswered("应该向当地医疗保障部门举报。[问40]", q3, fraud)
+    report = ["（1）电话，拨打湖北省医疗保障局举报电话或各市州医保保障部门举报投诉电话；"]
+    assert not checks.where_unanswered("可以打湖北省医保局的举报电话。[问38]", q3, report)

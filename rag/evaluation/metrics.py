@@ -175,6 +175,7 @@ def answer_issues(row: dict[str, Any], ctx: EvalContext) -> list[checks.Issue]:
     issues = checks.check_body(
         body, question, support_for, ctx.characters, stories, allowed_labels=set(ctx.items),
         quotes=shown, home=ctx.home, earlier=earlier,
+        cited=[t for lb in cited for t in ctx.sentences.get(lb, [])],
     )  # fmt: skip
     # As in the pipeline: which case of a pair decides what is read against the cited items whole,
     # and the checks read last (checks.against_items).
