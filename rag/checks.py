@@ -497,8 +497,16 @@ _LACKS = re.compile(
 _USES = re.compile(rf"(?<![没未不忘])(?:持|刷|用|带|凭|携带|使用){_CARD}|(?<![没未不忘])刷卡")
 # A smartphone the asker says they cannot use ("我年纪大了不会弄手机"), and a reply making one the
 # condition ("可以，只要使用智能手机并激活医保电子凭证", probe 81; 问21: 仍然可以用社保卡正常就医购药).
-_LACKS_PHONE = re.compile(r"(?:不会|没有|没|不用|用不了|不懂)(?:弄|用|使用|玩)?(?:智能)?手机|老年机")
-_NEEDS_PHONE = re.compile(r"(?:只要|必须|需要|得|要)(?:先)?(?:会)?(?:使用|用|有|弄)(?:智能)?手机")
+# Also one who cannot work the phone's code ("那个手机上的医保码弄不明白", probe 89), and a reply making
+# its use the step before what is asked ("可以使用智能手机激活医保电子凭证后，以后就可以刷她的社保卡了").
+_LACKS_PHONE = re.compile(
+    r"(?:不会|没有|没|不用|用不了|不懂)(?:弄|用|使用|玩)?(?:智能)?手机|老年机"
+    r"|(?:手机|医保码|电子凭证)[^，,。？?]{0,8}(?:弄不明白|弄不懂|弄不来|搞不懂|搞不明白|用不来|不会弄|不会用|玩不转)"
+)
+_NEEDS_PHONE = re.compile(
+    r"(?:只要|必须|需要|得|要)(?:先)?(?:会)?(?:使用|用|有|弄)(?:智能)?手机"
+    r"|(?:使用|用)(?:智能)?手机[^，,。]{0,16}?(?:后|之后|以后)[，,]"
+)
 
 
 def uses_what_is_lacking(text: str, question: str) -> str | None:

@@ -1268,6 +1268,12 @@ def test_a_reply_telling_the_asker_to_use_the_card_they_lack_is_unsupported():
         == "只要使用智能手机"
     )
     assert checks.uses_what_is_lacking("可以，仍然可以用社保卡正常就医购药。", old_age) is None
+    # Probe 89: the phone's code the asker cannot work, and its use made the step before the card.
+    code = "奶奶八十多了，那个手机上的医保码弄不明白，以后去医院是不是就刷不了她那张卡了？"
+    step = "奶奶八十多了，可以使用智能手机激活医保电子凭证后，以后就可以刷她的社保卡了。"
+    assert checks.uses_what_is_lacking(step, code) == "使用智能手机激活医保电子凭证后，"
+    assert checks.uses_what_is_lacking("不是，仍然可以用社保卡正常就医购药。", code) is None
+    assert checks.uses_what_is_lacking(step, "以后去医院还能刷社保卡吗？") is None
 
 
 def test_a_claim_denied_where_its_source_says_how_to_claim_is_unsupported():
