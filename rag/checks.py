@@ -2061,7 +2061,8 @@ def where_unanswered(text: str, question: str, source: Iterable[str] = ()) -> bo
     own words: "知青、支内支边这类人员需要办理异地就医备案。" to "…异地备案去哪办？", "…事后找参保人员报。"
     to "…事后找谁报？" (probes 82, 73): whatever it says, it is not the answer asked for. With
     ``source`` (the cited items' sentences), also one whose every such word is named there by no
-    sentence, read with the character before it (医疗保障 as 医保): "…应该向当地医疗保障部门举报。[问40]"
+    sentence, read with the character joined before it (医疗保障 as 医保): "…应该向当地医疗保障部门举报。
+    [问40]"
     (probe 89: right in substance, but 问40 says nothing of reporting; its only 部门 is 司法部门)."""
     if not asks_where(question):
         return False
@@ -2070,7 +2071,19 @@ def where_unanswered(text: str, question: str, source: Iterable[str] = ()) -> bo
     if not found:
         return True
     known = _in_short("".join(source))
-    return bool(known) and not any(said[max(0, m.start() - 1) : m.end()].lstrip("｜") in known for m in found)
+    if not known:
+        return False
+
+    def named(m: re.Match[str]) -> bool:
+        # A word joined to the one before it is read as that compound (保部门 is not 司法部门's 法部门);
+        # after a linking word it stands alone ("可以通过电话或微信举报" above "（1）电话…（2）微信…").
+        before = said[m.start() - 1 : m.start()]
+        return m.group() in known and (before in _LINKING or before + m.group() in known)
+
+    return not any(named(m) for m in found)
+
+
+_LINKING = frozenset("｜过或和与及向到在去找打拨用经由、，,的上")
 
 
 def _in_short(text: str) -> str:

@@ -2235,3 +2235,11 @@ def test_a_reply_to_where_or_whom_must_name_a_body_place_or_channel():
     assert checks.where_unanswered("应该向当地医疗保障部门举报。[问40]", q3, fraud)
     report = ["（1）电话，拨打湖北省医疗保障局举报电话或各市州医保保障部门举报投诉电话；"]
     assert not checks.where_unanswered("可以打湖北省医保局的举报电话。[问38]", q3, report)
+
+
+def test_a_channel_named_after_a_linking_word_is_read_alone():
+    # multi-05's second ask: 电话 and 微信 after 通过/或, where 问38 lists "（1）电话…（2）微信…".
+    q = "我看到了该去哪举报？"
+    report = ["可以通过以下 3 种方式举报：（1）电话，拨打举报电话；（2）微信，进入公众号进行举报；"]
+    assert not checks.where_unanswered("可以通过电话或微信举报。[问38]", q, report)
+    assert checks.where_unanswered("可以向司法机关举报。[问38]", q, report)
