@@ -111,7 +111,7 @@ class Assistant:
         self.retriever = HybridRetriever(
             index, items, embedder, settings.candidates, settings.rrf_k, settings.bm25_weight,
             settings.asked_weight, settings.keyword_ngrams, dense_chars=settings.dense_query_chars,
-            follow_up_weight=settings.follow_up_weight, synonyms=synonyms,
+            follow_up_weight=settings.follow_up_weight, synonyms=synonyms, dense_lead=settings.dense_lead,
         )  # fmt: skip
         self._generator = generator
         self.regional = {it.label: it.region for it in items if it.region}

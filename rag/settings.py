@@ -122,6 +122,16 @@ class Settings(BaseSettings):
             "figures unchanged; 80 refused one more in-scope question (README, Retrieval)."
         ),
     )
+    dense_lead: float = Field(
+        0.03,
+        ge=0,
+        description=(
+            "The item closest in meaning goes first when its cosine leads every other item's by at "
+            "least this much, whatever the fused rank (0: the fused order). Where the two firsts "
+            "differ with such a lead, the dense first was the gold item twice as often (README, "
+            "Retrieval)."
+        ),
+    )
     follow_up_weight: float = Field(
         0.5,
         ge=0,

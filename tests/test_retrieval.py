@@ -184,3 +184,19 @@ def test_a_damaged_onnx_export_is_caught_with_the_fix(assistant, settings, tmp_p
     (folder / GRAPH).write_bytes(b"not an onnx graph")
     with pytest.raises(ModelError, match=r"does not load.*--force"):
         OnnxEmbedder(settings.embedder, models, settings.n_threads)
+
+
+def test_the_item_closest_in_meaning_goes_first_when_it_clearly_leads():
+    from conftest import make_hit
+
+    from rag.retrieval import lead_first
+
+    # Probe 88: 异地就医·问9 led every item by 0.05 in cosine and was fused fourth.
+    fused = [make_hit("异地就医·问8", "x", dense=0.545), make_hit("异地就医·异地转诊", "y", dense=0.492)]
+    near = make_hit("异地就医·问9", "z", dense=0.597)
+    assert lead_first([*fused, near], 0.03)[0] is near
+    assert lead_first([*fused, near], 0.0)[0] is fused[0]  # off
+    # A lead under the threshold, or the fused first already closest: the order stands.
+    close = make_hit("异地就医·问9", "z", dense=0.560)
+    assert lead_first([*fused, close], 0.03)[0] is fused[0]
+    assert lead_first([near, *fused], 0.03) == [near, *fused]

@@ -72,6 +72,7 @@ def variant(assistant: Assistant, embedder: Any, **kw: Any) -> HybridRetriever:
         kw.get("ngrams", s.keyword_ngrams), kw.get("normalise", True), s.dense_query_chars,
         kw.get("follow_up_weight", s.follow_up_weight),
         assistant.retriever.keyword.synonyms if kw.get("synonyms", True) else None,
+        kw.get("dense_lead", s.dense_lead),
     )  # fmt: skip
 
 
