@@ -1949,27 +1949,39 @@ def roles_of(question: str) -> dict[str, str]:
     return {**{w: r for w, r in _HOME_ROLES.items() if w in question}, **roles}
 
 
+def _in_sides(question: str) -> str | None:
+    """The question with its places named by their roles, when it names 就医地 or 参保地 that way and
+    is not about care where one is insured (_CARE_AT_HOME); else None."""
+    if _CARE_AT_HOME.search(question):
+        return None
+    text = in_roles(question, question, roles_of(question))
+    return text if any(c in text for c in ("就医地", "参保地")) else None
+
+
+def _asked_rule_words(asked: str, text: str, vague: bool = True) -> list[str]:
+    """The rule words (_ASKED_RULES) ``asked`` asks a side to decide; with ``vague``, a 标准/规定 of
+    reimbursement (报 in ``text``) asks both which side's 目录 and 政策 it follows."""
+    words = [w for w, pattern in _ASKED_RULES if pattern.search(asked)]
+    if not words and vague and _VAGUE_RULE.search(asked) and "报" in text:
+        words = ["目录", "政策"]
+    return words
+
+
 def side_rule(question: str, source: Iterable[str]) -> SideRule | None:
     """For a question asking which case of 就医地/参保地 decides what is covered or paid — or whether
     one case does ("…是按就医地的政策算的吧？") — what the source sentences bind each asked rule word
     to (the source's "就医地目录、参保地政策", and what its 政策 "包括": 起付线、支付比例…), when each
     is bound to exactly one case. None when the question asks no such thing or a word is unbound."""
     pair = ("就医地", "参保地")
-    if _CARE_AT_HOME.search(question):
-        return None
-    text = in_roles(question, question, roles_of(question))
-    named = [c for c in pair if c in text]
-    if not named:
+    if (text := _in_sides(question)) is None:
         return None
     which = bool(_ASKS_SIDE.search(text))
     proposed = {case for case, _ in _bindings(text, pair) | _paid_bindings(text, pair)}
     if not which and len(proposed) != 1:
         return None  # a yes/no question that does not put one case as what decides
-    words = [w for w, pattern in _ASKED_RULES if pattern.search(text)]
-    if not words and which and _VAGUE_RULE.search(text) and "报" in text:
-        # Which side's 标准 what is reimbursed follows: both. Not to a yes/no question, whose 规定
-        # may be of anything ("去外地住院要按外地的规定先交押金吗？").
-        words = ["目录", "政策"]
+    # Not the vague 规定 of a yes/no question, which may be of anything ("去外地住院要按外地的规定先交
+    # 押金吗？").
+    words = _asked_rule_words(text, text, vague=which)
     if not words:
         return None
     stated = _source_bindings("\n".join(source), pair)
@@ -1996,17 +2008,11 @@ def asks_which_side(question: str) -> bool:
     ("…在北京住院用的药报不报，看哪里的规定？" with 武汉 insured), as :func:`side_rule` reads it but
     whatever the sources say. Not a clause before the last ask ("…住院按哪边的标准报？看门诊能不能也
     直接结算？": the reply answers the 门诊 ask)."""
-    if _CARE_AT_HOME.search(question):
-        return False
-    roles = roles_of(question)
-    text = in_roles(question, question, roles)
-    if not any(c in text for c in ("就医地", "参保地")):
+    if (text := _in_sides(question)) is None:
         return False
     asks = [a for a in re.split(r"[？?]", text) if a.strip()]
     last = asks[-1] if asks else ""
-    if not _ASKS_SIDE.search(last):
-        return False
-    return any(p.search(last) for _, p in _ASKED_RULES) or bool(_VAGUE_RULE.search(last) and "报" in text)
+    return bool(_ASKS_SIDE.search(last)) and bool(_asked_rule_words(last, text))
 
 
 def side_unanswered(text: str, question: str) -> bool:
@@ -2092,6 +2098,18 @@ def _in_short(text: str) -> str:
 
 SIDE_UNANSWERED = "asks which side's rules apply; the reply names neither side nor a place"
 WHERE_UNANSWERED = "asks where or to whom; the reply names no body, place or channel that its source names"
+
+
+def unanswered_ask(text: str, question: str, source: Iterable[str] = ()) -> tuple[str, str] | None:
+    """(why, the hint for the model) when the first sentence of a reply does not give what its
+    question asks for — a side (:func:`side_unanswered`), or where or to whom
+    (:func:`where_unanswered`, ``source`` as there); None otherwise. The pipeline and the
+    evaluation both read a reply's first sentence with it."""
+    if side_unanswered(text, question):
+        return SIDE_UNANSWERED, "问的是按哪一边的规定，要说是就医地还是参保地"
+    if where_unanswered(text, question, source):
+        return WHERE_UNANSWERED, "问的是去哪里、找谁，要说出原文里的部门、地方或渠道"
+    return None
 
 
 def binds(sentence: str, case: str, word: str) -> bool:
@@ -3502,10 +3520,8 @@ def check_body(
     story = list(story_questions)
     issues = check_markers(body, allowed_labels) + check_quotes(quotes, question, characters)
     said = sentences(body)
-    if said and side_unanswered(said[0], question):
-        issues.append(Issue("unsupported", said[0], SIDE_UNANSWERED))
-    elif said and where_unanswered(said[0], question, cited):
-        issues.append(Issue("unsupported", said[0], WHERE_UNANSWERED))
+    if said and (unanswered := unanswered_ask(said[0], question, cited)):
+        issues.append(Issue("unsupported", said[0], unanswered[0]))
     for s in said:
         labels = [m.group(1) for m in MARKER.finditer(s)]
         issues += check_sentence(s, support_for(s, labels), question, characters, story, home, earlier)

@@ -485,16 +485,10 @@ class Composer:
             if duty := checks.permits_skipping(sentence, self._item_sentences()):
                 why = f"permits not doing what its item says “{duty}”"
                 issues = [checks.Issue("unsupported", sentence, why)]
-        if not issues and not self.kept and checks.side_unanswered(self._verdict + sentence, self.question):
-            hint = "问的是按哪一边的规定，要说是就医地还是参保地"
-            issues = [checks.Issue("unsupported", sentence, checks.SIDE_UNANSWERED, hint)]
-        if (
-            not issues
-            and not self.kept
-            and checks.where_unanswered(self._verdict + sentence, self.question, self._item_sentences())
-        ):
-            hint = "问的是去哪里、找谁，要说出原文里的部门、地方或渠道"
-            issues = [checks.Issue("unsupported", sentence, checks.WHERE_UNANSWERED, hint)]
+        if not issues and not self.kept:
+            said = self._verdict + sentence
+            if unanswered := checks.unanswered_ask(said, self.question, self._item_sentences()):
+                issues = [checks.Issue("unsupported", sentence, *unanswered)]
         if not issues and self._verdict and self._affirms_unstated_number(self._verdict):
             issues = [checks.Issue("unsupported", sentence, f"{self._verdict} confirms a number not stated")]
         if not issues and self._verdict and checks.contradicts(self._verdict, sentence, self.question):
